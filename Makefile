@@ -1,0 +1,58 @@
+# `make run` serves the portal on the embedded default; `make test` runs every test.
+# Both start from a fresh machine: they create the virtualenv and install what they need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WEB_CONCURRENCY ?= 2
+export FLASK_APP := portal
+
+.PHONY: run test install translations database content lint bench extract-messages browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel compile -d translations
+
+database: install
+	$(BIN)/flask db upgrade
+
+content: database
+	$(BIN)/flask content load
+
+run: translations content
+	$(BIN)/gunicorn --preload --workers $(WEB_CONCURRENCY) --bind $(HOST):$(PORT) \
+		--access-logfile - wsgi:app
+
+# Debian's Chromium and a CJK font for the browser tests (no browser download: none is reachable).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wenquanyi || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
+
+lint: install
+	$(BIN)/ruff check portal tests bench migrations
+
+test: translations browser-deps lint
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/search.py
+
+# Refresh the message catalogs after changing user-facing strings.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python scripts/fill_en_catalog.py
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,39 @@
+"""Alembic environment: uses the portal's models and DATABASE_URL; batch mode for SQLite."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from portal.db import Base
+from portal.policies import models as _policies  # noqa: F401  (registers tables)
+from portal.regions import models as _regions  # noqa: F401
+
+config = context.config
+url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL", "sqlite:///instance/portal.db")
+
+
+def run() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is None:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            _configure(connection)
+    else:
+        _configure(connectable)
+
+
+def _configure(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

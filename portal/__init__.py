@@ -1,0 +1,67 @@
+"""The 双创 one-stop portal: application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from portal import db, i18n
+from portal.config import ROOT, load_config
+
+
+def create_app(config_override: dict | None = None) -> Flask:
+    """Build the portal application; `config_override` is for tests."""
+    instance = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(instance))
+    if config_override:
+        app.config.update(config_override)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    i18n.init_app(app)
+    _init_search(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from portal.core import errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _init_search(app: Flask) -> None:
+    from portal.search.analysis import init_jieba
+    from portal.search.whoosh_backend import WhooshBackend
+
+    # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
+    init_jieba(Path(app.instance_path) / "jieba-cache")
+    app.extensions["search"] = WhooshBackend(app.config["SEARCH_DIR"])
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.api.views import bp as api_bp
+    from portal.core.views import bp as core_bp
+    from portal.policies.views import bp as policies_bp
+    from portal.search.views import bp as search_bp
+
+    for bp in (core_bp, policies_bp, search_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import content_cli, db_cli, search_cli
+
+    for group in (content_cli, db_cli, search_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,119 @@
+"""Command-line tools: database migrations, content loading and search index rebuilds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal import db
+from portal.config import ROOT
+
+db_cli = click.Group("db", help="Database schema (Alembic migrations).")
+content_cli = click.Group("content", help="Content files under content/.")
+search_cli = click.Group("search", help="The derived search index.")
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = url
+    return cfg
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Step the schema back to REVISION."""
+    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@content_cli.command("load")
+@click.option("--dir", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder (default: CONTENT_DIR).")
+@click.option("--index/--no-index", default=True, help="Rebuild the search index afterwards.")
+@with_appcontext
+def content_load(content_dir: Path | None, index: bool) -> None:
+    """Validate every content file, then upsert all of it in one transaction."""
+    from portal.content.loader import ContentError, load_content
+
+    folder = content_dir or current_app.config["CONTENT_DIR"]
+    session = db.session()
+    try:
+        with _ProgressOver(label="loading policies") as progress:
+            report = load_content(session, folder, progress=progress)
+        session.commit()
+    except ContentError as exc:
+        session.rollback()
+        raise click.ClickException(f"content not loaded, nothing changed:\n{exc}") from exc
+    click.echo(
+        f"regions {report.regions}, categories {report.categories}, policies: "
+        f"{report.policies_created} new, {report.policies_updated} updated, "
+        f"{report.policies_unchanged} unchanged"
+    )
+    if index:
+        _rebuild()
+
+
+class _ProgressOver:
+    """A click progress bar around an iterable handed in by the loader."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def __call__(self, items):
+        items = list(items)
+        with click.progressbar(items, label=self.label, show_pos=True) as bar:
+            yield from bar
+
+
+@search_cli.command("rebuild")
+@with_appcontext
+def search_rebuild() -> None:
+    """Build a fresh index from the database in a new folder, then swap it in atomically."""
+    _rebuild()
+
+
+def _rebuild() -> None:
+    from portal.search.documents import all_documents, count_documents
+
+    session = db.session()
+    backend = current_app.extensions["search"]
+    total = count_documents(session)
+    with click.progressbar(length=total, label="indexing", show_pos=True) as bar:
+        written = backend.rebuild(all_documents(session), total=total, progress=bar.update)
+    click.echo(f"search index rebuilt: {written} documents")
+
+
+@search_cli.command("check")
+@with_appcontext
+def search_check() -> None:
+    """Compare the index with the database; exit 1 when they differ."""
+    from portal.search.documents import count_documents
+
+    in_db = count_documents(db.session())
+    backend = current_app.extensions["search"]
+    in_index = backend.count() if backend.is_ready() else 0
+    click.echo(f"database {in_db}, index {in_index}")
+    if in_db != in_index:
+        raise SystemExit(1)

@@ -1,0 +1,47 @@
+"""Configuration read from the environment; every option says what it is for."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    secret = os.environ.get("SECRET_KEY")
+    return {
+        # Signs sessions and CSRF tokens. Must be the same on every worker and host; when unset a
+        # random key is made per process, which is only fine for a single-process development run.
+        "SECRET_KEY": secret or secrets.token_hex(32),
+        "SECRET_KEY_FROM_ENV": secret is not None,
+        # SQLAlchemy URL of the database that holds all content (the source of truth).
+        # Default: the embedded SQLite file under instance/.
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),
+        # Directory of the derived Whoosh index (rebuilt by `flask --app portal search rebuild`).
+        "SEARCH_DIR": Path(_env("SEARCH_DIR", str(instance_path / "search"))),
+        # Directory with the content files loaded by `flask --app portal content load`.
+        "CONTENT_DIR": Path(_env("CONTENT_DIR", str(ROOT / "content"))),
+        # Interface language used when the visitor has not chosen one (zh or en).
+        "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", "zh"),
+        # Absolute base URL used in feeds and API links when set (e.g. https://sc.example.gov.cn);
+        # otherwise links are built from the request.
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Mark cookies Secure; turn on whenever the portal is served over HTTPS.
+        "SESSION_COOKIE_SECURE": _env("SECURE_COOKIES", "0") == "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Largest request body accepted, in bytes (uploads arrive with the staff workflow).
+        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        # Seconds a CSRF token stays valid.
+        "WTF_CSRF_TIME_LIMIT": int(_env("WTF_CSRF_TIME_LIMIT", "7200")),
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
+        "JSON_AS_ASCII": False,
+    }

@@ -1,0 +1,1 @@
+"""Loading the content files under content/ into the database."""

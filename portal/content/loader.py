@@ -1,0 +1,239 @@
+"""Validate every content file, then upsert regions, categories and policies in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from portal.content.files import read_front_matter, read_yaml
+from portal.content.validation import ContentError, Problems, Record
+from portal.policies.models import (
+    DATE_PRECISIONS,
+    LEVELS,
+    STATUSES,
+    Category,
+    Policy,
+    PolicyAttachment,
+    PolicyGuide,
+    PolicyStep,
+)
+from portal.regions.models import LEVELS as REGION_LEVELS
+from portal.regions.models import Region
+
+T = TypeVar("T")
+GUIDE_FIELDS = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url", "source")
+
+
+@dataclass
+class LoadReport:
+    """What a load changed."""
+
+    regions: int = 0
+    categories: int = 0
+    policies_created: int = 0
+    policies_updated: int = 0
+    policies_unchanged: int = 0
+
+
+def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for path in sorted((content_dir / "regions").glob("*.yaml")):
+        data = read_yaml(path) or []
+        if not isinstance(data, list):
+            problems.add(str(path), "(file)", "must be a list of regions")
+            continue
+        for i, item in enumerate(data):
+            rec = Record(item, f"{path} [{i}]", problems)
+            rid = rec.slug("id")
+            entry = {
+                "id": rid,
+                "name": rec.text("name", required=True, max_len=120),
+                "name_en": rec.text("name_en", required=True, max_len=160),
+                "level": rec.choice("level", REGION_LEVELS),
+                "parent_id": rec.text("parent"),
+            }
+            if rid in seen:
+                problems.add(str(path), "id", f"'{rid}' is already defined in {seen[rid]}")
+            elif rid:
+                seen[rid] = str(path)
+                found.append(entry)
+    ids = {r["id"] for r in found}
+    for r in found:
+        if r["parent_id"] and r["parent_id"] not in ids:
+            problems.add("regions", f"{r['id']}.parent", f"unknown region '{r['parent_id']}'")
+    return found
+
+
+def _categories(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
+    path = content_dir / "taxonomies.yaml"
+    data = read_yaml(path) or {}
+    out = []
+    for rec in Record(data, str(path), problems).items("policy_categories"):
+        out.append({"id": rec.slug("id"), "name": rec.text("name", required=True),
+                    "name_en": rec.text("name_en", required=True)})
+    return out
+
+
+def _policy(path: Path, regions: set[str], categories: set[str], problems: Problems) -> dict[str, Any]:
+    meta, body = read_front_matter(path)
+    rec = Record(meta, str(path), problems)
+    pid = rec.slug("id")
+    if pid and pid != path.stem:
+        problems.add(str(path), "id", f"'{pid}' must equal the file name '{path.stem}'")
+    source = rec.nested("source")
+    if source is None:
+        problems.add(str(path), "source", "is required: every policy names where it comes from")
+    guide = rec.nested("guide")
+    data: dict[str, Any] = {
+        "id": pid,
+        "title": rec.text("title", required=True, max_len=300),
+        "title_en": rec.text("title_en", max_len=400),
+        "doc_number": rec.text("doc_number", max_len=120),
+        "issuer": rec.text("issuer", max_len=300),
+        "issuer_en": rec.text("issuer_en", max_len=400),
+        "level": rec.choice("level", LEVELS),
+        "region_id": rec.choice("region", regions),
+        "issued_on": rec.date("issued_on"),
+        "date_precision": rec.choice("date_precision", DATE_PRECISIONS, required=False) or "unknown",
+        "effective_from": rec.date("effective_from"),
+        "effective_to": rec.date("effective_to"),
+        "status": rec.choice("status", STATUSES),
+        "summary": rec.text("summary", required=True, max_len=4000) or "",
+        "summary_en": rec.text("summary_en", max_len=8000),
+        "body": body,
+        "full_text": rec.boolean("full_text"),
+        "source_kind": source.choice("kind", ("seed", "public")) if source else None,
+        "source_ref": source.text("ref", max_len=300) if source else None,
+        "source_url": source.text("url", max_len=500) if source else None,
+        "source_note": source.text("note", max_len=4000) if source else None,
+        "verified": rec.boolean("verified"),
+        "categories": rec.ids("categories", categories),
+        "cites": rec.data.get("cites") or [],
+        "guide": {k: guide.text(k, max_len=4000) for k in GUIDE_FIELDS} if guide else None,
+        "steps": [
+            {"title": s.text("title", required=True, max_len=200), "detail": s.text("detail")}
+            for s in (guide.items("steps") if guide else [])
+        ],
+        "attachments": [
+            {"title": a.text("title", required=True, max_len=300), "note": a.text("note"),
+             "url": a.text("url", max_len=500)}
+            for a in rec.items("attachments")
+        ],
+    }
+    if source and not (data["source_ref"] or data["source_url"] or data["source_note"]):
+        problems.add(str(path), "source", "needs a ref, url or note")
+    if not data["categories"] and "categories" not in problems_fields(problems, path):
+        problems.add(str(path), "categories", "needs at least one category")
+    if data["effective_from"] and data["effective_to"] and data["effective_to"] < data["effective_from"]:
+        problems.add(str(path), "effective_to", "is before effective_from")
+    if data["guide"] and data["guide"]["online_url"] and not data["guide"]["online_url"].startswith(
+        ("https://", "http://")
+    ):
+        problems.add(str(path), "guide.online_url", "must be an http(s) address")
+    data["content_hash"] = hashlib.sha256(
+        json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
+    return data
+
+
+def problems_fields(problems: Problems, path: Path) -> set[str]:
+    """Fields of `path` that already have a problem (to avoid reporting one twice)."""
+    prefix = f"{path}: field '"
+    return {p[len(prefix):].split("'", 1)[0] for p in problems.items if p.startswith(prefix)}
+
+
+def read_content(content_dir: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    """Read and validate everything; raise ContentError listing every problem."""
+    problems = Problems()
+    regions = _regions(content_dir, problems)
+    categories = _categories(content_dir, problems)
+    region_ids = {r["id"] for r in regions}
+    category_ids = {c["id"] for c in categories if c["id"]}
+    policies = [
+        _policy(p, region_ids, category_ids, problems)
+        for p in sorted((content_dir / "policies").glob("*.md"))
+    ]
+    policy_ids = {p["id"] for p in policies}
+    for p in policies:
+        for cited in p["cites"]:
+            if cited not in policy_ids:
+                problems.add(f"policy {p['id']}", "cites", f"unknown policy '{cited}'")
+    problems.raise_if_any()
+    return regions, categories, policies
+
+
+def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
+    obj = db.get(model, key)
+    created = obj is None
+    if obj is None:
+        obj = model(id=key)
+        db.add(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return obj, created
+
+
+def load_content(
+    db: Session,
+    content_dir: Path,
+    progress: Callable[[Iterable[dict]], Iterable[dict]] = lambda items: items,
+) -> LoadReport:
+    """Validate all files first, then upsert them; the caller commits once."""
+    regions, categories, policies = read_content(content_dir)
+    report = LoadReport()
+    for pos, r in enumerate(regions):
+        _upsert(db, Region, r["id"], {**{k: v for k, v in r.items() if k != "id"}, "position": pos})
+        report.regions += 1
+    db.flush()
+    for pos, c in enumerate(categories):
+        _upsert(db, Category, c["id"], {"name": c["name"], "name_en": c["name_en"], "position": pos})
+        report.categories += 1
+    db.flush()
+    cats = {c.id: c for c in db.query(Category)}
+    for data in progress(policies):
+        existing = db.get(Policy, data["id"])
+        if existing is not None and existing.content_hash == data["content_hash"]:
+            report.policies_unchanged += 1
+            continue
+        _apply_policy(db, existing, data, cats)
+        if existing is None:
+            report.policies_created += 1
+        else:
+            report.policies_updated += 1
+    db.flush()
+    # Citations last, once every policy exists.
+    for data in policies:
+        policy = db.get(Policy, data["id"])
+        policy.cites = [db.get(Policy, c) for c in data["cites"]]
+    db.flush()
+    return report
+
+
+def _apply_policy(db: Session, policy: Policy | None, data: dict[str, Any], cats: dict) -> None:
+    scalar = {
+        k: v for k, v in data.items()
+        if k not in {"id", "categories", "cites", "guide", "steps", "attachments"}
+    }
+    scalar["updated_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    policy, _ = _upsert(db, Policy, data["id"], scalar)
+    policy.categories = [cats[c] for c in data["categories"]]
+    if data["guide"]:
+        if policy.guide is None:
+            policy.guide = PolicyGuide()
+        for k, v in data["guide"].items():
+            setattr(policy.guide, k, v)
+    else:
+        policy.guide = None
+    policy.steps = [PolicyStep(position=i, **s) for i, s in enumerate(data["steps"])]
+    policy.attachments = [PolicyAttachment(position=i, **a) for i, a in enumerate(data["attachments"])]
+
+
+__all__ = ["ContentError", "LoadReport", "load_content", "read_content"]

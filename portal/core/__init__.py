@@ -1,0 +1,1 @@
+"""Cross-cutting web pieces: home page, errors, security headers, template helpers."""

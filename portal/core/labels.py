@@ -1,0 +1,43 @@
+"""Display names for coded values (levels, statuses, types), translatable."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+LEVELS = {
+    "national": _l("National"),
+    "provincial": _l("Provincial"),
+    "city": _l("City"),
+    "district": _l("District"),
+}
+STATUSES = {
+    "in_force": _l("In force"),
+    "expired": _l("Expired"),
+    "withdrawn": _l("Withdrawn"),
+    "to_draft": _l("To be drafted"),
+    "proposed": _l("Proposed"),
+    "unknown": _l("Status not confirmed"),
+}
+TYPES = {
+    "policy": _l("Policy"),
+    "benefit": _l("Benefit"),
+    "place": _l("Place"),
+}
+FACET_NAMES = {
+    "type": _l("Type"),
+    "region": _l("Region"),
+    "level": _l("Level"),
+    "category": _l("Category"),
+    "year": _l("Year issued"),
+    "status": _l("Status"),
+}
+SORTS = {
+    "relevance": _l("Best match"),
+    "newest": _l("Newest first"),
+    "oldest": _l("Oldest first"),
+    "title": _l("Title"),
+}
+PRECISION_NOTE = {
+    "year": _l("year only"),
+    "month": _l("month only"),
+}

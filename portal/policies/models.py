@@ -1,0 +1,146 @@
+"""Policy documents, their application guide (申兑指南), steps, attachments and categories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.regions.models import Region
+
+LEVELS = ("national", "provincial", "city", "district")
+STATUSES = ("in_force", "expired", "withdrawn", "to_draft", "proposed", "unknown")
+DATE_PRECISIONS = ("day", "month", "year", "unknown")
+
+policy_categories = Table(
+    "policy_categories",
+    Base.metadata,
+    Column("policy_id", ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id"), primary_key=True),
+)
+
+policy_citations = Table(
+    "policy_citations",
+    Base.metadata,
+    Column("policy_id", ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True),
+    Column("cited_id", ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Category(Base):
+    """A policy category (企业注册, 贷款贴息 …)."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Policy(Base):
+    """One policy document as published in the library."""
+
+    __tablename__ = "policies"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(400))
+    doc_number: Mapped[str | None] = mapped_column(String(120))
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    issuer_en: Mapped[str | None] = mapped_column(String(400))
+    level: Mapped[str] = mapped_column(String(20), index=True)
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date_precision: Mapped[str] = mapped_column(String(10), default="unknown")
+    effective_from: Mapped[dt.date | None] = mapped_column(Date)
+    effective_to: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    full_text: Mapped[bool] = mapped_column(default=False)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_ref: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    source_note: Mapped[str | None] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(default=False)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    categories: Mapped[list[Category]] = relationship(
+        secondary=policy_categories, order_by=Category.position
+    )
+    cites: Mapped[list[Policy]] = relationship(
+        secondary=policy_citations,
+        primaryjoin=id == policy_citations.c.policy_id,
+        secondaryjoin=id == policy_citations.c.cited_id,
+        back_populates="cited_by",
+    )
+    cited_by: Mapped[list[Policy]] = relationship(
+        secondary=policy_citations,
+        primaryjoin=id == policy_citations.c.cited_id,
+        secondaryjoin=id == policy_citations.c.policy_id,
+        back_populates="cites",
+        viewonly=True,
+    )
+    guide: Mapped[PolicyGuide | None] = relationship(
+        back_populates="policy", cascade="all, delete-orphan", uselist=False
+    )
+    steps: Mapped[list[PolicyStep]] = relationship(
+        cascade="all, delete-orphan", order_by="PolicyStep.position"
+    )
+    attachments: Mapped[list[PolicyAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="PolicyAttachment.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.id}>"
+
+
+class PolicyGuide(Base):
+    """The structured application guide (申兑指南) of a policy."""
+
+    __tablename__ = "policy_guides"
+
+    policy_id: Mapped[str] = mapped_column(
+        ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True
+    )
+    beneficiaries: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    time_limit: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(120))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str | None] = mapped_column(String(300))
+
+    policy: Mapped[Policy] = relationship(back_populates="guide")
+
+
+class PolicyStep(Base):
+    """One step of the procedure (办事流程) for a policy."""
+
+    __tablename__ = "policy_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class PolicyAttachment(Base):
+    """An attachment named by a policy (a file, or a note on where it is)."""
+
+    __tablename__ = "policy_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,76 @@
+"""Policy library pages: the faceted list, a policy's page and Atom feeds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, url_for
+
+from portal import db
+from portal.policies import services
+from portal.search import services as search
+
+bp = Blueprint("policies", __name__)
+LIST_FACETS = ("level", "region", "category", "year", "status")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL, on PUBLIC_BASE_URL when configured."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.get("/policies")
+def index():
+    session = db.session()
+    query = search.query_from_request(session, types=("policy",))
+    query.facets = LIST_FACETS
+    result = search.run(query)
+    return render_template(
+        "policies/index.html",
+        query=query, result=result, rows=search.rows(session, result, query.text),
+        facets=search.ordered_facets(result, LIST_FACETS, session, query),
+        pages=_page_count(result.total, query.per_page),
+    )
+
+
+@bp.get("/policies/<policy_id>")
+def detail(policy_id: str):
+    session = db.session()
+    policy = services.get_policy(session, policy_id)
+    if policy is None:
+        abort(404)
+    return render_template(
+        "policies/detail.html", policy=policy,
+        related=services.related_policies(session, policy),
+        permalink=external_url("policies.detail", policy_id=policy.id),
+    )
+
+
+@bp.get("/feeds/policies.atom")
+def feed():
+    session = db.session()
+    return _feed(services.latest_policies(session), external_url("policies.feed"), None)
+
+
+@bp.get("/feeds/categories/<category_id>.atom")
+def category_feed(category_id: str):
+    session = db.session()
+    category = next((c for c in services.all_categories(session) if c.id == category_id), None)
+    if category is None:
+        abort(404)
+    policies = services.latest_policies(session, category=category_id)
+    return _feed(policies, external_url("policies.category_feed", category_id=category_id), category)
+
+
+def _feed(policies, self_url: str, category):
+    body = render_template(
+        "feeds/atom.xml", policies=policies, self_url=self_url, category=category,
+        home_url=external_url("core.home"),
+        entry_url=lambda p: external_url("policies.detail", policy_id=p.id),
+    )
+    return current_app.response_class(body, mimetype="application/atom+xml")
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))

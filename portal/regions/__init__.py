@@ -1,0 +1,1 @@
+"""Regions: province -> city -> district, used to place policies and spaces."""

@@ -1,0 +1,26 @@
+"""Region model."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+LEVELS = ("national", "provincial", "city", "district")
+
+
+class Region(Base):
+    """An administrative area; `parent_id` builds the hierarchy."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(160))
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.id}>"

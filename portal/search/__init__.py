@@ -1,0 +1,1 @@
+"""Site-wide search behind one interface (`SearchBackend`); Whoosh is the embedded backend."""

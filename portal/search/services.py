@@ -1,0 +1,125 @@
+"""Reading a search request, running it and turning hits into rows for pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.core import params
+from portal.i18n import localized
+from portal.policies.models import LEVELS, STATUSES, Category
+from portal.policies.services import policies_by_ids
+from portal.regions.models import Region
+from portal.search.backend import FACET_FIELDS, SORTS, SearchBackend, SearchQuery, SearchResult
+from portal.search.snippets import snippet
+
+SEARCH_TYPES = ("policy",)  # places and benefits join as their areas arrive
+MAX_PER_PAGE = 100
+
+
+def backend() -> SearchBackend:
+    """The configured search backend of this application."""
+    return current_app.extensions["search"]
+
+
+@dataclass
+class Row:
+    """A result as pages and the API show it."""
+
+    id: str
+    type: str
+    title: str
+    url: str
+    snippet: Markup
+    obj: object
+
+
+def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
+    """Valid values for each filter, for rejecting unknown ones with a clear message."""
+    return {
+        "region": tuple(db.scalars(select(Region.id))),
+        "level": LEVELS,
+        "category": tuple(db.scalars(select(Category.id))),
+        "status": STATUSES,
+        "year": tuple(str(y) for y in range(1949, 2101)),
+    }
+
+
+def query_from_request(db: Session, *, types: tuple[str, ...] | None = None,
+                       default_per_page: int = 20) -> SearchQuery:
+    """Validate the query string into a SearchQuery; BadParameter names a bad field."""
+    allowed = allowed_values(db)
+    q = SearchQuery(
+        text=params.query_text("q"),
+        types=types if types is not None else params.choices("type", SEARCH_TYPES),
+        page=params.positive_int("page", 1, params.MAX_PAGE),
+        per_page=params.positive_int("per_page", default_per_page, MAX_PER_PAGE),
+        sort=params.choice("sort", SORTS, "relevance"),
+    )
+    q.filters = {name: params.choices(name, values) for name, values in allowed.items()}
+    return q
+
+
+def run(q: SearchQuery) -> SearchResult:
+    return backend().search(q)
+
+
+def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
+    """Turn hits into rows, reading titles and text from the database (the source of truth)."""
+    policy_ids = [h.id for h in result.hits if h.type == "policy"]
+    policies = policies_by_ids(db, policy_ids)
+    out: list[Row] = []
+    for hit in result.hits:
+        if hit.type == "policy" and hit.id in policies:
+            p = policies[hit.id]
+            source = localized(p, "summary") + "\n" + p.body
+            out.append(Row(id=p.id, type="policy", title=localized(p, "title"),
+                           url=url_for("policies.detail", policy_id=p.id),
+                           snippet=snippet(source, text), obj=p))
+    return out
+
+
+def facet_labels(db: Session) -> dict[str, dict[str, str]]:
+    """Display names for facet values in the interface language."""
+    from portal.core import labels
+
+    regions = list(db.scalars(select(Region).order_by(Region.position)))
+    return {
+        "type": {k: str(v) for k, v in labels.TYPES.items()},
+        "region": {r.id: localized(r, "name") for r in regions},
+        "level": {k: str(v) for k, v in labels.LEVELS.items()},
+        "category": {c.id: localized(c, "name") for c in db.scalars(select(Category))},
+        "status": {k: str(v) for k, v in labels.STATUSES.items()},
+        "year": {},
+    }
+
+
+def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
+                   query: SearchQuery) -> list[dict]:
+    """Facets for display: each value with label, count and whether it is chosen."""
+    chosen = {**query.filters, "type": query.types}
+    label_map = facet_labels(db)
+    region_order = {rid: i for i, rid in enumerate(label_map["region"])}
+    out = []
+    for name in names:
+        counts = result.facets.get(name, {})
+        values = list(counts.items())
+        if name == "region":
+            values.sort(key=lambda kv: region_order.get(kv[0], 10**6))
+        elif name == "year":
+            values.sort(key=lambda kv: kv[0], reverse=True)
+        else:
+            values.sort(key=lambda kv: (-kv[1], kv[0]))
+        out.append({"name": name, "values": [
+            {"value": v, "label": label_map.get(name, {}).get(v, v), "count": c,
+             "chosen": v in chosen.get(name, ())}
+            for v, c in values
+        ]})
+    return out
+
+
+__all__ = ["FACET_FIELDS", "Row", "backend", "query_from_request", "rows", "run"]

@@ -1,0 +1,226 @@
+"""Whoosh implementation of the search interface: one writer, atomic rebuilds, per-thread readers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index, query, sorting
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from portal.search.analysis import ANALYZER_VERSION, index_analyzer, query_terms
+from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult
+
+MULTI_VALUED = {"region", "category"}
+_FIELD_FOR_FACET = {"type": "type", "region": "region", "level": "level", "category": "category",
+                    "year": "year", "status": "status"}
+
+
+def make_schema() -> Schema:
+    """Few fields, no positions: every extra field multiplies the postings a query reads."""
+    analyzer = index_analyzer()
+    return Schema(
+        key=ID(stored=True, unique=True),
+        type=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=analyzer, phrase=False, field_boost=3.0),
+        text=TEXT(analyzer=analyzer, phrase=False),
+        region=KEYWORD(commas=True, scorable=False),
+        level=ID(sortable=True),
+        category=KEYWORD(commas=True, scorable=False),
+        year=ID(sortable=True),
+        status=ID(sortable=True),
+        date=NUMERIC(sortable=True, bits=32, signed=False),
+        sort_title=ID(sortable=True),
+    )
+
+
+class IndexMissing(RuntimeError):
+    """No built index is present yet."""
+
+
+class WhooshBackend:
+    """Reads the index under `<root>/current`; only the single indexer process writes."""
+
+    WRITER_TIMEOUT = 30.0
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.schema = make_schema()
+        self._local = threading.local()
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def current(self) -> Path:
+        return self.root / "current"
+
+    def meta(self) -> dict:
+        """What the current index was built with (analyzer version, count, time)."""
+        try:
+            return json.loads((self.current / "meta.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def _index(self):
+        """The index behind `current`, reopened when a rebuild has swapped the link."""
+        target = os.path.realpath(self.current)
+        local = self._local
+        if getattr(local, "target", None) != target:
+            if not index.exists_in(target):
+                local.target, local.index = None, None
+                raise IndexMissing(f"no search index in {self.current}")
+            # Pass the schema: the pickled one in the TOC breaks if analyzer modules move.
+            local.index = index.open_dir(target, schema=self.schema)
+            local.target = target
+        return local.index
+
+    def _searcher(self):
+        """A fresh searcher: a snapshot of the latest commit, closed by the caller."""
+        return self._index().searcher()
+
+    def is_ready(self) -> bool:
+        try:
+            self._searcher().close()
+        except (IndexMissing, OSError, index.EmptyIndexError):
+            return False
+        return self.meta().get("analyzer_version") == ANALYZER_VERSION
+
+    def count(self) -> int:
+        with self._searcher() as searcher:
+            return searcher.doc_count()
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        with self._searcher() as searcher:
+            return self._search(searcher, q)
+
+    def _search(self, searcher, q: SearchQuery) -> SearchResult:
+        terms = query_terms(q.text) if q.text.strip() else []
+        restriction = self._restriction(q)
+        relaxed = False
+        if terms:
+            result = self._run(searcher, self._text_query(terms, query.And), restriction, q)
+            if result.total == 0 and len(terms) > 1:
+                # Nothing has every word: offer what matches some of them, and say so.
+                result = self._run(searcher, self._text_query(terms, query.Or), restriction, q)
+                relaxed = result.total > 0
+        else:
+            result = self._run(searcher, None, restriction, q)
+        result.terms = terms
+        result.relaxed = relaxed
+        return result
+
+    @staticmethod
+    def _text_query(terms: list[str], join) -> query.Query:
+        return join([query.Or([query.Term("title", t), query.Term("text", t)]) for t in terms])
+
+    @staticmethod
+    def _restriction(q: SearchQuery) -> query.Query | None:
+        parts: list[query.Query] = []
+        if q.types:
+            parts.append(query.Or([query.Term("type", t) for t in q.types]))
+        for name, values in q.filters.items():
+            if values:
+                parts.append(query.Or([query.Term(_FIELD_FOR_FACET[name], v) for v in values]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else query.And(parts)
+
+    def _run(self, searcher, text_q, restriction, q: SearchQuery) -> SearchResult:
+        if text_q is None:
+            main = restriction if restriction is not None else query.Every()
+        elif restriction is not None:
+            # Require: documents must match the filters, but only the words score.
+            main = query.Require(text_q, restriction)
+        else:
+            main = text_q
+        sortedby = None
+        sort = q.sort if (text_q is not None or q.sort != "relevance") else "newest"
+        if sort == "newest":
+            sortedby = sorting.FieldFacet("date", reverse=True)
+        elif sort == "oldest":
+            sortedby = sorting.FieldFacet("date")
+        elif sort == "title":
+            sortedby = sorting.FieldFacet("sort_title")
+        groupedby = {
+            name: sorting.FieldFacet(_FIELD_FOR_FACET[name], allow_overlap=name in MULTI_VALUED,
+                                     maptype=sorting.Count)
+            for name in q.facets
+        }
+        limit = q.page * q.per_page
+        results = searcher.search(main, limit=limit, sortedby=sortedby, groupedby=groupedby or None,
+                                  terms=False)
+        start = (q.page - 1) * q.per_page
+        hits = []
+        for hit in results[start:limit]:
+            type_, _, id_ = hit["key"].partition(":")
+            score = float(hit.score or 0.0) if sortedby is None else 0.0  # sorted: score is the key
+            hits.append(Hit(type=type_, id=id_, score=score))
+        facets = {}
+        for name in q.facets:
+            counts = results.groups(name) if groupedby else {}
+            facets[name] = {str(k): int(v) for k, v in counts.items() if k not in (None, "", b"")}
+        return SearchResult(hits=hits, total=len(results), facets=facets, terms=[])
+
+    # -- writing (single indexer only) ---------------------------------------------------------
+    def _fields(self, doc: IndexDoc) -> dict:
+        return {
+            "key": doc.key, "type": doc.type, "title": doc.title, "text": doc.text,
+            "region": ",".join(doc.regions), "level": doc.level, "category": ",".join(doc.categories),
+            "year": doc.year, "status": doc.status, "date": max(doc.date_ordinal, 0),
+            "sort_title": doc.sort_title or doc.title,
+        }
+
+    def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:
+        """Build a complete new index beside the old one, then swap `current` atomically."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        target = self.root / f"index-{time.time_ns()}"
+        target.mkdir()
+        ix = index.create_in(target, self.schema)
+        count = 0
+        writer = ix.writer(procs=1, limitmb=256)
+        try:
+            for doc in docs:
+                writer.add_document(**self._fields(doc))
+                count += 1
+                if progress:
+                    progress(1)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        ix.close()
+        (target / "meta.json").write_text(json.dumps({
+            "analyzer_version": ANALYZER_VERSION, "documents": count,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }))
+        tmp_link = self.root / f".current-{os.getpid()}"
+        if tmp_link.is_symlink():
+            tmp_link.unlink()
+        os.symlink(target.name, tmp_link)
+        os.replace(tmp_link, self.current)
+        self._prune(keep={target.name})
+        return count
+
+    def _prune(self, keep: set[str]) -> None:
+        """Delete indexes older than the previous one (open readers may still use that)."""
+        builds = sorted(p for p in self.root.glob("index-*") if p.is_dir())
+        for old in builds[:-2]:
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> None:
+        ix = index.open_dir(os.path.realpath(self.current), schema=self.schema)
+        with ix.writer(timeout=self.WRITER_TIMEOUT) as writer:
+            for doc in docs:
+                writer.update_document(**self._fields(doc))
+
+    def delete(self, keys: Iterable[str]) -> None:
+        ix = index.open_dir(os.path.realpath(self.current), schema=self.schema)
+        with ix.writer(timeout=self.WRITER_TIMEOUT) as writer:
+            for key in keys:
+                writer.delete_by_term("key", key)

@@ -1,0 +1,39 @@
+"""The policy model and its relations."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.policies.models import Policy, PolicyGuide, PolicyStep
+from portal.policies.services import get_policy, related_policies
+
+
+def test_citations_are_visible_from_both_ends(session, make_policy):
+    cited = make_policy("cited")
+    citing = make_policy("citing")
+    citing.cites.append(cited)
+    session.flush()
+    session.expire_all()
+    assert [p.id for p in session.get(Policy, "cited").cited_by] == ["citing"]
+
+
+def test_guide_and_steps_go_with_their_policy(session, make_policy):
+    policy = make_policy("with-guide")
+    policy.guide = PolicyGuide(address="城关区政务服务中心")
+    policy.steps = [PolicyStep(position=0, title="提交申请"), PolicyStep(position=1, title="审核")]
+    session.flush()
+    session.delete(policy)
+    session.flush()
+    assert session.scalars(select(PolicyStep)).all() == []
+    assert session.scalars(select(PolicyGuide)).all() == []
+
+
+def test_related_policies_put_citations_before_shared_categories(session, make_policy, make_category):
+    talent = make_category()
+    a = make_policy("a", categories=[talent])
+    b = make_policy("b")
+    make_policy("c", categories=[talent])
+    a.cites.append(b)
+    session.flush()
+    related = related_policies(session, get_policy(session, "a"))
+    assert [p.id for p in related] == ["b", "c"]

@@ -1,0 +1,147 @@
+"""Search: analysis, relevance on the real library in Chinese and English, facets, rebuilds."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import db
+from portal.policies.models import Policy
+from portal.search.analysis import query_terms
+from portal.search.backend import IndexDoc, SearchQuery
+from portal.search.snippets import snippet
+from portal.search.whoosh_backend import WhooshBackend
+
+
+def test_full_width_letters_are_folded():
+    assert query_terms("ＡＩ创业") == ["ai", "创业"]
+
+
+def test_domain_words_stay_whole():
+    assert "众创空间" in query_terms("众创空间")
+    assert "创新券" in query_terms("申请创新券")
+
+
+def test_english_words_are_stemmed_alike():
+    assert query_terms("subsidies") == query_terms("subsidy")
+
+
+# Each named query must find the named document among the first three results.
+NAMED_QUERIES = [
+    ("雁滩", "chengguan-base-work-plan"),
+    ("金城创客地图", "chengguan-base-work-plan"),
+    ("国办发〔2016〕35号", "guobanfa-2016-35"),
+    ("留学人员创业园 两江", "liangjiang-base-work-plan"),
+    ("中关村 创业大街", "haidian-base-work-plan"),
+    ("仪器 共享 沧州", "cangzhou-innovation-opinions"),
+    ("首批省级双创示范基地名单", "shanxi-first-batch-bases"),
+    ("评价标准要点", "shijiazhuang-base-evaluation-criteria"),
+    ("Haidian demonstration base", "haidian-base-work-plan"),
+    ("Shanxi provincial demonstration bases", "shanxi-provincial-base-opinions"),
+    ("Chengguan national regional demonstration base work plan", "chengguan-base-work-plan"),
+    ("transformation of scientific and technological achievements law",
+     "tech-achievement-transformation-law"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED_QUERIES)
+def test_named_queries_find_named_documents(content_app, text, expected):
+    with content_app.app_context():
+        if db.session().get(Policy, expected) is None:
+            pytest.fail(f"content lacks {expected}")
+        result = content_app.extensions["search"].search(SearchQuery(text=text, per_page=3))
+    assert expected in [h.id for h in result.hits], f"{text!r} → {[h.id for h in result.hits]}"
+
+
+def test_no_document_has_every_word_then_some_words_are_used(content_app):
+    result = content_app.extensions["search"].search(SearchQuery(text="孵化器 zzzqqq"))
+    assert result.relaxed is True
+    assert result.total > 0
+
+
+def test_facet_counts_agree_with_the_database(content_app):
+    result = content_app.extensions["search"].search(SearchQuery(text="", per_page=5))
+    with content_app.app_context():
+        session = db.session()
+        total = session.scalar(select(func.count()).select_from(Policy))
+        by_level = dict(session.execute(select(Policy.level, func.count()).group_by(Policy.level)).all())
+    assert result.total == total
+    assert result.facets["level"] == by_level
+    assert result.facets["region"]["cn"] == total  # every region descends from cn
+
+
+def test_filters_restrict_results(content_app):
+    backend = content_app.extensions["search"]
+    result = backend.search(SearchQuery(text="", filters={"region": ("gansu",)}, per_page=100))
+    with content_app.app_context():
+        session = db.session()
+        for hit in result.hits:
+            assert session.get(Policy, hit.id).region_id.startswith("gansu")
+    assert result.total >= 2
+
+
+def test_sorting_newest_first(content_app):
+    backend = content_app.extensions["search"]
+    result = backend.search(SearchQuery(text="", sort="newest", per_page=100))
+    with content_app.app_context():
+        session = db.session()
+        dates = [session.get(Policy, h.id).issued_on for h in result.hits]
+    known = [d for d in dates if d is not None]
+    assert known == sorted(known, reverse=True)
+
+
+def test_pages_do_not_overlap(content_app):
+    backend = content_app.extensions["search"]
+    first = backend.search(SearchQuery(text="", page=1, per_page=10, sort="title"))
+    second = backend.search(SearchQuery(text="", page=2, per_page=10, sort="title"))
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    assert len(first.hits) == 10
+
+
+def test_snippet_marks_the_words_and_escapes_html():
+    out = snippet("<b>申请</b>创新券需要提交材料", "创新券")
+    assert "<mark>创新券</mark>" in out
+    assert "&lt;b&gt;" in out
+
+
+def _doc(key: str, text: str) -> IndexDoc:
+    return IndexDoc(key=f"policy:{key}", type="policy", title=key, text=text, regions=("cn",))
+
+
+def test_rebuild_swaps_atomically_and_readers_follow(tmp_path):
+    backend = WhooshBackend(tmp_path / "search")
+    assert backend.is_ready() is False
+    backend.rebuild([_doc("one", "众创空间")])
+    first_target = os.path.realpath(tmp_path / "search" / "current")
+    assert backend.search(SearchQuery(text="众创空间")).total == 1
+    backend.rebuild([_doc("two", "众创空间"), _doc("three", "众创空间")])
+    assert os.path.realpath(tmp_path / "search" / "current") != first_target
+    assert backend.search(SearchQuery(text="众创空间")).total == 2
+    backend.rebuild([_doc("four", "孵化器")])
+    # The build before the previous one is pruned; the previous one stays for open readers.
+    assert len(list((tmp_path / "search").glob("index-*"))) == 2
+
+
+def test_upsert_and_delete_change_one_document(tmp_path):
+    backend = WhooshBackend(tmp_path / "search")
+    backend.rebuild([_doc("one", "众创空间")])
+    backend.upsert([_doc("one", "孵化器"), _doc("two", "孵化器")])
+    assert backend.search(SearchQuery(text="孵化器")).total == 2
+    assert backend.search(SearchQuery(text="众创空间")).total == 0
+    backend.delete(["policy:two"])
+    assert backend.search(SearchQuery(text="孵化器")).total == 1
+
+
+def test_failed_rebuild_keeps_the_old_index(tmp_path):
+    backend = WhooshBackend(tmp_path / "search")
+    backend.rebuild([_doc("one", "众创空间")])
+
+    def broken():
+        yield _doc("two", "孵化器")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken())
+    assert backend.search(SearchQuery(text="众创空间")).total == 1
