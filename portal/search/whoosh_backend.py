@@ -7,7 +7,9 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 from whoosh import index, query, sorting
@@ -16,7 +18,6 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from portal.search.analysis import ANALYZER_VERSION, index_analyzer, query_terms
 from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult
 
-MULTI_VALUED = {"region", "category"}
 _FIELD_FOR_FACET = {"type": "type", "region": "region", "level": "level", "category": "category",
                     "year": "year", "status": "status"}
 
@@ -52,6 +53,9 @@ class WhooshBackend:
         self.root = Path(root)
         self.schema = make_schema()
         self._local = threading.local()
+        # Facet values per document, shared by threads; rebuilt when the index changes.
+        self._facet_cache: tuple | None = None
+        self._facet_lock = threading.Lock()
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -137,6 +141,9 @@ class WhooshBackend:
             main = query.Require(text_q, restriction)
         else:
             main = text_q
+        # Every matching document number, unscored: gives the exact total and the facet counts
+        # without asking Whoosh to score or group everything.
+        matched = set(searcher.docs_for_query(main))
         sortedby = None
         sort = q.sort if (text_q is not None or q.sort != "relevance") else "newest"
         if sort == "newest":
@@ -145,25 +152,46 @@ class WhooshBackend:
             sortedby = sorting.FieldFacet("date")
         elif sort == "title":
             sortedby = sorting.FieldFacet("sort_title")
-        groupedby = {
-            name: sorting.FieldFacet(_FIELD_FOR_FACET[name], allow_overlap=name in MULTI_VALUED,
-                                     maptype=sorting.Count)
-            for name in q.facets
-        }
         limit = q.page * q.per_page
-        results = searcher.search(main, limit=limit, sortedby=sortedby, groupedby=groupedby or None,
-                                  terms=False)
         start = (q.page - 1) * q.per_page
-        hits = []
-        for hit in results[start:limit]:
-            type_, _, id_ = hit["key"].partition(":")
-            score = float(hit.score or 0.0) if sortedby is None else 0.0  # sorted: score is the key
-            hits.append(Hit(type=type_, id=id_, score=score))
-        facets = {}
-        for name in q.facets:
-            counts = results.groups(name) if groupedby else {}
-            facets[name] = {str(k): int(v) for k, v in counts.items() if k not in (None, "", b"")}
-        return SearchResult(hits=hits, total=len(results), facets=facets, terms=[])
+        hits: list[Hit] = []
+        if matched and start < len(matched):
+            # Only the top `limit` are ranked; Whoosh can skip blocks that cannot reach them.
+            results = searcher.search(main, limit=limit, sortedby=sortedby, terms=False)
+            for hit in results[start:limit]:
+                type_, _, id_ = hit["key"].partition(":")
+                score = float(hit.score or 0.0) if sortedby is None else 0.0  # sorted: score is a key
+                hits.append(Hit(type=type_, id=id_, score=score))
+        facets = self._facet_counts(searcher, matched, q.facets)
+        return SearchResult(hits=hits, total=len(matched), facets=facets, terms=[])
+
+    def _facet_counts(self, searcher, matched: set[int], names) -> dict[str, dict[str, int]]:
+        values = self._facet_values(searcher)
+        out = {}
+        for name in names:
+            per_doc = values[_FIELD_FOR_FACET[name]]
+            out[name] = dict(Counter(chain.from_iterable(map(per_doc.__getitem__, matched))))
+        return out
+
+    def _facet_values(self, searcher) -> dict[str, list[tuple[str, ...]]]:
+        """Per document, the facet values it has; read once per index version from the postings."""
+        reader = searcher.reader()
+        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        cached = self._facet_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        with self._facet_lock:
+            size = reader.doc_count_all()
+            values: dict[str, list[tuple[str, ...]]] = {}
+            for field in set(_FIELD_FOR_FACET.values()):
+                lists: list[list[str]] = [[] for _ in range(size)]
+                for term in reader.lexicon(field):
+                    text = term.decode("utf-8")
+                    for docnum in reader.postings(field, term).all_ids():
+                        lists[docnum].append(text)
+                values[field] = [tuple(v) for v in lists]
+            self._facet_cache = (key, values)
+        return values
 
     # -- writing (single indexer only) ---------------------------------------------------------
     def _fields(self, doc: IndexDoc) -> dict:

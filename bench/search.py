@@ -1,0 +1,214 @@
+"""Search latency at 10 000 and 100 000 documents: the portal's Whoosh backend against an SQLite
+FTS5 baseline fed the same jieba segmentation, in the same run.
+
+Documents are made from the real library: sentences of the policy texts and English summaries,
+recombined with random regions, levels, categories and years (fixed seed, so runs compare).
+Each query is timed as the API runs it: top 20, exact total and the facet counts.
+
+Usage: python bench/search.py [--sizes 10000,100000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jieba
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from portal.content.loader import read_content  # noqa: E402
+from portal.search import analysis  # noqa: E402
+from portal.search.backend import FACET_FIELDS, IndexDoc, SearchQuery  # noqa: E402
+from portal.search.whoosh_backend import WhooshBackend  # noqa: E402
+
+QUERIES = [
+    "众创空间", "孵化器 房租补贴", "创业担保贷款", "科技成果转化", "知识产权 质押",
+    "高新技术企业 税收", "人才 公寓", "大学生 创业", "天使投资 基金", "政务服务 一站式",
+    "innovation voucher", "incubator rent subsidy", "guaranteed loan", "high-tech enterprise tax",
+    "technology transfer", "talent housing",
+]
+
+
+def corpus() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """Sentences, English sentences, titles, region ids and category ids from content/."""
+    regions, categories, policies = read_content(ROOT / "content")
+    zh, en, titles = [], [], []
+    for p in policies:
+        titles.append(p["title"])
+        for s in re.split(r"[。；\n]", p["body"] + "\n" + p["summary"]):
+            s = re.sub(r"[#>*|`\-]+", "", s).strip()
+            if 8 <= len(s) <= 160:
+                zh.append(s + "。")
+        for s in re.split(r"(?<=\.)\s+", p["summary_en"] or ""):
+            if 20 <= len(s) <= 300:
+                en.append(s)
+    return zh, en, titles, [r["id"] for r in regions], [c["id"] for c in categories]
+
+
+def make_documents(n: int, seed: int = 7) -> list[IndexDoc]:
+    zh, en, titles, region_ids, category_ids = corpus()
+    parents: dict[str, str | None] = {}
+    for r in read_content(ROOT / "content")[0]:
+        parents[r["id"]] = r["parent_id"]
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        region = rng.choice(region_ids)
+        chain = []
+        while region:
+            chain.append(region)
+            region = parents.get(region)
+        year = rng.randint(2010, 2026)
+        title = rng.choice(titles)[: rng.randint(8, 30)] + rng.choice(zh)[:10]
+        text = "\n".join(rng.sample(zh, rng.randint(2, 5)) + rng.sample(en, rng.randint(0, 2)))
+        docs.append(IndexDoc(
+            key=f"{rng.choice(['policy', 'policy', 'place', 'benefit'])}:{i}",
+            type="policy", title=title, text=text, regions=tuple(chain),
+            level=rng.choice(["national", "provincial", "city", "district"]),
+            categories=tuple(rng.sample(category_ids, rng.randint(1, 3))), year=str(year),
+            status=rng.choice(["in_force", "in_force", "expired", "unknown"]),
+            date_ordinal=year * 400, sort_title=title,
+        ))
+    return docs
+
+
+def memoise_jieba() -> None:
+    """Cache jieba per line while building (identical tokens: jieba splits at line ends anyway)."""
+    original = jieba.tokenize
+
+    @functools.lru_cache(maxsize=200_000)
+    def line_tokens(line: str, mode: str) -> tuple:
+        return tuple(original(line, mode=mode))
+
+    def tokenize(text: str, mode: str = "default", HMM: bool = True):  # noqa: N803
+        offset = 0
+        for line in text.split("\n"):
+            for word, start, end in line_tokens(line, mode):
+                yield word, start + offset, end + offset
+            offset += len(line) + 1
+
+    jieba.tokenize = tokenize
+    return original
+
+
+def build_fts(docs: list[IndexDoc], path: Path) -> sqlite3.Connection:
+    """Baseline: FTS5 over the same jieba segmentation, facets in a plain table."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, text, tokenize='unicode61')")
+    db.execute("CREATE TABLE meta (rowid INTEGER PRIMARY KEY, key TEXT, type TEXT, level TEXT, "
+               "year TEXT, status TEXT)")
+    db.execute("CREATE TABLE doc_region (rowid INTEGER, region TEXT)")
+    db.execute("CREATE TABLE doc_category (rowid INTEGER, category TEXT)")
+    analyzer = analysis.index_analyzer()
+
+    def segment(text: str) -> str:
+        return " ".join(t.text for t in analyzer(text))
+
+    for i, d in enumerate(docs, start=1):
+        db.execute("INSERT INTO docs(rowid, title, text) VALUES (?, ?, ?)",
+                   (i, segment(d.title), segment(d.text)))
+        db.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (i, d.key, d.type, d.level, d.year,
+                                                                  d.status))
+        db.executemany("INSERT INTO doc_region VALUES (?, ?)", [(i, r) for r in d.regions])
+        db.executemany("INSERT INTO doc_category VALUES (?, ?)", [(i, c) for c in d.categories])
+    db.execute("CREATE INDEX doc_region_rowid ON doc_region(rowid)")
+    db.execute("CREATE INDEX doc_category_rowid ON doc_category(rowid)")
+    db.commit()
+    return db
+
+
+def fts_search(db: sqlite3.Connection, text: str) -> tuple[list[str], int, dict]:
+    terms = analysis.query_terms(text)
+    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    top = [r[0] for r in db.execute(
+        "SELECT meta.key FROM docs JOIN meta ON meta.rowid = docs.rowid WHERE docs MATCH ? "
+        "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 20", (match,))]
+    db.execute("DROP TABLE IF EXISTS temp.hits")
+    db.execute("CREATE TEMP TABLE hits AS SELECT rowid FROM docs WHERE docs MATCH ?", (match,))
+    total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+    facets = {}
+    for name in ("type", "level", "year", "status"):
+        facets[name] = dict(db.execute(
+            f"SELECT {name}, count(*) FROM meta JOIN temp.hits h ON h.rowid = meta.rowid "  # noqa: S608
+            f"GROUP BY {name}"))
+    facets["region"] = dict(db.execute(
+        "SELECT region, count(*) FROM doc_region JOIN temp.hits h ON h.rowid = doc_region.rowid "
+        "GROUP BY region"))
+    facets["category"] = dict(db.execute(
+        "SELECT category, count(*) FROM doc_category JOIN temp.hits h "
+        "ON h.rowid = doc_category.rowid GROUP BY category"))
+    return top, total, facets
+
+
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        for q in QUERIES:
+            start = time.perf_counter()
+            fn(q)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run(size: int, repeat: int) -> dict:
+    docs = make_documents(size)
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+    original = memoise_jieba()
+    t0 = time.perf_counter()
+    backend = WhooshBackend(work / "whoosh")
+    backend.rebuild(docs)
+    whoosh_build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fts = build_fts(docs, work / "fts.db")
+    fts_build = time.perf_counter() - t0
+    jieba.tokenize = original
+
+    def whoosh_query(q: str):
+        return backend.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS))
+
+    for q in QUERIES:  # warm both (first searcher, page cache)
+        whoosh_query(q)
+        fts_search(fts, q)
+    matches = {q: whoosh_query(q).total for q in QUERIES}
+    w = timed(whoosh_query, repeat)
+    f = timed(lambda q: fts_search(fts, q), repeat)
+    return {
+        "documents": size,
+        "whoosh": {"p50_ms": round(pct(w, 50), 1), "p95_ms": round(pct(w, 95), 1),
+                   "build_s": round(whoosh_build, 1)},
+        "fts5_baseline": {"p50_ms": round(pct(f, 50), 1), "p95_ms": round(pct(f, 95), 1),
+                          "build_s": round(fts_build, 1)},
+        "median_matches_per_query": int(statistics.median(matches.values())),
+        "max_matches_per_query": max(matches.values()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    analysis.init_jieba()
+    results = [run(int(s), args.repeat) for s in args.sizes.split(",")]
+    print(json.dumps({"queries": len(QUERIES), "repeat": args.repeat, "results": results},
+                     ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
