@@ -145,3 +145,13 @@ def test_failed_rebuild_keeps_the_old_index(tmp_path):
     with pytest.raises(RuntimeError):
         backend.rebuild(broken())
     assert backend.search(SearchQuery(text="众创空间")).total == 1
+
+
+def test_filtered_word_queries_rank_without_error(content_app):
+    """Regression: block-quality skipping under a filter raised an AssertionError in Whoosh."""
+    backend = content_app.extensions["search"]
+    for text in ("众创空间", "孵化器", "创新", "人才 住房", "innovation"):
+        for page in (1, 2):
+            result = backend.search(SearchQuery(text=text, types=("policy",), page=page, per_page=5,
+                                                filters={"region": ("cn",)}))
+            assert result.total >= 0

@@ -157,7 +157,10 @@ class WhooshBackend:
         hits: list[Hit] = []
         if matched and start < len(matched):
             # Only the top `limit` are ranked; Whoosh can skip blocks that cannot reach them.
-            results = searcher.search(main, limit=limit, sortedby=sortedby, terms=False)
+            # Whoosh's block-quality skipping trips an assertion inside RequireMatcher, so it is
+            # only used for unfiltered word queries.
+            results = searcher.search(main, limit=limit, sortedby=sortedby, terms=False,
+                                      optimize=restriction is None)
             for hit in results[start:limit]:
                 type_, _, id_ = hit["key"].partition(":")
                 score = float(hit.score or 0.0) if sortedby is None else 0.0  # sorted: score is a key
