@@ -7,8 +7,10 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
+from portal.accounts import models as _accounts  # noqa: F401  (registers tables)
 from portal.db import Base
-from portal.policies import models as _policies  # noqa: F401  (registers tables)
+from portal.policies import models as _policies  # noqa: F401
+from portal.publishing import models as _publishing  # noqa: F401
 from portal.regions import models as _regions  # noqa: F401
 
 config = context.config

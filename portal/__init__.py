@@ -33,8 +33,12 @@ def create_app(config_override: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
+    from portal.accounts import auth
     from portal.core import errors, security, templating
+    from portal.publishing import background
 
+    auth.init_app(app)
+    background.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -51,17 +55,19 @@ def _init_search(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
     from portal.policies.views import bp as policies_bp
     from portal.search.views import bp as search_bp
+    from portal.staff.views import bp as staff_bp
 
-    for bp in (core_bp, policies_bp, search_bp, api_bp):
+    for bp in (core_bp, policies_bp, search_bp, api_bp, accounts_bp, staff_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from portal.cli import content_cli, db_cli, search_cli
+    from portal.cli import content_cli, db_cli, publishing_cli, search_cli, users_cli
 
-    for group in (content_cli, db_cli, search_cli):
+    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli):
         app.cli.add_command(group)

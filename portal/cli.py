@@ -117,3 +117,60 @@ def search_check() -> None:
     click.echo(f"database {in_db}, index {in_index}")
     if in_db != in_index:
         raise SystemExit(1)
+
+
+users_cli = click.Group("users", help="Accounts.")
+publishing_cli = click.Group("publishing", help="Scheduled publishing.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["editor", "reviewer", "admin", "operator", "founder"]),
+              required=True)
+@click.option("--name", default="")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Read from a prompt, or from stdin when piped.")
+@with_appcontext
+def users_create(email: str, role: str, name: str, password: str) -> None:
+    """Create an account (the first admin is made this way)."""
+    from portal.accounts.services import AccountError, create_user
+    from portal.publishing.services import audit
+
+    session = db.session()
+    try:
+        user = create_user(session, email, password, role, name)
+    except AccountError as exc:
+        raise click.ClickException(f"{exc.field or 'account'}: {exc}") from exc
+    audit(session, None, "user", str(user.id), "create_user", to_state=role, via="cli")
+    session.commit()
+    click.echo(f"created {user.email} ({role}); staff set up a second factor at first sign-in")
+
+
+@publishing_cli.command("run-due")
+@with_appcontext
+def publishing_run_due() -> None:
+    """Publish scheduled revisions whose time has come and expire policies past their end date."""
+    from portal.publishing.services import run_due
+    from portal.search.indexer import drain_all
+
+    session = db.session()
+    done = run_due(session)
+    session.commit()
+    drain_all(session, current_app.extensions["search"])
+    click.echo(f"published {done['published']}, expired {done['expired']}")
+
+
+@search_cli.command("worker")
+@click.option("--interval", default=1.0, help="Seconds between looks at the outbox.")
+@click.option("--once", is_flag=True, help="Drain the outbox once and stop.")
+@with_appcontext
+def search_worker(interval: float, once: bool) -> None:
+    """Keep the index in step with the outbox (set SEARCH_INDEXER=worker in the web processes)."""
+    from portal.search.indexer import drain_all, run_forever
+
+    maker = current_app.extensions["db_sessionmaker"]
+    if once:
+        with maker() as session:
+            click.echo(f"indexed {drain_all(session, current_app.extensions['search'])} changes")
+        return
+    run_forever(maker, current_app.extensions["search"], interval)

@@ -41,6 +41,27 @@ def load_config(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         # Seconds a CSRF token stays valid.
         "WTF_CSRF_TIME_LIMIT": int(_env("WTF_CSRF_TIME_LIMIT", "7200")),
+        # Who keeps the search index current after a change: "inline" (the request that made the
+        # change drains the outbox after committing; right for the embedded default) or "worker"
+        # (a separate `flask --app portal search worker` process; for several workers or hosts).
+        "SEARCH_INDEXER": _env("SEARCH_INDEXER", "inline"),
+        # Who publishes scheduled revisions and expires policies: "inline" (web workers check at
+        # most every 30 s) or "cron" (`flask --app portal publishing run-due` from cron).
+        "PUBLISHING_SCHEDULER": _env("PUBLISHING_SCHEDULER", "inline"),
+        # Where uploaded attachments are stored, under generated names.
+        "UPLOAD_DIR": Path(_env("UPLOAD_DIR", str(instance_path / "uploads"))),
+        # Largest single uploaded file, in bytes.
+        "MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        # Outgoing mail. With no SMTP_HOST, messages are written as .eml files to MAIL_OUTBOX.
+        "SMTP_HOST": _env("SMTP_HOST", ""),
+        "SMTP_PORT": int(_env("SMTP_PORT", "587")),
+        "SMTP_STARTTLS": _env("SMTP_STARTTLS", "1") == "1",
+        "SMTP_USER": _env("SMTP_USER", ""),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD", ""),
+        "MAIL_FROM": _env("MAIL_FROM", "noreply@localhost"),
+        "MAIL_OUTBOX": Path(_env("MAIL_OUTBOX", str(instance_path / "outbox"))),
+        # Name shown in authenticator apps next to staff accounts.
+        "TOTP_ISSUER": _env("TOTP_ISSUER", "双创平台"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

@@ -40,14 +40,20 @@ def init_app(app: Flask) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is None:
             return
+        committed = False
         try:
             # One transaction per request: commit what the request did unless it failed.
             if exc is None:
                 session.commit()
+                committed = True
             else:
                 session.rollback()
         finally:
             session.close()
+        if committed and session.info.pop("outbox_written", False):
+            from portal.publishing.background import after_commit
+
+            after_commit(app)
 
 
 def session() -> Session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -14,21 +13,12 @@ from sqlalchemy.orm import Session
 
 from portal.content.files import read_front_matter, read_yaml
 from portal.content.validation import ContentError, Problems, Record
-from portal.policies.models import (
-    DATE_PRECISIONS,
-    LEVELS,
-    STATUSES,
-    Category,
-    Policy,
-    PolicyAttachment,
-    PolicyGuide,
-    PolicyStep,
-)
+from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, Policy
+from portal.policies.services import GUIDE_FIELDS, apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region
 
 T = TypeVar("T")
-GUIDE_FIELDS = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url", "source")
 
 
 @dataclass
@@ -203,7 +193,9 @@ def load_content(
         if existing is not None and existing.content_hash == data["content_hash"]:
             report.policies_unchanged += 1
             continue
-        _apply_policy(db, existing, data, cats)
+        apply_policy_data(db, data, cats)
+        if existing is None:
+            db.get(Policy, data["id"]).publication_state = "published"
         if existing is None:
             report.policies_created += 1
         else:
@@ -213,27 +205,10 @@ def load_content(
     for data in policies:
         policy = db.get(Policy, data["id"])
         policy.cites = [db.get(Policy, c) for c in data["cites"]]
+        if policy.published_at is None and policy.publication_state == "published":
+            policy.published_at = policy.updated_at
     db.flush()
     return report
-
-
-def _apply_policy(db: Session, policy: Policy | None, data: dict[str, Any], cats: dict) -> None:
-    scalar = {
-        k: v for k, v in data.items()
-        if k not in {"id", "categories", "cites", "guide", "steps", "attachments"}
-    }
-    scalar["updated_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    policy, _ = _upsert(db, Policy, data["id"], scalar)
-    policy.categories = [cats[c] for c in data["categories"]]
-    if data["guide"]:
-        if policy.guide is None:
-            policy.guide = PolicyGuide()
-        for k, v in data["guide"].items():
-            setattr(policy.guide, k, v)
-    else:
-        policy.guide = None
-    policy.steps = [PolicyStep(position=i, **s) for i, s in enumerate(data["steps"])]
-    policy.attachments = [PolicyAttachment(position=i, **a) for i, a in enumerate(data["attachments"])]
 
 
 __all__ = ["ContentError", "LoadReport", "load_content", "read_content"]

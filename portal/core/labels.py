@@ -41,3 +41,33 @@ PRECISION_NOTE = {
     "year": _l("year only"),
     "month": _l("month only"),
 }
+REVISION_STATES = {
+    "draft": _l("Draft"),
+    "in_review": _l("In review"),
+    "rejected": _l("Returned to author"),
+    "scheduled": _l("Scheduled"),
+    "published": _l("Published"),
+    "discarded": _l("Discarded"),
+}
+PUBLICATION_STATES = {
+    "draft": _l("Never published"),
+    "published": _l("Published"),
+    "withdrawn": _l("Taken off the site"),
+}
+ROLES = {
+    "editor": _l("Editor"),
+    "reviewer": _l("Reviewer"),
+    "admin": _l("Administrator"),
+    "operator": _l("Space operator"),
+    "founder": _l("Founder"),
+}
+ACTIONS = {
+    "submit": _l("Send for review"),
+    "recall": _l("Take back to draft"),
+    "approve": _l("Approve and publish"),
+    "reject": _l("Return to the author"),
+    "unschedule": _l("Cancel the scheduled publication"),
+    "discard": _l("Discard this draft"),
+    "withdraw": _l("Withdraw from the public site"),
+    "republish": _l("Publish again"),
+}

@@ -12,6 +12,8 @@ from portal.regions.models import Region
 
 LEVELS = ("national", "provincial", "city", "district")
 STATUSES = ("in_force", "expired", "withdrawn", "to_draft", "proposed", "unknown")
+# Whether the public sees the policy: a draft was never published; withdrawn was taken down.
+PUBLICATION_STATES = ("draft", "published", "withdrawn")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
 
 policy_categories = Table(
@@ -68,6 +70,9 @@ class Policy(Base):
     source_note: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    publication_state: Mapped[str] = mapped_column(
+        String(20), default="published", server_default="published", index=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
@@ -97,6 +102,10 @@ class Policy(Base):
     attachments: Mapped[list[PolicyAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="PolicyAttachment.position"
     )
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication_state == "published"
 
     def __repr__(self) -> str:
         return f"<Policy {self.id}>"
@@ -144,3 +153,4 @@ class PolicyAttachment(Base):
     title: Mapped[str] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(500))
+    file_id: Mapped[str | None] = mapped_column(ForeignKey("stored_files.id"))

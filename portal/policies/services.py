@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.policies.models import Category, Policy
+from portal.policies.models import Category, Policy, PolicyAttachment, PolicyGuide, PolicyStep
+
+GUIDE_FIELDS = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url", "source")
+SCALAR_FIELDS = (
+    "title", "title_en", "doc_number", "issuer", "issuer_en", "level", "region_id", "issued_on",
+    "date_precision", "effective_from", "effective_to", "status", "summary", "summary_en", "body",
+    "full_text", "source_kind", "source_ref", "source_url", "source_note", "verified", "content_hash",
+)
+PUBLIC = Policy.publication_state == "published"
 
 
-def get_policy(db: Session, policy_id: str) -> Policy | None:
-    """One policy with everything its page shows."""
+def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | None:
+    """One policy with everything its page shows; only published ones unless `public` is False."""
     stmt = (
         select(Policy)
-        .where(Policy.id == policy_id)
+        .where(Policy.id == policy_id, PUBLIC if public else True)
         .options(selectinload(Policy.categories), selectinload(Policy.guide),
                  selectinload(Policy.steps), selectinload(Policy.attachments),
                  selectinload(Policy.cites), selectinload(Policy.cited_by))
@@ -24,7 +35,7 @@ def policies_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
     """Policies keyed by id, for turning search hits into rows."""
     if not ids:
         return {}
-    stmt = select(Policy).where(Policy.id.in_(ids)).options(selectinload(Policy.categories))
+    stmt = select(Policy).where(Policy.id.in_(ids), PUBLIC).options(selectinload(Policy.categories))
     return {p.id: p for p in db.scalars(stmt)}
 
 
@@ -33,14 +44,14 @@ def related_policies(db: Session, policy: Policy, limit: int = 6) -> list[Policy
     seen = {policy.id}
     related: list[Policy] = []
     for other in [*policy.cites, *policy.cited_by]:
-        if other.id not in seen:
+        if other.id not in seen and other.is_public:
             seen.add(other.id)
             related.append(other)
     if len(related) < limit and policy.categories:
         cat_ids = [c.id for c in policy.categories]
         stmt = (
             select(Policy)
-            .where(Policy.categories.any(Category.id.in_(cat_ids)), Policy.id.notin_(seen))
+            .where(Policy.categories.any(Category.id.in_(cat_ids)), Policy.id.notin_(seen), PUBLIC)
             .order_by(Policy.issued_on.desc().nulls_last(), Policy.id)
             .limit(limit - len(related))
         )
@@ -50,10 +61,11 @@ def related_policies(db: Session, policy: Policy, limit: int = 6) -> list[Policy
 
 def latest_policies(db: Session, limit: int = 20, category: str | None = None) -> list[Policy]:
     """Newest first, by when the library last changed them (what a feed reader wants)."""
-    stmt = select(Policy).options(selectinload(Policy.categories))
+    stmt = select(Policy).where(PUBLIC).options(selectinload(Policy.categories))
     if category:
         stmt = stmt.where(Policy.categories.any(Category.id == category))
-    stmt = stmt.order_by(Policy.issued_on.desc().nulls_last(), Policy.updated_at.desc(), Policy.id)
+    stmt = stmt.order_by(Policy.published_at.desc().nulls_last(), Policy.issued_on.desc().nulls_last(),
+                         Policy.id)
     return list(db.scalars(stmt.limit(limit)))
 
 
@@ -106,3 +118,46 @@ def policy_summary_json(policy: Policy, url: str) -> dict:
         "issued_on": policy.issued_on.isoformat() if policy.issued_on else None,
         "status": policy.status, "categories": [c.id for c in policy.categories], "url": url,
     }
+
+
+def apply_policy_data(db: Session, data: dict[str, Any], categories: dict[str, Category]) -> Policy:
+    """Create or update a policy's public record from validated data (content file or revision)."""
+    policy = db.get(Policy, data["id"])
+    if policy is None:
+        policy = Policy(id=data["id"], publication_state="draft")
+        db.add(policy)
+    for name in SCALAR_FIELDS:
+        if name in data:
+            setattr(policy, name, data[name])
+    policy.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    policy.categories = [categories[c] for c in data.get("categories", []) if c in categories]
+    guide = data.get("guide")
+    if guide and any(guide.get(k) for k in GUIDE_FIELDS):
+        if policy.guide is None:
+            policy.guide = PolicyGuide()
+        for k in GUIDE_FIELDS:
+            setattr(policy.guide, k, guide.get(k))
+    else:
+        policy.guide = None
+    policy.steps = [PolicyStep(position=i, title=s["title"], detail=s.get("detail"))
+                    for i, s in enumerate(data.get("steps", []))]
+    policy.attachments = [
+        PolicyAttachment(position=i, title=a["title"], note=a.get("note"), url=a.get("url"),
+                         file_id=a.get("file_id"))
+        for i, a in enumerate(data.get("attachments", []))
+    ]
+    return policy
+
+
+def policy_data(policy: Policy) -> dict[str, Any]:
+    """A policy's record as editable data (the same shape as a loaded content file)."""
+    data: dict[str, Any] = {"id": policy.id}
+    for name in SCALAR_FIELDS:
+        data[name] = getattr(policy, name)
+    data["categories"] = [c.id for c in policy.categories]
+    data["cites"] = [c.id for c in policy.cites]
+    data["guide"] = {k: getattr(policy.guide, k) for k in GUIDE_FIELDS} if policy.guide else None
+    data["steps"] = [{"title": s.title, "detail": s.detail} for s in policy.steps]
+    data["attachments"] = [{"title": a.title, "note": a.note, "url": a.url, "file_id": a.file_id}
+                           for a in policy.attachments]
+    return data

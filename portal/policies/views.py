@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, send_file, url_for
 
 from portal import db
 from portal.policies import services
@@ -45,6 +45,24 @@ def detail(policy_id: str):
         related=services.related_policies(session, policy),
         permalink=external_url("policies.detail", policy_id=policy.id),
     )
+
+
+@bp.get("/policies/<policy_id>/attachments/<int:position>")
+def attachment(policy_id: str, position: int):
+    """Download an attachment of a published policy under its original (Chinese) name."""
+    from portal.publishing.files import path_of
+    from portal.publishing.models import StoredFile
+
+    session = db.session()
+    policy = services.get_policy(session, policy_id)
+    if policy is None or position >= len(policy.attachments):
+        abort(404)
+    item = policy.attachments[position]
+    record = session.get(StoredFile, item.file_id) if item.file_id else None
+    if record is None:
+        abort(404)
+    return send_file(path_of(current_app.config["UPLOAD_DIR"], record), mimetype=record.content_type,
+                     as_attachment=True, download_name=record.original_name)
 
 
 @bp.get("/feeds/policies.atom")

@@ -37,12 +37,14 @@ def policy_document(policy: Policy, regions: dict[str, Region]) -> IndexDoc:
 
 def count_documents(db: Session) -> int:
     """How many documents a full rebuild will write."""
-    return db.scalar(select(func.count()).select_from(Policy)) or 0
+    stmt = select(func.count()).select_from(Policy).where(Policy.publication_state == "published")
+    return db.scalar(stmt) or 0
 
 
 def all_documents(db: Session) -> Iterator[IndexDoc]:
     """Every searchable entity, read from the database (the source of truth)."""
     regions = {r.id: r for r in db.scalars(select(Region))}
-    stmt = select(Policy).options(selectinload(Policy.categories), selectinload(Policy.guide))
+    stmt = (select(Policy).where(Policy.publication_state == "published")
+            .options(selectinload(Policy.categories), selectinload(Policy.guide)))
     for policy in db.scalars(stmt):
         yield policy_document(policy, regions)

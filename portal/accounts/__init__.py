@@ -1,0 +1,1 @@
+"""Accounts: staff, space operators and founders; sign-in with a second factor for staff."""

@@ -1,0 +1,161 @@
+"""Sign in (with a second factor for staff), sign out and password reset."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal import db
+from portal.accounts import mail, services, totp
+from portal.accounts.forms import CodeForm, ForgotForm, LoginForm, ResetForm
+from portal.accounts.models import User, utcnow
+from portal.publishing.services import audit
+
+bp = Blueprint("accounts", __name__)
+PENDING_SECONDS = 600  # time allowed between password and second factor
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so a crafted link cannot send people elsewhere after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("staff.home") if current_user.is_authenticated and current_user.is_staff else "/"
+
+
+def _finish_login(user: User) -> None:
+    nxt = session.get("next")
+    session.clear()  # a new session after sign-in: nothing carried over from before
+    login_user(user)
+    user.last_login_at = utcnow()
+    audit(db.session(), user, "user", str(user.id), "sign_in")
+    session["next"] = nxt
+
+
+def _pending_user() -> User | None:
+    uid, since = session.get("pending_user"), session.get("pending_at", 0)
+    if not uid or time.time() - since > PENDING_SECONDS:
+        return None
+    return db.session().get(User, uid)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(db.session(), form.email.data, form.password.data,
+                                         request.remote_addr or "?")
+        except services.AccountError as exc:
+            db.session().commit()  # keep the failed attempt even though we answer with an error
+            status = 429 if exc.code == "throttled" else 401
+            message = (_("Too many failed attempts. Wait 15 minutes and try again.")
+                       if exc.code == "throttled" else _("The email address or password is not right."))
+            form.password.errors.append(message)
+        else:
+            session["next"] = request.args.get("next")
+            if user.is_staff:
+                session["pending_user"], session["pending_at"] = user.id, time.time()
+                if user.totp_confirmed:
+                    return redirect(url_for(".verify"))
+                return redirect(url_for(".setup_totp"))
+            _finish_login(user)
+            return redirect(_safe_next(session.pop("next", None)))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+def verify():
+    user = _pending_user()
+    if user is None:
+        flash(_("Sign in again: the sign-in took too long."), "error")
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        session_db = db.session()
+        if services.is_throttled(session_db, user.email, request.remote_addr or "?"):
+            form.code.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            return render_template("accounts/verify.html", form=form), 429
+        if services.verify_second_factor(session_db, user, form.code.data):
+            _finish_login(user)
+            return redirect(_safe_next(session.pop("next", None)))
+        services.record_failure(session_db, user, request.remote_addr or "?")
+        session_db.commit()
+        form.code.errors.append(_("This code is not right or has already been used."))
+        status = 401
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/verify.html", form=form), status
+
+
+@bp.route("/login/setup", methods=["GET", "POST"])
+def setup_totp():
+    user = _pending_user()
+    if user is None or user.totp_confirmed:
+        return redirect(url_for(".login"))
+    if not user.totp_secret:
+        user.totp_secret = totp.new_secret()
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        step = totp.verify(user.totp_secret, form.code.data)
+        if step is not None:
+            user.totp_confirmed = True
+            user.totp_last_step = step
+            codes = services.new_recovery_codes(user)
+            audit(db.session(), user, "user", str(user.id), "enrol_second_factor")
+            _finish_login(user)
+            return render_template("accounts/recovery_codes.html", codes=codes)
+        form.code.errors.append(_("This code is not right. Check the time on your phone and try again."))
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    uri = totp.provisioning_uri(user.totp_secret, user.email, current_app.config["TOTP_ISSUER"])
+    return render_template("accounts/setup.html", form=form, secret=user.totp_secret, uri=uri), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = db.session().query(User).filter_by(email=services.normalise_email(form.email.data)).first()
+        if user is not None and user.active:
+            token = services.reset_token(current_app.config["SECRET_KEY"], user)
+            link = url_for(".reset", token=token, _external=True)
+            mail.send(user.email, _("Reset your password"),
+                      _("Use this link within one hour to choose a new password:") + f"\n\n{link}\n")
+        # The same answer whether or not the account exists.
+        flash(_("If an account uses that address, we have sent it a link to reset the password."), "info")
+        return redirect(url_for(".login"))
+    return render_template("accounts/forgot.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    session_db = db.session()
+    try:
+        user = services.user_for_reset_token(session_db, current_app.config["SECRET_KEY"], token)
+    except services.AccountError:
+        return render_template("accounts/reset_invalid.html"), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        user.password_hash = services.hash_password(form.password.data)
+        audit(session_db, user, "user", str(user.id), "reset_password")
+        flash(_("Your password has been changed. Sign in with it now."), "info")
+        return redirect(url_for(".login"))
+    return render_template("accounts/reset.html", form=form), 400 if form.is_submitted() else 200

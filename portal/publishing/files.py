@@ -1,0 +1,94 @@
+"""Uploaded attachments: the type is read from the content, never trusted from the name."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.accounts.models import utcnow
+from portal.publishing.models import StoredFile
+
+# (extension, MIME type) by what the bytes are.
+PDF = ("pdf", "application/pdf")
+DOCX = ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DOC = ("doc", "application/msword")
+XLS = ("xls", "application/vnd.ms-excel")
+PNG = ("png", "image/png")
+JPEG = ("jpg", "image/jpeg")
+GIF = ("gif", "image/gif")
+WEBP = ("webp", "image/webp")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class UploadError(Exception):
+    """The file is refused; the message says why."""
+
+
+@dataclass
+class Sniffed:
+    extension: str
+    content_type: str
+
+
+def sniff(data: bytes, filename: str) -> Sniffed:
+    """Identify a PDF, Word, Excel or image file by its bytes; anything else is refused."""
+    if data.startswith(b"%PDF-"):
+        return Sniffed(*PDF)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed(*PNG)
+    if data.startswith(b"\xff\xd8\xff"):
+        return Sniffed(*JPEG)
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return Sniffed(*GIF)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return Sniffed(*WEBP)
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as exc:
+            raise UploadError("the file is damaged") from exc
+        if "word/document.xml" in names:
+            return Sniffed(*DOCX)
+        if "xl/workbook.xml" in names:
+            return Sniffed(*XLSX)
+        raise UploadError("only PDF, Word, Excel and image files can be attached")
+    if data.startswith(OLE_MAGIC):
+        # Old Office files share one container; the name decides between Word and Excel.
+        return Sniffed(*(XLS if filename.lower().endswith(".xls") else DOC))
+    raise UploadError("only PDF, Word, Excel and image files can be attached")
+
+
+def clean_name(filename: str) -> str:
+    """Keep the original (often Chinese) name for download, minus paths and control characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    return name.strip(" .")[:200] or "attachment"
+
+
+def store(db, folder: Path, data: bytes, filename: str, max_bytes: int,
+          user_id: int | None) -> StoredFile:
+    """Check and keep an uploaded file under a generated name; returns its record."""
+    if not data:
+        raise UploadError("the file is empty")
+    if len(data) > max_bytes:
+        raise UploadError(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+    kind = sniff(data, filename)
+    file_id = uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{file_id}.{kind.extension}").write_bytes(data)
+    record = StoredFile(id=file_id, original_name=clean_name(filename), content_type=kind.content_type,
+                        extension=kind.extension, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user_id,
+                        created_at=utcnow())
+    db.add(record)
+    return record
+
+
+def path_of(folder: Path, record: StoredFile) -> Path:
+    return folder / f"{record.id}.{record.extension}"

@@ -1,0 +1,1 @@
+"""The back office: staff home with queues, the policy editor, review, audit log and users."""

@@ -1,0 +1,385 @@
+"""Back-office pages. Each view checks its role, calls a service and redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import db
+from portal.accounts import mail
+from portal.accounts import services as accounts
+from portal.accounts.auth import role_required
+from portal.accounts.forms import RoleForm, UserForm
+from portal.accounts.models import ROLES, User
+from portal.core import params
+from portal.i18n import localized
+from portal.policies.models import Category, Policy
+from portal.policies.services import policy_data
+from portal.publishing import files, workflow
+from portal.publishing import services as publishing
+from portal.publishing.models import PolicyRevision, StoredFile
+from portal.regions.services import all_regions
+from portal.staff import services
+from portal.staff.forms import ActionForm, AuditFilterForm, PolicyForm, parse_ids, parse_steps
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.get("/")
+@role_required("editor")
+def home():
+    return render_template("staff/home.html", queues=services.queues(db.session(), current_user))
+
+
+@bp.get("/policies")
+@role_required("editor")
+def policies():
+    session = db.session()
+    state = params.choice("state", ("draft", "published", "withdrawn"), "")
+    stmt = select(Policy).order_by(Policy.updated_at.desc())
+    if state:
+        stmt = stmt.where(Policy.publication_state == state)
+    text = params.query_text("q")
+    if text:
+        stmt = stmt.where(Policy.title.contains(text) | Policy.id.contains(text))
+    page = params.positive_int("page", 1, params.MAX_PAGE)
+    rows = session.scalars(stmt.offset((page - 1) * 50).limit(51)).all()
+    open_revisions = {r.policy_id: r for r in session.scalars(
+        select(PolicyRevision).where(PolicyRevision.state.in_(workflow.OPEN_STATES)))}
+    return render_template("staff/policies.html", rows=rows[:50], more=len(rows) > 50, page=page,
+                           state=state, q=text, open_revisions=open_revisions)
+
+
+def _policy_form(data: dict | None = None) -> PolicyForm:
+    session = db.session()
+    form = PolicyForm()
+    form.region_id.choices = [(r.id, localized(r, "name")) for r in all_regions(session)]
+    form.categories.choices = [(c.id, localized(c, "name"))
+                               for c in session.scalars(select(Category).order_by(Category.position))]
+    attachments = (data or {}).get("attachments", [])
+    form.remove_attachments.choices = [(str(i), a["title"]) for i, a in enumerate(attachments)]
+    if data and request.method == "GET":
+        for name in ("id", "title", "title_en", "doc_number", "issuer", "issuer_en", "level",
+                     "region_id", "date_precision", "status", "summary", "summary_en", "body",
+                     "full_text", "source_kind", "source_ref", "source_url", "source_note", "verified"):
+            getattr(form, name).data = data.get(name)
+        for name in ("issued_on", "effective_from", "effective_to"):
+            value = data.get(name)
+            getattr(form, name).data = _date(value)
+        form.categories.data = data.get("categories", [])
+        guide = data.get("guide") or {}
+        for name in ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url"):
+            getattr(form, name).data = guide.get(name)
+        form.guide_source.data = guide.get("source")
+        form.steps.data = "\n".join(
+            s["title"] + (f" | {s['detail']}" if s.get("detail") else "") for s in data.get("steps", []))
+        form.cites.data = ", ".join(data.get("cites", []))
+    return form
+
+
+def _date(value):
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _form_data(form: PolicyForm, previous: dict | None) -> dict:
+    """Turn a valid form into revision data, storing new uploads; raises UploadError."""
+    session = db.session()
+    attachments = list((previous or {}).get("attachments", []))
+    remove = {int(i) for i in form.remove_attachments.data or [] if i.isdigit()}
+    attachments = [a for i, a in enumerate(attachments) if i not in remove]
+    for upload in form.uploads.data or []:
+        if not getattr(upload, "filename", ""):
+            continue
+        data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+        record = files.store(session, current_app.config["UPLOAD_DIR"], data, upload.filename,
+                             current_app.config["MAX_UPLOAD_BYTES"], current_user.id)
+        title = record.original_name.rsplit(".", 1)[0]
+        attachments.append({"title": title, "note": None, "url": None, "file_id": record.id})
+    guide = {k: (getattr(form, k).data or None) for k in
+             ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")}
+    guide["source"] = form.guide_source.data or None
+    return {
+        "id": form.id.data,
+        **{k: (getattr(form, k).data or None) for k in (
+            "title_en", "doc_number", "issuer", "issuer_en", "summary_en", "source_ref", "source_url",
+            "source_note")},
+        "title": form.title.data, "level": form.level.data, "region_id": form.region_id.data,
+        "issued_on": form.issued_on.data, "date_precision": form.date_precision.data,
+        "effective_from": form.effective_from.data, "effective_to": form.effective_to.data,
+        "status": form.status.data, "summary": form.summary.data, "body": form.body.data or "",
+        "full_text": form.full_text.data, "source_kind": form.source_kind.data,
+        "verified": form.verified.data, "categories": form.categories.data or [],
+        "guide": guide if any(guide.values()) else None, "steps": parse_steps(form.steps.data),
+        "cites": parse_ids(form.cites.data), "attachments": attachments,
+    }
+
+
+def _check_cites(form: PolicyForm) -> bool:
+    session = db.session()
+    unknown = [c for c in parse_ids(form.cites.data) if session.get(Policy, c) is None]
+    if unknown:
+        form.cites.errors = [*form.cites.errors, _("Unknown policy identifiers: %(ids)s",
+                                                   ids=", ".join(unknown))]
+        return False
+    return True
+
+
+@bp.route("/policies/new", methods=["GET", "POST"])
+@role_required("editor")
+def new_policy():
+    form = _policy_form()
+    status = 200
+    if form.validate_on_submit() and _check_cites(form):
+        session = db.session()
+        if session.get(Policy, form.id.data) or publishing.open_revision(session, form.id.data):
+            form.id.errors = [_("This identifier is already used by another policy.")]
+            status = 400
+        else:
+            if "preview" in request.form:  # show the text; store nothing yet
+                return render_template("staff/policy_form.html", form=form, preview=form.body.data,
+                                       revision=None, policy=None)
+            try:
+                data = _form_data(form, None)
+            except files.UploadError as exc:
+                form.uploads.errors = [_upload_message(exc)]
+                status = 400
+            else:
+                revision = publishing.start_revision(session, current_user, None, data)
+                flash(_("Draft saved."), "info")
+                return redirect(url_for(".revision", revision_id=revision.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("staff/policy_form.html", form=form, revision=None, policy=None), status
+
+
+def _upload_message(exc: files.UploadError) -> str:
+    text = str(exc)
+    if text.startswith("the file is larger"):
+        return _("The file is larger than %(mb)s MB.", mb=current_app.config["MAX_UPLOAD_BYTES"] // 2**20)
+    if text == "the file is empty":
+        return _("The file is empty.")
+    if text == "the file is damaged":
+        return _("The file is damaged.")
+    return _("Only PDF, Word, Excel and image files can be attached.")
+
+
+@bp.route("/policies/<policy_id>/edit", methods=["GET", "POST"])
+@role_required("editor")
+def edit_policy(policy_id: str):
+    session = db.session()
+    policy = session.get(Policy, policy_id)
+    revision = publishing.open_revision(session, policy_id)
+    if policy is None and revision is None:
+        abort(404)
+    if revision is not None and revision.state not in workflow.EDITABLE_STATES:
+        flash(_("This policy has a change under review. Recall it or wait for the decision."), "error")
+        return redirect(url_for(".revision", revision_id=revision.id))
+    current = revision.data if revision else publishing._jsonable(policy_data(policy))
+    form = _policy_form(current)
+    form.id.render_kw = {"readonly": True}
+    status = 200
+    if form.is_submitted():
+        form.id.data = policy_id  # the identifier never changes
+    if form.validate_on_submit() and _check_cites(form):
+        if "preview" in request.form:  # show the text; store nothing yet
+            return render_template("staff/policy_form.html", form=form, preview=form.body.data,
+                                   revision=revision, policy=policy)
+        try:
+            data = _form_data(form, current)
+        except files.UploadError as exc:
+            form.uploads.errors = [_upload_message(exc)]
+            status = 400
+        else:
+            if revision is None:
+                revision = publishing.start_revision(session, current_user, policy, data)
+            else:
+                publishing.save_revision(session, current_user, revision, data)
+            flash(_("Draft saved."), "info")
+            return redirect(url_for(".revision", revision_id=revision.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("staff/policy_form.html", form=form, revision=revision, policy=policy), status
+
+
+@bp.get("/revisions/<int:revision_id>")
+@role_required("editor")
+def revision(revision_id: int):
+    session = db.session()
+    rev = session.get(PolicyRevision, revision_id)
+    if rev is None:
+        abort(404)
+    policy = session.get(Policy, rev.policy_id)
+    base = publishing.revision_base(session, rev)
+    return render_template(
+        "staff/revision.html", rev=rev, policy=policy, changes=publishing.field_diff(base, rev.data),
+        form=ActionForm(), actions=workflow.actions_for(workflow.REVISION_TRANSITIONS, rev.state),
+        history=services.audit_log(session, rev.policy_id, None, 1, 20),
+    )
+
+
+ACTION_MESSAGES = {
+    "submit": _l("Sent for review."), "recall": _l("Taken back to draft."), "approve": _l("Published."),
+    "schedule": _l("Scheduled for publication."), "reject": _l("Returned to the author."),
+    "unschedule": _l("Publication cancelled; back in review."), "discard": _l("Draft discarded."),
+}
+
+
+@bp.post("/revisions/<int:revision_id>/<action>")
+@role_required("editor")
+def revision_action(revision_id: int, action: str):
+    session = db.session()
+    rev = session.get(PolicyRevision, revision_id)
+    if rev is None:
+        abort(404)
+    if action not in ACTION_MESSAGES:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("The form could not be read. Try again."), "error")
+        return redirect(url_for(".revision", revision_id=revision_id)), 303
+    expected = request.form.get("version", "")
+    if not expected.isdigit() or int(expected) != rev.version:
+        flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
+        return redirect(url_for(".revision", revision_id=revision_id)), 303
+    try:
+        publishing.act(session, current_user, rev, action, reason=form.reason.data,
+                       publish_at=form.publish_at.data)
+        session.flush()
+    except workflow.WorkflowError as exc:
+        flash(_workflow_message(exc), "error")
+        return redirect(url_for(".revision", revision_id=revision_id)), 303
+    except StaleDataError:
+        session.rollback()
+        flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
+        return redirect(url_for(".revision", revision_id=revision_id)), 303
+    flash(str(ACTION_MESSAGES[action]), "info")
+    return redirect(url_for(".revision", revision_id=revision_id)), 303
+
+
+def _workflow_message(exc: workflow.WorkflowError) -> str:
+    return {
+        "role": _("Your role does not allow this action."),
+        "own_change": _("You cannot approve or return your own change; another reviewer must."),
+        "not_author": _("Only the author can recall a submission."),
+        "reason_required": _("Give a reason."),
+        "not_allowed": _("This action is not possible in the revision's current state."),
+        "open_revision": _("This policy already has a revision in progress."),
+        "not_editable": _("Only drafts and returned revisions can be edited."),
+    }.get(exc.code, _("This action is not possible."))
+
+
+@bp.post("/policies/<policy_id>/<action>")
+@role_required("reviewer")
+def policy_action(policy_id: str, action: str):
+    session = db.session()
+    policy = session.get(Policy, policy_id)
+    if policy is None or action not in ("withdraw", "republish"):
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            publishing.change_policy_state(session, current_user, policy, action, form.reason.data)
+            flash(_("Withdrawn from the public site.") if action == "withdraw"
+                  else _("Published again."), "info")
+        except workflow.WorkflowError as exc:
+            flash(_workflow_message(exc), "error")
+    return redirect(url_for(".policies")), 303
+
+
+@bp.get("/policies/<policy_id>/history")
+@role_required("editor")
+def policy_history(policy_id: str):
+    session = db.session()
+    policy = session.get(Policy, policy_id)
+    revisions = session.scalars(select(PolicyRevision).where(PolicyRevision.policy_id == policy_id)
+                                .order_by(PolicyRevision.number.desc())).all()
+    if policy is None and not revisions:
+        abort(404)
+    return render_template("staff/history.html", policy=policy, policy_id=policy_id,
+                           revisions=revisions, form=ActionForm(),
+                           entries=services.audit_log(session, policy_id, None, 1, 200))
+
+
+@bp.get("/audit")
+@role_required("reviewer")
+def audit():
+    session = db.session()
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", _("All actions"))] + [(a, a) for a in services.audit_actions(session)]
+    page = params.positive_int("page", 1, params.MAX_PAGE)
+    entries = services.audit_log(session, form.entity.data or None, form.action.data or None, page)
+    return render_template("staff/audit.html", form=form, entries=entries[:50],
+                           more=len(entries) > 50, page=page)
+
+
+@bp.get("/files/<file_id>")
+@role_required("editor")
+def file(file_id: str):
+    record = db.session().get(StoredFile, file_id)
+    if record is None:
+        abort(404)
+    return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record),
+                     mimetype=record.content_type, as_attachment=True,
+                     download_name=record.original_name)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    session = db.session()
+    form = UserForm()
+    form.role.choices = [(r, r) for r in ROLES]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(session, form.email.data, secrets.token_urlsafe(24),
+                                        form.role.data, form.name.data)
+        except accounts.AccountError:
+            form.email.errors = [_("An account with this email address already exists.")]
+            status = 400
+        else:
+            publishing.audit(session, current_user, "user", str(user.id), "create_user",
+                             to_state=user.role)
+            token = accounts.reset_token(current_app.config["SECRET_KEY"], user)
+            mail.send(user.email, _("Your account on the portal"),
+                      _("An account has been made for you. Choose your password here within one hour:")
+                      + "\n\n" + url_for("accounts.reset", token=token, _external=True) + "\n")
+            flash(_("Account created; the person has been emailed a link to set a password."), "info")
+            return redirect(url_for(".users")), 303
+    elif form.is_submitted():
+        status = 400
+    rows = session.scalars(select(User).order_by(User.email)).all()
+    return render_template("staff/users.html", form=form, rows=rows, roles=ROLES), status
+
+
+@bp.post("/users/<int:user_id>")
+@role_required("admin")
+def update_user(user_id: int):
+    session = db.session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = RoleForm()
+    form.role.choices = [(r, r) for r in ROLES]
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or form.active.data != "1"):
+            flash(_("You cannot remove your own administrator rights."), "error")
+        else:
+            before = f"{user.role}/{'active' if user.active else 'disabled'}"
+            user.role = form.role.data
+            user.active = form.active.data == "1"
+            after = f"{user.role}/{'active' if user.active else 'disabled'}"
+            publishing.audit(session, current_user, "user", str(user.id), "change_user", before, after)
+            flash(_("Account updated."), "info")
+    else:
+        flash(_("The form could not be read. Try again."), "error")
+    return redirect(url_for(".users")), 303
