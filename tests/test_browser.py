@@ -68,3 +68,72 @@ def test_facet_filter_in_the_browser(page, live_url):
     assert "polic" in heading
     chosen = page.locator(".facet a[aria-current='true']")
     assert chosen.count() == 1
+
+
+@pytest.fixture(scope="module")
+def staff_live(tmp_path_factory):
+    """A separate portal with CSRF on (as in production), content and two staff accounts."""
+    from portal import db
+    from portal.content.loader import load_content
+    from portal.search.documents import all_documents
+    from tests.conftest import CONTENT, make_app
+    from tests.staffing import make_user
+
+    tmp = tmp_path_factory.mktemp("staff-browser")
+    app = make_app(tmp, UPLOAD_DIR=tmp / "uploads", MAIL_OUTBOX=tmp / "outbox")
+    with app.app_context():
+        session = db.session()
+        load_content(session, CONTENT)
+        session.commit()
+        app.extensions["search"].rebuild(all_documents(session))
+    users = {role: make_user(app, f"{role}@example.gov.cn", role) for role in ("editor", "reviewer")}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", {r: u.totp_secret for r, u in users.items()}
+    server.shutdown()
+
+
+def _sign_in(page, base, email, secret, step_offset=0):
+    import time
+
+    from portal.accounts import totp
+    from tests.staffing import PASSWORD
+
+    page.goto(f"{base}/login?lang=en")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code").fill(totp.code_at(secret, int(time.time() // 30) + step_offset))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+
+
+def test_staff_journey_draft_review_publish_found_by_search(browser, staff_live):
+    base, secrets = staff_live
+    editor = browser.new_context().new_page()
+    _sign_in(editor, base, "editor@example.gov.cn", secrets["editor"])
+    editor.get_by_role("link", name="New policy").first.click()
+    editor.get_by_label("Identifier").fill("browser-journey-policy")
+    editor.get_by_label("Title", exact=True).fill("城关区青年创客场地补贴办法（浏览器测试）")
+    editor.get_by_label("Level").select_option("district")
+    editor.get_by_label("Region").select_option("gansu-lanzhou-chengguan")
+    editor.get_by_label("Summary", exact=True).fill("青年创客入驻认定场地可申请场地补贴。")
+    editor.get_by_label("Text (Markdown)").fill("## 第一条\n\n青年创客场地补贴。")
+    editor.get_by_label("Where to apply (受理地址)").fill("城关区政务服务中心")
+    editor.get_by_label("Source reference").fill("浏览器测试")
+    editor.get_by_role("button", name="Save draft").click()
+    editor.wait_for_url("**/staff/revisions/*")
+    editor.get_by_role("button", name="Send for review").click()
+    assert "In review" in editor.locator("table.facts").inner_text()
+
+    reviewer = browser.new_context().new_page()
+    _sign_in(reviewer, base, "reviewer@example.gov.cn", secrets["reviewer"])
+    reviewer.get_by_role("link", name="城关区青年创客场地补贴办法（浏览器测试）").click()
+    reviewer.get_by_role("button", name="Approve and publish").click()
+    assert "Published" in reviewer.locator("table.facts").inner_text()
+
+    public = browser.new_context(java_script_enabled=False).new_page()
+    public.goto(f"{base}/search?q=青年创客场地补贴&lang=zh")
+    public.locator("ol.results a", has_text="青年创客场地补贴办法").click()
+    assert "青年创客场地补贴办法" in public.locator("h1").inner_text()
