@@ -42,7 +42,7 @@ QUERIES = [
 
 def corpus() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """Sentences, English sentences, titles, region ids and category ids from content/."""
-    regions, categories, policies = read_content(ROOT / "content")
+    regions, categories, policies, _places = read_content(ROOT / "content")
     zh, en, titles = [], [], []
     for p in policies:
         titles.append(p["title"])

@@ -62,6 +62,14 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_OUTBOX": Path(_env("MAIL_OUTBOX", str(instance_path / "outbox"))),
         # Name shown in authenticator apps next to staff accounts.
         "TOTP_ISSUER": _env("TOTP_ISSUER", "双创平台"),
+        # Map background tiles, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png. Empty: no tiles,
+        # the map shows markers on a plain background (the portal needs no outside network).
+        "MAP_TILE_URL": _env("MAP_TILE_URL", ""),
+        # Attribution text the tile provider requires, shown in the map corner.
+        "MAP_TILE_ATTRIBUTION": _env("MAP_TILE_ATTRIBUTION", ""),
+        # Coordinate system of the tiles: "wgs84" (OpenStreetMap, Tianditu) or "gcj02" (most
+        # Chinese commercial maps). Content is stored in WGS-84; for gcj02 the map shifts markers.
+        "MAP_TILE_CRS": _env("MAP_TILE_CRS", "wgs84"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

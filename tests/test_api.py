@@ -24,11 +24,18 @@ def test_search_shape(client):
     assert body["total"] >= 3
     first = body["results"][0]
     assert set(first) >= {"id", "type", "title", "url", "snippet"}
-    assert first["type"] == "policy"
+    assert first["type"] in {"policy", "makerspace", "incubator", "park", "platform"}
     assert first["url"].startswith("http")
     assert "<" not in first["snippet"]
     assert set(body["facets"]) >= {"type", "region"}
-    assert body["facets"]["type"]["policy"] == body["total"]
+    assert sum(body["facets"]["type"].values()) == body["total"]
+    assert body["facets"]["type"]["policy"] >= 3 and body["facets"]["type"]["makerspace"] >= 3
+
+
+def test_search_type_filter_limits_results(client):
+    body = client.get("/api/v1/search", query_string={"q": "众创空间", "type": "policy"}).get_json()
+    assert {r["type"] for r in body["results"]} == {"policy"}
+    assert all("/policies/" in r["url"] for r in body["results"])
 
 
 def test_json_is_utf8_not_escaped(client):

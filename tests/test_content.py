@@ -20,13 +20,18 @@ SEED_PLANS = {
 
 
 def test_real_content_is_valid_and_complete():
-    regions, categories, policies = read_content(CONTENT)
+    regions, categories, policies, places = read_content(CONTENT)
     ids = {p["id"] for p in policies}
     assert ids >= SEED_PLANS
     assert len(policies) >= 50
     assert {"guobanfa-2016-35", "guofa-2015-53", "guofa-2017-37", "guobanfa-2017-54"} <= ids
     for p in policies:
         assert p["source_ref"] or p["source_url"] or p["source_note"], p["id"]
+    assert len(places) >= 300
+    assert {"makerspace", "incubator", "park", "fund", "platform"} <= {p["type"] for p in places}
+    for p in places:
+        assert p["source_ref"] or p["source_note"], p["id"]
+        assert (p["lat"] is None) == (p["geo_precision"] is None), p["id"]
     for plan in SEED_PLANS:
         body = next(p["body"] for p in policies if p["id"] == plan)
         assert len(body) > 4000, f"{plan} should carry its full text"

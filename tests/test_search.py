@@ -51,7 +51,27 @@ def test_named_queries_find_named_documents(content_app, text, expected):
     with content_app.app_context():
         if db.session().get(Policy, expected) is None:
             pytest.fail(f"content lacks {expected}")
-        result = content_app.extensions["search"].search(SearchQuery(text=text, per_page=3))
+        query = SearchQuery(text=text, per_page=3, types=("policy",))
+        result = content_app.extensions["search"].search(query)
+    assert expected in [h.id for h in result.hits], f"{text!r} → {[h.id for h in result.hits]}"
+
+
+# Places by Chinese name, English name and pinyin, across the whole index (every type).
+NAMED_PLACES = [
+    ("柴火空间", "nanshan-chaihuo-makerspace"),
+    ("chaihuo", "nanshan-chaihuo-makerspace"),
+    ("Chaihuo Makerspace", "nanshan-chaihuo-makerspace"),
+    ("车库咖啡", "haidian-garage-cafe"),
+    ("cheku kafei", "haidian-garage-cafe"),
+    ("雁滩创新大街", "chengguan-yantan-innovation-street"),
+    ("兰州科技大市场", "chengguan-lanzhou-tech-market"),
+    ("Shenzhen Bay Venture Plaza", "nanshan-shenzhen-bay-venture-plaza"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED_PLACES)
+def test_named_places_are_found(content_app, text, expected):
+    result = content_app.extensions["search"].search(SearchQuery(text=text, per_page=3))
     assert expected in [h.id for h in result.hits], f"{text!r} → {[h.id for h in result.hits]}"
 
 
@@ -62,7 +82,8 @@ def test_no_document_has_every_word_then_some_words_are_used(content_app):
 
 
 def test_facet_counts_agree_with_the_database(content_app):
-    result = content_app.extensions["search"].search(SearchQuery(text="", per_page=5))
+    result = content_app.extensions["search"].search(SearchQuery(text="", per_page=5,
+                                                                 types=("policy",)))
     with content_app.app_context():
         session = db.session()
         total = session.scalar(select(func.count()).select_from(Policy))
@@ -74,7 +95,8 @@ def test_facet_counts_agree_with_the_database(content_app):
 
 def test_filters_restrict_results(content_app):
     backend = content_app.extensions["search"]
-    result = backend.search(SearchQuery(text="", filters={"region": ("gansu",)}, per_page=100))
+    result = backend.search(SearchQuery(text="", filters={"region": ("gansu",)}, per_page=100,
+                                        types=("policy",)))
     with content_app.app_context():
         session = db.session()
         for hit in result.hits:
@@ -84,7 +106,7 @@ def test_filters_restrict_results(content_app):
 
 def test_sorting_newest_first(content_app):
     backend = content_app.extensions["search"]
-    result = backend.search(SearchQuery(text="", sort="newest", per_page=100))
+    result = backend.search(SearchQuery(text="", sort="newest", per_page=100, types=("policy",)))
     with content_app.app_context():
         session = db.session()
         dates = [session.get(Policy, h.id).issued_on for h in result.hits]

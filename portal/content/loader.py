@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from portal.content.files import read_front_matter, read_yaml
 from portal.content.validation import ContentError, Problems, Record
 from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, Policy
+from portal.places.content import read_places
+from portal.places.models import Place
+from portal.places.services import apply_place_data
 from portal.policies.services import GUIDE_FIELDS, apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region
@@ -30,6 +33,9 @@ class LoadReport:
     policies_created: int = 0
     policies_updated: int = 0
     policies_unchanged: int = 0
+    places_created: int = 0
+    places_updated: int = 0
+    places_unchanged: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -49,6 +55,8 @@ def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
                 "name_en": rec.text("name_en", required=True, max_len=160),
                 "level": rec.choice("level", REGION_LEVELS),
                 "parent_id": rec.text("parent"),
+                "lat": rec.number("lat", minimum=-90, maximum=90),
+                "lon": rec.number("lon", minimum=-180, maximum=180),
             }
             if rid in seen:
                 problems.add(str(path), "id", f"'{rid}' is already defined in {seen[rid]}")
@@ -140,7 +148,7 @@ def problems_fields(problems: Problems, path: Path) -> set[str]:
     return {p[len(prefix):].split("'", 1)[0] for p in problems.items if p.startswith(prefix)}
 
 
-def read_content(content_dir: Path) -> tuple[list[dict], list[dict], list[dict]]:
+def read_content(content_dir: Path) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     """Read and validate everything; raise ContentError listing every problem."""
     problems = Problems()
     regions = _regions(content_dir, problems)
@@ -156,8 +164,9 @@ def read_content(content_dir: Path) -> tuple[list[dict], list[dict], list[dict]]
         for cited in p["cites"]:
             if cited not in policy_ids:
                 problems.add(f"policy {p['id']}", "cites", f"unknown policy '{cited}'")
+    places = read_places(content_dir, region_ids, problems)
     problems.raise_if_any()
-    return regions, categories, policies
+    return regions, categories, policies, places
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -177,7 +186,7 @@ def load_content(
     progress: Callable[[Iterable[dict]], Iterable[dict]] = lambda items: items,
 ) -> LoadReport:
     """Validate all files first, then upsert them; the caller commits once."""
-    regions, categories, policies = read_content(content_dir)
+    regions, categories, policies, places = read_content(content_dir)
     report = LoadReport()
     for pos, r in enumerate(regions):
         _upsert(db, Region, r["id"], {**{k: v for k, v in r.items() if k != "id"}, "position": pos})
@@ -207,6 +216,17 @@ def load_content(
         policy.cites = [db.get(Policy, c) for c in data["cites"]]
         if policy.published_at is None and policy.publication_state == "published":
             policy.published_at = policy.updated_at
+    db.flush()
+    for data in places:
+        existing = db.get(Place, data["id"])
+        if existing is not None and existing.content_hash == data["content_hash"]:
+            report.places_unchanged += 1
+            continue
+        apply_place_data(db, data)
+        if existing is None:
+            report.places_created += 1
+        else:
+            report.places_updated += 1
     db.flush()
     return report
 

@@ -21,7 +21,6 @@ STATUSES = {
 TYPES = {
     "policy": _l("Policy"),
     "benefit": _l("Benefit"),
-    "place": _l("Place"),
 }
 FACET_NAMES = {
     "type": _l("Type"),
@@ -30,6 +29,9 @@ FACET_NAMES = {
     "category": _l("Category"),
     "year": _l("Year issued"),
     "status": _l("Status"),
+    "industry": _l("Industry"),
+    "service": _l("Services"),
+    "desks": _l("Desks"),
 }
 SORTS = {
     "relevance": _l("Best match"),
@@ -70,4 +72,36 @@ ACTIONS = {
     "discard": _l("Discard this draft"),
     "withdraw": _l("Withdraw from the public site"),
     "republish": _l("Publish again"),
+}
+FREE_DESKS = _l("Has free desks")
+PLACE_SORTS = {
+    "relevance": _l("Best match"),
+    "title": _l("Name"),
+    "distance": _l("Distance"),
+}
+GEO_PRECISION = {
+    "exact": _l("exact location"),
+    "street": _l("approximate: street or campus"),
+    "district": _l("approximate: centre of the district"),
+    "city": _l("approximate: centre of the city"),
+}
+PLACE_STATUSES = {
+    "active": _l("Open"),
+    "planned": _l("Planned"),
+    "closed": _l("Closed"),
+    "unknown": _l("Status not confirmed"),
+}
+FUND_TYPES = {
+    "guidance": _l("Government guidance fund"),
+    "angel": _l("Angel fund"),
+    "venture": _l("Venture capital"),
+    "industry": _l("Industry fund"),
+    "other": _l("Other fund"),
+}
+STAGES = {
+    "idea_seed": _l("Idea and seed"),
+    "startup": _l("Start-up"),
+    "growth": _l("Growth"),
+    "scale_up": _l("Scale-up"),
+    "mature": _l("Mature and listing"),
 }

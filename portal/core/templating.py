@@ -91,12 +91,21 @@ def lang_url(code: str) -> str:
         return url_for("core.home", lang=code)
 
 
+def type_label(value: str) -> str:
+    """Display name of a search result type: policy, benefit or a kind of place."""
+    from portal.places.taxonomy import type_labels
+
+    if value in labels.TYPES:
+        return str(labels.TYPES[value])
+    return type_labels().get(value, value)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
-        labels=labels,
+        labels=labels, type_label=type_label,
     )
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")

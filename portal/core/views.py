@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 
 from portal import db
@@ -20,6 +20,20 @@ def home():
         latest=policies.latest_policies(session, limit=6),
         categories=policies.all_categories(session),
     )
+
+
+VENDOR = {"leaflet": "xstatic.pkg.leaflet", "markercluster": "xstatic.pkg.leaflet_markercluster"}
+
+
+@bp.get("/vendor/<package>/<path:filename>")
+def vendor(package: str, filename: str):
+    """Front-end libraries installed by pip (XStatic packages), served by the portal itself."""
+    import importlib
+
+    if package not in VENDOR:
+        abort(404)
+    folder = importlib.import_module(VENDOR[package]).BASE_DIR
+    return send_from_directory(folder, filename, max_age=7 * 24 * 3600)
 
 
 @bp.get("/healthz")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, send_file, url_for
 
 from portal import db
+from portal.places.services import places_mentioned_in
 from portal.policies import services
 from portal.search import services as search
 
@@ -43,6 +44,7 @@ def detail(policy_id: str):
     return render_template(
         "policies/detail.html", policy=policy,
         related=services.related_policies(session, policy),
+        places=places_mentioned_in(session, policy.id),
         permalink=external_url("policies.detail", policy_id=policy.id),
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -21,6 +21,9 @@ class Region(Base):
     level: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("regions.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
+    # Approximate centre (WGS-84), for "near" searches typed as a place name.
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
 
     def __repr__(self) -> str:
         return f"<Region {self.id}>"

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-FACET_FIELDS = ("type", "region", "level", "category", "year", "status")
-SORTS = ("relevance", "newest", "oldest", "title")
+FACET_FIELDS = ("type", "region", "level", "category", "year", "status", "industry", "service", "desks")
+SORTS = ("relevance", "newest", "oldest", "title", "distance")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,11 @@ class IndexDoc:
     status: str = ""
     date_ordinal: int = 0  # issue date as a day number, for "newest first"
     sort_title: str = ""
+    industries: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    desks: str = ""  # "free" when a space reports free desks
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass
@@ -38,6 +43,7 @@ class SearchQuery:
     per_page: int = 20
     sort: str = "relevance"
     facets: tuple[str, ...] = FACET_FIELDS
+    near: tuple[float, float] | None = None  # (lat, lon) for sort="distance"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Hit:
     type: str
     id: str
     score: float
+    distance_km: float | None = None
 
 
 @dataclass
@@ -66,6 +73,8 @@ class SearchBackend(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int: ...
+
+    def keys(self, query: SearchQuery) -> list[str]: ...
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None: ...
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import jieba
+from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.regions.models import Region
 from portal.regions.services import ancestry
@@ -35,10 +38,36 @@ def policy_document(policy: Policy, regions: dict[str, Region]) -> IndexDoc:
     )
 
 
+def pinyin_forms(name: str) -> str:
+    """Ways people type a Chinese name in Latin letters: per word (chaihuo kongjian), whole
+    (chaihuokongjian) and initials (chkj), so `chaihuo` finds 柴火空间."""
+    words = [w for w in jieba.cut(name) if w.strip()]
+    per_word = ["".join(lazy_pinyin(w)) for w in words]
+    syllables = lazy_pinyin(name)
+    initials = "".join(s[0] for s in syllables if s and s[0].isalpha())
+    forms = [*per_word, "".join(per_word), initials]
+    return " ".join(f for f in forms if f and f.isascii())
+
+
+def place_document(place: Place, regions: dict[str, Region]) -> IndexDoc:
+    """The index form of a place: names (with pinyin) weigh most, then descriptions."""
+    names = " ".join([place.name, place.name_en or "", *place.aliases, pinyin_forms(place.name)])
+    text = "\n".join([place.description, place.description_en or "", place.address or "",
+                      place.recognition or ""])
+    return IndexDoc(
+        key=f"place:{place.id}", type=place.type, title=names, text=text,
+        regions=tuple(ancestry(regions, place.region_id)), level=place.level or "",
+        status=place.status, sort_title=" ".join(lazy_pinyin(place.name)),
+        industries=tuple(place.industries or ()), services=tuple(place.services or ()),
+        desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
+    )
+
+
 def count_documents(db: Session) -> int:
     """How many documents a full rebuild will write."""
     stmt = select(func.count()).select_from(Policy).where(Policy.publication_state == "published")
-    return db.scalar(stmt) or 0
+    places = select(func.count()).select_from(Place).where(Place.publication_state == "published")
+    return (db.scalar(stmt) or 0) + (db.scalar(places) or 0)
 
 
 def all_documents(db: Session) -> Iterator[IndexDoc]:
@@ -48,3 +77,5 @@ def all_documents(db: Session) -> Iterator[IndexDoc]:
             .options(selectinload(Policy.categories), selectinload(Policy.guide)))
     for policy in db.scalars(stmt):
         yield policy_document(policy, regions)
+    for place in db.scalars(select(Place).where(Place.publication_state == "published")):
+        yield place_document(place, regions)

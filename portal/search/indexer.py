@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import utcnow
+from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.publishing.models import SearchOutbox
 from portal.regions.models import Region
-from portal.search.documents import policy_document
+from portal.search.documents import place_document, policy_document
 
 BATCH = 200
 
@@ -35,6 +36,12 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
             upserts.append(policy_document(policy, regions))
         else:
             deletes.append(f"policy:{entity_id}")
+    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "place"):
+        place = db.get(Place, entity_id)
+        if place is not None and place.is_public:
+            upserts.append(place_document(place, regions))
+        else:
+            deletes.append(f"place:{entity_id}")
     if deletes:
         backend.delete(deletes)
     if upserts:

@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from portal.core import params
 from portal.i18n import localized
+from portal.places.models import TYPES as PLACE_TYPES
+from portal.places.services import places_by_ids
 from portal.policies.models import LEVELS, STATUSES, Category
 from portal.policies.services import policies_by_ids
 from portal.regions.models import Region
 from portal.search.backend import FACET_FIELDS, SORTS, SearchBackend, SearchQuery, SearchResult
 from portal.search.snippets import snippet
 
-SEARCH_TYPES = ("policy",)  # places and benefits join as their areas arrive
+SEARCH_TYPES = ("policy", *PLACE_TYPES)  # benefits join with the eligibility wizard
 MAX_PER_PAGE = 100
 
 
@@ -36,16 +38,22 @@ class Row:
     url: str
     snippet: Markup
     obj: object
+    distance_km: float | None = None
 
 
 def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     """Valid values for each filter, for rejecting unknown ones with a clear message."""
+    from portal.places import taxonomy
+
     return {
         "region": tuple(db.scalars(select(Region.id))),
         "level": LEVELS,
         "category": tuple(db.scalars(select(Category.id))),
-        "status": STATUSES,
+        "status": (*STATUSES, "active", "planned", "closed"),
         "year": tuple(str(y) for y in range(1949, 2101)),
+        "industry": tuple(taxonomy.industries()),
+        "service": tuple(taxonomy.services()),
+        "desks": ("free",),
     }
 
 
@@ -72,14 +80,21 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
     """Turn hits into rows, reading titles and text from the database (the source of truth)."""
     policy_ids = [h.id for h in result.hits if h.type == "policy"]
     policies = policies_by_ids(db, policy_ids)
+    places = places_by_ids(db, [h.id for h in result.hits if h.type == "place"])
     out: list[Row] = []
     for hit in result.hits:
         if hit.type == "policy" and hit.id in policies:
             p = policies[hit.id]
-            source = localized(p, "summary") + "\n" + p.body
+            source = "\n".join([localized(p, "summary"), p.summary_en or "", p.body])
             out.append(Row(id=p.id, type="policy", title=localized(p, "title"),
                            url=url_for("policies.detail", policy_id=p.id),
                            snippet=snippet(source, text), obj=p))
+        elif hit.type == "place" and hit.id in places:
+            pl = places[hit.id]
+            source = "\n".join([localized(pl, "description"), pl.description_en or ""])
+            out.append(Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
+                           url=url_for("places.detail", place_id=pl.id),
+                           snippet=snippet(source, text), obj=pl, distance_km=hit.distance_km))
     return out
 
 
@@ -88,8 +103,13 @@ def facet_labels(db: Session) -> dict[str, dict[str, str]]:
     from portal.core import labels
 
     regions = list(db.scalars(select(Region).order_by(Region.position)))
+    from portal.places import taxonomy
+
     return {
-        "type": {k: str(v) for k, v in labels.TYPES.items()},
+        "type": {**{k: str(v) for k, v in labels.TYPES.items()}, **taxonomy.type_labels()},
+        "industry": taxonomy.industries(),
+        "service": taxonomy.services(),
+        "desks": {"free": str(labels.FREE_DESKS)},
         "region": {r.id: localized(r, "name") for r in regions},
         "level": {k: str(v) for k, v in labels.LEVELS.items()},
         "category": {c.id: localized(c, "name") for c in db.scalars(select(Category))},

@@ -14,14 +14,15 @@ from pathlib import Path
 
 from whoosh import index, query, sorting
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching.wrappers import MultiMatcher
 
 from portal.search.analysis import ANALYZER_VERSION, index_analyzer, query_terms
 from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult
 
 _FIELD_FOR_FACET = {"type": "type", "region": "region", "level": "level", "category": "category",
-                    "year": "year", "status": "status"}
+                    "year": "year", "status": "status", "industry": "industry", "service": "service",
+                    "desks": "desks"}
 
 
 def make_schema() -> Schema:
@@ -39,6 +40,10 @@ def make_schema() -> Schema:
         status=ID(sortable=True),
         date=NUMERIC(sortable=True, bits=32, signed=False),
         sort_title=ID(sortable=True),
+        industry=KEYWORD(commas=True, scorable=False),
+        service=KEYWORD(commas=True, scorable=False),
+        desks=ID(),
+        geo=STORED(),
     )
 
 
@@ -92,6 +97,7 @@ class WhooshBackend:
         self._local = threading.local()
         # Facet values per document, shared by threads; rebuilt when the index changes.
         self._facet_cache: tuple | None = None
+        self._stored_cache: tuple | None = None
         self._facet_lock = threading.Lock()
 
     # -- reading -----------------------------------------------------------------------------
@@ -147,6 +153,14 @@ class WhooshBackend:
     def search(self, q: SearchQuery) -> SearchResult:
         with self._searcher() as searcher:
             return self._search(searcher, q)
+
+    def keys(self, q: SearchQuery) -> list[str]:
+        """Keys of every match, unranked (for the map, which shows them all)."""
+        terms = query_terms(q.text) if q.text.strip() else []
+        with self._searcher() as searcher:
+            matched, _ = self._matched(searcher, terms, query.And, q)
+            stored = self._stored(searcher)
+            return [stored[d][0] for d in matched]
 
     def _search(self, searcher, q: SearchQuery) -> SearchResult:
         terms = query_terms(q.text) if q.text.strip() else []
@@ -207,7 +221,9 @@ class WhooshBackend:
         limit = q.page * q.per_page
         start = (q.page - 1) * q.per_page
         hits: list[Hit] = []
-        if matched and start < len(matched):
+        if sort == "distance" and q.near is not None:
+            hits = self._by_distance(searcher, matched, q.near, start, limit)
+        elif matched and start < len(matched):
             # Only the top `limit` are ranked; Whoosh can skip blocks that cannot reach them.
             # Whoosh's block-quality skipping trips an assertion inside RequireMatcher, so it is
             # only used for unfiltered word queries.
@@ -270,6 +286,36 @@ class WhooshBackend:
             cached = self._local.live = (key, set(reader.all_doc_ids()))
         return cached[1]
 
+    def _by_distance(self, searcher, matched: set[int], near, start: int, limit: int) -> list[Hit]:
+        """Nearest first; entries without coordinates come last, by name."""
+        from portal.places.services import distance_km
+
+        stored = self._stored(searcher)
+        ranked = []
+        for doc in matched:
+            key, geo, title = stored[doc]
+            km = distance_km(near[0], near[1], geo[0], geo[1]) if geo else None
+            ranked.append((km is None, km or 0.0, title, key))
+        ranked.sort()
+        hits = []
+        for _no_geo, km, _title, key in ranked[start:limit]:
+            type_, _, id_ = key.partition(":")
+            hits.append(Hit(type=type_, id=id_, score=0.0, distance_km=None if _no_geo else km))
+        return hits
+
+    def _stored(self, searcher) -> list[tuple[str, tuple | None, str]]:
+        """(key, (lat, lon), sort title) per document, read once per index version."""
+        reader = searcher.reader()
+        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        cached = self._stored_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        rows: list = [("", None, "")] * reader.doc_count_all()
+        for docnum, fields in reader.iter_docs():
+            rows[docnum] = (fields.get("key", ""), fields.get("geo"), fields.get("key", ""))
+        self._stored_cache = (key, rows)
+        return rows
+
     def _facet_counts(self, searcher, matched: set[int], names) -> dict[str, dict[str, int]]:
         values = self._facet_values(searcher)
         out = {}
@@ -304,7 +350,9 @@ class WhooshBackend:
             "key": doc.key, "type": doc.type, "title": doc.title, "text": doc.text,
             "region": ",".join(doc.regions), "level": doc.level, "category": ",".join(doc.categories),
             "year": doc.year, "status": doc.status, "date": max(doc.date_ordinal, 0),
-            "sort_title": doc.sort_title or doc.title,
+            "sort_title": doc.sort_title or doc.title, "industry": ",".join(doc.industries),
+            "service": ",".join(doc.services), "desks": doc.desks,
+            "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:

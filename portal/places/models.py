@@ -1,0 +1,78 @@
+"""A place or organisation a founder can visit or contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.regions.models import Region
+
+TYPES = ("makerspace", "incubator", "accelerator", "park", "science_park", "fund", "investor",
+         "platform", "event", "service_point")
+LEVELS = ("national", "provincial", "city", "district")
+GEO_PRECISIONS = ("exact", "street", "district", "city")
+STATUSES = ("active", "planned", "closed", "unknown")
+FUND_TYPES = ("guidance", "angel", "venture", "industry", "other")
+STAGES = ("idea_seed", "startup", "growth", "scale_up", "mature")
+
+
+class Place(Base):
+    """A directory entry; coordinates are WGS-84 with an honest precision."""
+
+    __tablename__ = "places"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
+    level: Mapped[str | None] = mapped_column(String(20), index=True)
+    recognition: Mapped[str | None] = mapped_column(String(200))
+    industries: Mapped[list] = mapped_column(JSON, default=list)
+    services: Mapped[list] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300))
+    lat: Mapped[float | None] = mapped_column(Float, index=True)
+    lon: Mapped[float | None] = mapped_column(Float, index=True)
+    geo_precision: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="unknown")
+    website: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    opening_hours: Mapped[str | None] = mapped_column(String(200))
+    capacity: Mapped[int | None]
+    desks_free: Mapped[int | None]
+    desk_price: Mapped[str | None] = mapped_column(String(120))
+    desks_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    fund_type: Mapped[str | None] = mapped_column(String(20))
+    fund_stages: Mapped[list] = mapped_column(JSON, default=list)
+    fund_size_cny: Mapped[int | None] = mapped_column(BigInteger)
+    fund_ticket: Mapped[str | None] = mapped_column(String(200))
+    source_ref: Mapped[str | None] = mapped_column(String(300))
+    source_quote: Mapped[str | None] = mapped_column(Text)
+    source_note: Mapped[str | None] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(default=False)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    publication_state: Mapped[str] = mapped_column(String(20), default="published",
+                                                   server_default="published", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    region: Mapped[Region] = relationship(lazy="joined")
+
+    @property
+    def on_map(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication_state == "published"
+
+    def __repr__(self) -> str:
+        return f"<Place {self.id}>"
