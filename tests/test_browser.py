@@ -137,3 +137,42 @@ def test_staff_journey_draft_review_publish_found_by_search(browser, staff_live)
     public.goto(f"{base}/search?q=青年创客场地补贴&lang=zh")
     public.locator("ol.results a", has_text="青年创客场地补贴办法").click()
     assert "青年创客场地补贴办法" in public.locator("h1").inner_text()
+
+
+@pytest.fixture
+def js_page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_map_filters_and_opens_a_place(js_page, live_url, content_app):
+    from sqlalchemy import func, select
+
+    from portal import db
+    from portal.places.models import Place
+
+    with content_app.app_context():
+        funds_on_map = db.session().scalar(select(func.count()).select_from(Place).where(
+            Place.type == "fund", Place.lat.is_not(None)))
+    page = js_page
+    page.goto(f"{live_url}/map?lang=en")
+    page.wait_for_selector("#map[data-loaded='1']")
+    assert page.locator(".leaflet-marker-icon").count() > 0  # clusters or markers drawn
+    assert int(page.locator("#map-status").get_attribute("data-count")) > funds_on_map
+    # Filter by a facet link: the map reloads with the same filter as the list.
+    page.locator(".facet a", has_text="Fund").first.click()
+    page.wait_for_url("**type=fund*")
+    page.wait_for_selector("#map[data-loaded='1']")
+    assert int(page.locator("#map-status").get_attribute("data-count")) == funds_on_map
+    # Hovering a list entry highlights it; clicking it opens its marker's popup on the map.
+    item = page.locator("#place-list li").first
+    item.hover()
+    assert "highlight" in (item.get_attribute("class") or "")
+    item.locator("p.meta").click()
+    popup_link = page.locator(".leaflet-popup-content a")
+    popup_link.wait_for()
+    name = popup_link.inner_text()
+    popup_link.click()
+    page.wait_for_url("**/places/*")
+    assert page.locator("h1").inner_text() == name

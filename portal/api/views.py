@@ -50,7 +50,7 @@ def search_all():
 @bp.get("/policies")
 def policy_list():
     session = db.session()
-    query = search.query_from_request(session, types=("policy",))
+    query = search.query_from_request(session, scope=("policy",))
     query.facets = ("level", "region", "category", "status", "year")
     result = search.run(query)
     found = policies.policies_by_ids(session, [h.id for h in result.hits])
@@ -132,6 +132,7 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
 @bp.get("/regions")
 def regions():
     return jsonify({"results": [
-        {"id": r.id, "name": r.name, "name_en": r.name_en, "level": r.level, "parent_id": r.parent_id}
+        {"id": r.id, "name": r.name, "name_en": r.name_en, "level": r.level, "parent_id": r.parent_id,
+         "lat": r.lat, "lon": r.lon}
         for r in all_regions(db.session())
     ]})

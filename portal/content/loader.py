@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from portal.content.files import read_front_matter, read_yaml
 from portal.content.validation import ContentError, Problems, Record
-from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, Policy
 from portal.places.content import read_places
 from portal.places.models import Place
 from portal.places.services import apply_place_data
+from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, Policy
 from portal.policies.services import GUIDE_FIELDS, apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region

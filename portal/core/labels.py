@@ -76,7 +76,7 @@ ACTIONS = {
 FREE_DESKS = _l("Has free desks")
 PLACE_SORTS = {
     "relevance": _l("Best match"),
-    "title": _l("Name"),
+    "title": _l("By name"),
     "distance": _l("Distance"),
 }
 GEO_PRECISION = {

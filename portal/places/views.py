@@ -17,7 +17,7 @@ FACETS = ("type", "region", "level", "industry", "service", "desks")
 
 def directory_query(session):
     """The directory's search from the query string, with `near` resolved to a point."""
-    query = search.query_from_request(session, types=params.choices("type", TYPES) or TYPES)
+    query = search.query_from_request(session, scope=TYPES)
     query.facets = FACETS
     point = near.resolve(session, params.query_text("near"))
     if point is not None:

@@ -24,7 +24,7 @@ def external_url(endpoint: str, **values) -> str:
 @bp.get("/policies")
 def index():
     session = db.session()
-    query = search.query_from_request(session, types=("policy",))
+    query = search.query_from_request(session, scope=("policy",))
     query.facets = LIST_FACETS
     result = search.run(query)
     return render_template(

@@ -37,7 +37,8 @@ class SearchQuery:
     """A parsed, validated request for results."""
 
     text: str = ""
-    types: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()  # chosen by the user (a filter shown as chosen)
+    scope: tuple[str, ...] = ()  # set by the page, e.g. the directory only holds places
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20

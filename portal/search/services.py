@@ -57,13 +57,17 @@ def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     }
 
 
-def query_from_request(db: Session, *, types: tuple[str, ...] | None = None,
+def query_from_request(db: Session, *, scope: tuple[str, ...] | None = None,
                        default_per_page: int = 20) -> SearchQuery:
-    """Validate the query string into a SearchQuery; BadParameter names a bad field."""
+    """Validate the query string into a SearchQuery; BadParameter names a bad field.
+
+    `scope` limits the page to some types (the directory holds only places); within it the
+    visitor may still choose types with `type=`."""
     allowed = allowed_values(db)
     q = SearchQuery(
         text=params.query_text("q"),
-        types=types if types is not None else params.choices("type", SEARCH_TYPES),
+        types=params.choices("type", scope or SEARCH_TYPES),
+        scope=scope or (),
         page=params.positive_int("page", 1, params.MAX_PAGE),
         per_page=params.positive_int("per_page", default_per_page, MAX_PER_PAGE),
         sort=params.choice("sort", SORTS, "relevance"),

@@ -187,8 +187,8 @@ class WhooshBackend:
     @staticmethod
     def _restriction(q: SearchQuery) -> query.Query | None:
         parts: list[query.Query] = []
-        if q.types:
-            parts.append(query.Or([query.Term("type", t) for t in q.types]))
+        if q.types or q.scope:
+            parts.append(query.Or([query.Term("type", t) for t in (q.types or q.scope)]))
         for name, values in q.filters.items():
             if values:
                 parts.append(query.Or([query.Term(_FIELD_FOR_FACET[name], v) for v in values]))
@@ -264,8 +264,8 @@ class WhooshBackend:
         if terms:
             per_term = [docs("title", t) | docs("text", t) for t in terms]
             sets.append(set.intersection(*per_term) if join is query.And else set.union(*per_term))
-        if q.types:
-            sets.append(set.union(*(docs("type", t) for t in q.types)))
+        if q.types or q.scope:
+            sets.append(set.union(*(docs("type", t) for t in (q.types or q.scope))))
         for name, values in q.filters.items():
             if values:
                 field = _FIELD_FOR_FACET[name]

@@ -39,7 +39,7 @@
   function setup(el) {
     var gcj = el.dataset.crs === "gcj02";
     var toMap = function (lat, lon) { return gcj ? wgsToGcj(lat, lon) : [lat, lon]; };
-    var map = L.map(el, { scrollWheelZoom: false, worldCopyJump: true });
+    var map = L.map(el, { scrollWheelZoom: false, worldCopyJump: true, maxZoom: 18, minZoom: 3 });
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
     } else {
@@ -88,10 +88,13 @@
       if (marker && marker._icon) { marker._icon.classList.toggle("marker-highlight", on); }
     }
 
+    var english = document.documentElement.lang === "en";
+    function label(props) { return (english && props.name_en) || props.name; }
+
     function popup(props) {
       var div = document.createElement("div");
       var a = document.createElement("a");
-      a.href = props.url; a.textContent = props.name;
+      a.href = props.url; a.textContent = label(props);
       div.appendChild(a);
       if (props.geo_precision !== "exact") {
         var small = document.createElement("p");
@@ -113,11 +116,12 @@
       var mine = ++requestNo;
       fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (r) { return r.json(); }).then(function (data) {
         if (mine !== requestNo) { return; }
-        cluster.clearLayers();
-        markers = {};
-        var layers = data.features.map(function (f) {
+        // The filters are fixed for the page, so markers already drawn stay; only places that
+        // came into view are added (an open popup survives panning and zooming).
+        var fresh = data.features.filter(function (f) { return !markers[f.properties.id]; });
+        var layers = fresh.map(function (f) {
           var c = f.geometry.coordinates, props = f.properties;
-          var marker = L.marker(m.toMap(c[1], c[0]), { title: props.name, alt: props.name });
+          var marker = L.marker(m.toMap(c[1], c[0]), { title: label(props), alt: label(props) });
           marker.bindPopup(popup(props));
           marker.on("mouseover", function () { highlight(props.id, true); });
           marker.on("mouseout", function () { highlight(props.id, false); });
@@ -129,7 +133,11 @@
           return marker;
         });
         cluster.addLayers(layers);
-        if (status) { status.textContent = data.features.length + " ⌖"; status.dataset.count = data.features.length; }
+        if (status) {
+          var shown = Object.keys(markers).length;
+          status.textContent = (el.dataset.countLabel || "{n}").replace("{n}", shown);
+          status.dataset.count = shown;
+        }
         if (first) {
           first = false;
           if (el.dataset.nearLat) {
@@ -161,7 +169,33 @@
         if (marker) { cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
       });
     }
+    if (!el.dataset.tiles && el.dataset.regions) { regionLabels(map, m, el.dataset.regions); }
     load();
+  }
+
+  // Without background tiles, city and district names give the markers some orientation.
+  function regionLabels(map, m, url) {
+    var layer = L.layerGroup().addTo(map);
+    fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      var lang = document.documentElement.lang === "en" ? "name_en" : "name";
+      data.results.forEach(function (r) {
+        if (r.lat == null || r.level === "national" || r.level === "provincial") { return; }
+        var icon = L.divIcon({ className: "region-label region-" + r.level, html: "", iconSize: null });
+        var label = L.marker(m.toMap(r.lat, r.lon), { icon: icon, interactive: false, keyboard: false });
+        label.on("add", function () { if (label._icon) { label._icon.textContent = r[lang]; } });
+        layer.addLayer(label);
+      });
+      function toggle() {
+        var zoom = map.getZoom();
+        layer.eachLayer(function (l) {
+          if (!l._icon) { return; }
+          var district = l._icon.classList.contains("region-district");
+          l._icon.style.display = (district && zoom < 9) ? "none" : "";
+        });
+      }
+      map.on("zoomend", toggle);
+      toggle();
+    });
   }
 
   function nearMe() {
