@@ -161,3 +161,31 @@ def test_leaflet_is_served_by_the_portal(client):
 
 def test_haversine():
     assert distance_km(39.9042, 116.4074, 31.2304, 121.4737) == pytest.approx(1067, rel=0.01)
+
+
+def test_geojson_follows_changes_to_a_place(tmp_path):
+    from portal.content.loader import load_content
+    from tests.conftest import CONTENT, make_app
+
+    app = make_app(tmp_path)
+    with app.app_context():
+        session = db.session()
+        load_content(session, CONTENT)
+        session.commit()
+    client = app.test_client()
+    before = client.get("/api/v1/places.geojson").get_json()
+    names = {f["properties"]["id"]: f["properties"]["name"] for f in before["features"]}
+    assert names["nanshan-chaihuo-makerspace"] == "柴火空间"
+    with app.app_context():
+        session = db.session()
+        from portal.places.services import apply_place_data
+
+        apply_place_data(session, {"id": "nanshan-chaihuo-makerspace", "name": "柴火创客空间"})
+        session.get(Place, "haidian-garage-cafe").publication_state = "withdrawn"
+        session.get(Place, "haidian-garage-cafe").updated_at = session.get(
+            Place, "nanshan-chaihuo-makerspace").updated_at
+        session.commit()
+    after = client.get("/api/v1/places.geojson").get_json()
+    names = {f["properties"]["id"]: f["properties"]["name"] for f in after["features"]}
+    assert names["nanshan-chaihuo-makerspace"] == "柴火创客空间"
+    assert "haidian-garage-cafe" not in names

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -102,9 +101,8 @@ def place_geojson():
         query, _point = directory_query(session)
         ids = {k.partition(":")[2] for k in search.backend().keys(query) if k.startswith("place:")}
     base = external_url("places.detail", place_id="PLACE").rsplit("PLACE", 1)[0]
-    body = geo.features(session, ids=ids, bbox=bbox, url_for_place=lambda pid: base + pid)
-    return current_app.response_class(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                                      mimetype="application/geo+json")
+    body = geo.feature_collection(session, ids=ids, bbox=bbox, base_url=base)
+    return current_app.response_class(body, mimetype="application/geo+json")
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:

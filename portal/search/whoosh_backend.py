@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
 
-from whoosh import index, query, sorting
+from whoosh import index, query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching.wrappers import MultiMatcher
@@ -64,6 +65,16 @@ def _all_ids(matcher) -> set[int]:
             out.update(d + offset for d in _all_ids(sub))
         return out
     return set(matcher.all_ids())
+
+
+SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
+
+
+class _Reversed(str):
+    """Makes ties sort by key ascending even when the main order is descending."""
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
 
 
 class _Borrowed:
@@ -197,44 +208,48 @@ class WhooshBackend:
         return parts[0] if len(parts) == 1 else query.And(parts)
 
     def _run(self, searcher, text_q, restriction, q: SearchQuery, terms=(), join=None) -> SearchResult:
-        if text_q is None:
-            main = restriction if restriction is not None else query.Every()
-        elif restriction is not None:
-            # Require: documents must match the filters, but only the words score.
-            main = query.Require(text_q, restriction)
-        else:
-            main = text_q
         # Every matching document number, unscored, by set algebra over single-term postings:
         # much faster in Python than walking Whoosh's compound matchers document by document.
         matched, per_term = self._matched(searcher, terms, join, q)
-        allow = None
-        if join is query.Or and matched:
-            allow = self._best_covered(matched, per_term, q.page * q.per_page)
-        sortedby = None
         sort = q.sort if (text_q is not None or q.sort != "relevance") else "newest"
-        if sort == "newest":
-            sortedby = sorting.FieldFacet("date", reverse=True)
-        elif sort == "oldest":
-            sortedby = sorting.FieldFacet("date")
-        elif sort == "title":
-            sortedby = sorting.FieldFacet("sort_title")
         limit = q.page * q.per_page
         start = (q.page - 1) * q.per_page
         hits: list[Hit] = []
-        if sort == "distance" and q.near is not None:
+        if not matched or start >= len(matched):
+            pass
+        elif sort == "distance" and q.near is not None:
             hits = self._by_distance(searcher, matched, q.near, start, limit)
-        elif matched and start < len(matched):
-            # Only the top `limit` are ranked; Whoosh can skip blocks that cannot reach them.
-            # Whoosh's block-quality skipping trips an assertion inside RequireMatcher, so it is
-            # only used for unfiltered word queries.
-            results = searcher.search(main, limit=limit, sortedby=sortedby, terms=False,
-                                      optimize=restriction is None, filter=allow)
+        elif sort in SORT_COLUMNS or text_q is None:
+            hits = self._by_column(searcher, matched, sort if sort in SORT_COLUMNS else "newest",
+                                   start, limit)
+        else:
+            # Rank only the page asked for. The exact match set (or, for an any-word search,
+            # the best-covered part of it) is the filter, so the words alone are scored and
+            # Whoosh can skip blocks that cannot reach the top.
+            if join is query.Or:
+                allow = self._best_covered(matched, per_term, limit)
+            else:
+                allow = matched if restriction is not None else None
+            results = searcher.search(text_q, limit=limit, terms=False, filter=allow)
             for hit in results[start:limit]:
                 type_, _, id_ = hit["key"].partition(":")
-                score = float(hit.score or 0.0) if sortedby is None else 0.0  # sorted: score is a key
-                hits.append(Hit(type=type_, id=id_, score=score))
+                hits.append(Hit(type=type_, id=id_, score=float(hit.score or 0.0)))
         facets = self._facet_counts(searcher, matched, q.facets)
         return SearchResult(hits=hits, total=len(matched), facets=facets, terms=[])
+
+    def _by_column(self, searcher, matched: set[int], sort: str, start: int, limit: int) -> list[Hit]:
+        """Order by a sortable column (date or title) without scoring anything."""
+        field, reverse = SORT_COLUMNS[sort]
+        column = searcher.reader().column_reader(field)
+        pick = heapq.nlargest if reverse else heapq.nsmallest
+        keys = self._stored(searcher)
+        ordered = pick(limit, matched, key=lambda d: (column[d], keys[d][0]) if not reverse
+                       else (column[d], _Reversed(keys[d][0])))
+        hits = []
+        for doc in ordered[start:limit]:
+            type_, _, id_ = keys[doc][0].partition(":")
+            hits.append(Hit(type=type_, id=id_, score=0.0))
+        return hits
 
     @staticmethod
     def _best_covered(matched: set[int], per_term: list[set[int]], needed: int) -> set[int]:
