@@ -111,8 +111,11 @@ def search_bench(repeat: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-dir-"))
     app, _ = make_app(tmp, 10_000)
     client = app.test_client()
-    words = [ms for q in QUERIES for ms in timed(lambda q=q: client.get("/api/v1/places", query_string={"q": q}),
-                                                   repeat)]
+    words = [
+        ms
+        for q in QUERIES
+        for ms in timed(lambda q=q: client.get("/api/v1/places", query_string={"q": q}), repeat)
+    ]
     browse = timed(lambda: client.get("/api/v1/places"), repeat * len(QUERIES))
     return {"places": 10_000, "directory_search": summary(words), "baseline_browse_no_words": summary(browse)}
 
