@@ -46,8 +46,8 @@ def make_app(tmp: Path, places: int):
     command.upgrade(alembic_config(url), "head")
     app = create_app({"DATABASE_URL": url, "SEARCH_DIR": tmp / "search", "SECRET_KEY": "bench",
                       "PUBLISHING_SCHEDULER": "cron"})
-    real = read_content(ROOT / "content")[3]
-    regions = [r for r in read_content(ROOT / "content")[0] if r.get("lat")]
+    real = read_content(ROOT / "content")["places"]
+    regions = [r for r in read_content(ROOT / "content")["regions"] if r.get("lat")]
     rng = random.Random(11)
     with app.app_context():
         session = db.session()

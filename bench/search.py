@@ -42,7 +42,8 @@ QUERIES = [
 
 def corpus() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """Sentences, English sentences, titles, region ids and category ids from content/."""
-    regions, categories, policies, _places = read_content(ROOT / "content")
+    found = read_content(ROOT / "content")
+    regions, categories, policies = found["regions"], found["categories"], found["policies"]
     zh, en, titles = [], [], []
     for p in policies:
         titles.append(p["title"])
@@ -59,7 +60,7 @@ def corpus() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
 def make_documents(n: int, seed: int = 7) -> list[IndexDoc]:
     zh, en, titles, region_ids, category_ids = corpus()
     parents: dict[str, str | None] = {}
-    for r in read_content(ROOT / "content")[0]:
+    for r in read_content(ROOT / "content")["regions"]:
         parents[r["id"]] = r["parent_id"]
     rng = random.Random(seed)
     docs = []

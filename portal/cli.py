@@ -16,6 +16,7 @@ from portal.config import ROOT
 db_cli = click.Group("db", help="Database schema (Alembic migrations).")
 content_cli = click.Group("content", help="Content files under content/.")
 search_cli = click.Group("search", help="The derived search index.")
+rules_cli = click.Group("rules", help="The eligibility rules (benefits and questions).")
 
 
 def alembic_config(url: str) -> AlembicConfig:
@@ -63,7 +64,10 @@ def content_load(content_dir: Path | None, index: bool) -> None:
     click.echo(
         f"regions {report.regions}, categories {report.categories}, policies: "
         f"{report.policies_created} new, {report.policies_updated} updated, "
-        f"{report.policies_unchanged} unchanged"
+        f"{report.policies_unchanged} unchanged; places: {report.places_created} new, "
+        f"{report.places_updated} updated, {report.places_unchanged} unchanged; questions "
+        f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
+        f"updated, {report.benefits_unchanged} unchanged"
     )
     if index:
         _rebuild()
@@ -174,3 +178,30 @@ def search_worker(interval: float, once: bool) -> None:
             click.echo(f"indexed {drain_all(session, current_app.extensions['search'])} changes")
         return
     run_forever(maker, current_app.extensions["search"], interval)
+
+
+@rules_cli.command("check")
+@with_appcontext
+def rules_check() -> None:
+    """Run every benefit's cases and the structural checks; exit 1 on any failure."""
+    from portal.eligibility.check import run_cases, structural_problems
+    from portal.eligibility.services import ruleset
+
+    try:
+        rules = ruleset(db.session())
+    except ValueError as exc:  # a stored definition no longer reads (e.g. a question was removed)
+        raise click.ClickException(str(exc)) from exc
+    failures = structural_problems(rules)
+    total = 0
+    for benefit in rules.benefits:
+        for case in run_cases(benefit, rules):
+            total += 1
+            if not case.passed:
+                failures.append(f"benefit {case.benefit_id}: case '{case.name}' expected "
+                                f"{case.expected}, got {case.got}")
+    for line in failures:
+        click.echo(line, err=True)
+    click.echo(f"ruleset {rules.version}: {len(rules.benefits)} benefits, {len(rules.questions)} "
+               f"questions, {total} cases, {len(failures)} problems")
+    if failures:
+        raise SystemExit(1)

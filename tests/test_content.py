@@ -20,7 +20,9 @@ SEED_PLANS = {
 
 
 def test_real_content_is_valid_and_complete():
-    regions, categories, policies, places = read_content(CONTENT)
+    found = read_content(CONTENT)
+    regions, categories, policies, places = (
+        found[k] for k in ("regions", "categories", "policies", "places"))
     ids = {p["id"] for p in policies}
     assert ids >= SEED_PLANS
     assert len(policies) >= 50

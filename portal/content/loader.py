@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal.content.files import read_front_matter, read_yaml
 from portal.content.validation import ContentError, Problems, Record
+from portal.eligibility.content import read_benefit_files, read_question_file
+from portal.eligibility.services import apply_benefit_definition, replace_questions
 from portal.places.content import read_places
 from portal.places.models import Place
 from portal.places.services import apply_place_data
@@ -36,6 +38,10 @@ class LoadReport:
     places_created: int = 0
     places_updated: int = 0
     places_unchanged: int = 0
+    questions: int = 0
+    benefits_created: int = 0
+    benefits_updated: int = 0
+    benefits_unchanged: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -148,7 +154,7 @@ def problems_fields(problems: Problems, path: Path) -> set[str]:
     return {p[len(prefix):].split("'", 1)[0] for p in problems.items if p.startswith(prefix)}
 
 
-def read_content(content_dir: Path) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+def read_content(content_dir: Path) -> dict[str, list[dict]]:
     """Read and validate everything; raise ContentError listing every problem."""
     problems = Problems()
     regions = _regions(content_dir, problems)
@@ -165,8 +171,11 @@ def read_content(content_dir: Path) -> tuple[list[dict], list[dict], list[dict],
             if cited not in policy_ids:
                 problems.add(f"policy {p['id']}", "cites", f"unknown policy '{cited}'")
     places = read_places(content_dir, region_ids, problems)
+    questions, parsed = read_question_file(content_dir, region_ids, problems)
+    benefits = read_benefit_files(content_dir, parsed, region_ids, policy_ids, problems)
     problems.raise_if_any()
-    return regions, categories, policies, places
+    return {"regions": regions, "categories": categories, "policies": policies, "places": places,
+            "questions": questions, "benefits": benefits}
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -186,7 +195,9 @@ def load_content(
     progress: Callable[[Iterable[dict]], Iterable[dict]] = lambda items: items,
 ) -> LoadReport:
     """Validate all files first, then upsert them; the caller commits once."""
-    regions, categories, policies, places = read_content(content_dir)
+    found = read_content(content_dir)
+    regions, categories = found["regions"], found["categories"]
+    policies, places = found["policies"], found["places"]
     report = LoadReport()
     for pos, r in enumerate(regions):
         _upsert(db, Region, r["id"], {**{k: v for k, v in r.items() if k != "id"}, "position": pos})
@@ -227,6 +238,11 @@ def load_content(
             report.places_created += 1
         else:
             report.places_updated += 1
+    db.flush()
+    report.questions = replace_questions(db, found["questions"])
+    for item in found["benefits"]:
+        outcome = apply_benefit_definition(db, item["definition"], item["hash"])
+        setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
     db.flush()
     return report
 

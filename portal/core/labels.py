@@ -105,3 +105,22 @@ STAGES = {
     "scale_up": _l("Scale-up"),
     "mature": _l("Mature and listing"),
 }
+BENEFIT_KINDS = {
+    "voucher": _l("Innovation voucher"),
+    "guaranteed_loan": _l("Guaranteed start-up loan"),
+    "interest_subsidy": _l("Interest subsidy"),
+    "rent_subsidy": _l("Rent and operating subsidy"),
+    "grant": _l("Grant or award"),
+    "tax_relief": _l("Tax relief"),
+    "talent_housing": _l("Talent housing and settling-in support"),
+    "equity_investment": _l("Equity investment"),
+    "risk_compensation": _l("Loan risk compensation"),
+    "service": _l("Free service or facilitation"),
+    "other": _l("Other support"),
+}
+ELIGIBILITY = {
+    "eligible": _l("You can probably get this"),
+    "needs_info": _l("We need more answers"),
+    "ineligible": _l("You cannot get this now"),
+}
+CRITERION = {True: _l("Met"), False: _l("Not met"), None: _l("Not answered yet")}

@@ -39,6 +39,12 @@ REVISION_TRANSITIONS = (
     Transition("discard", "rejected", "discarded", "editor"),
 )
 
+# A benefit's rules change: drafted by an editor, published by another reviewer once its cases pass.
+BENEFIT_TRANSITIONS = (
+    Transition("publish", "draft", "published", "reviewer", not_author=True),
+    Transition("discard", "draft", "discarded", "editor"),
+)
+
 POLICY_TRANSITIONS = (
     Transition("withdraw", "published", "withdrawn", "reviewer", needs_reason=True),
     Transition("republish", "withdrawn", "published", "reviewer", needs_reason=True),

@@ -9,6 +9,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.eligibility.models import Benefit
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.regions.models import Region
@@ -63,11 +64,28 @@ def place_document(place: Place, regions: dict[str, Region]) -> IndexDoc:
     )
 
 
+def benefit_document(benefit: Benefit, regions: dict[str, Region]) -> IndexDoc:
+    """The index form of a benefit: names, issuer, summary and the conditions in words."""
+    d = benefit.definition
+    conditions = d.get("conditions") or {}
+    words = [f"{c.get('text', '')} {c.get('text_en', '')}" for c in conditions.get("all", [conditions])
+             if isinstance(c, dict)]
+    text = "\n".join([d.get("summary") or "", d.get("summary_en") or "", benefit.issuer or "",
+                      benefit.issuer_en or "", *words])
+    return IndexDoc(
+        key=f"benefit:{benefit.id}", type="benefit",
+        title=f"{benefit.name} {benefit.name_en or ''}", text=text,
+        regions=tuple(ancestry(regions, benefit.region_id)), level="", status="",
+        sort_title=" ".join(lazy_pinyin(benefit.name)),
+    )
+
+
 def count_documents(db: Session) -> int:
     """How many documents a full rebuild will write."""
     stmt = select(func.count()).select_from(Policy).where(Policy.publication_state == "published")
     places = select(func.count()).select_from(Place).where(Place.publication_state == "published")
-    return (db.scalar(stmt) or 0) + (db.scalar(places) or 0)
+    benefits = select(func.count()).select_from(Benefit)
+    return (db.scalar(stmt) or 0) + (db.scalar(places) or 0) + (db.scalar(benefits) or 0)
 
 
 def all_documents(db: Session) -> Iterator[IndexDoc]:
@@ -79,3 +97,5 @@ def all_documents(db: Session) -> Iterator[IndexDoc]:
         yield policy_document(policy, regions)
     for place in db.scalars(select(Place).where(Place.publication_state == "published")):
         yield place_document(place, regions)
+    for benefit in db.scalars(select(Benefit)):
+        yield benefit_document(benefit, regions)

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import utcnow
+from portal.eligibility.models import Benefit
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.publishing.models import SearchOutbox
 from portal.regions.models import Region
-from portal.search.documents import place_document, policy_document
+from portal.search.documents import benefit_document, place_document, policy_document
 
 BATCH = 200
 
@@ -42,6 +43,12 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
             upserts.append(place_document(place, regions))
         else:
             deletes.append(f"place:{entity_id}")
+    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "benefit"):
+        benefit = db.get(Benefit, entity_id)
+        if benefit is not None:
+            upserts.append(benefit_document(benefit, regions))
+        else:
+            deletes.append(f"benefit:{entity_id}")
     if deletes:
         backend.delete(deletes)
     if upserts:

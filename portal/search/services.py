@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core import params
+from portal.eligibility.services import benefit_rows
 from portal.i18n import localized
 from portal.places.models import TYPES as PLACE_TYPES
 from portal.places.services import places_by_ids
@@ -19,7 +20,7 @@ from portal.regions.models import Region
 from portal.search.backend import FACET_FIELDS, SORTS, SearchBackend, SearchQuery, SearchResult
 from portal.search.snippets import snippet
 
-SEARCH_TYPES = ("policy", *PLACE_TYPES)  # benefits join with the eligibility wizard
+SEARCH_TYPES = ("policy", "benefit", *PLACE_TYPES)
 MAX_PER_PAGE = 100
 
 
@@ -85,6 +86,7 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
     policy_ids = [h.id for h in result.hits if h.type == "policy"]
     policies = policies_by_ids(db, policy_ids)
     places = places_by_ids(db, [h.id for h in result.hits if h.type == "place"])
+    benefits = {b.id: b for b in benefit_rows(db, [h.id for h in result.hits if h.type == "benefit"])}
     out: list[Row] = []
     for hit in result.hits:
         if hit.type == "policy" and hit.id in policies:
@@ -99,6 +101,13 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
             out.append(Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
                            url=url_for("places.detail", place_id=pl.id),
                            snippet=snippet(source, text), obj=pl, distance_km=hit.distance_km))
+        elif hit.type == "benefit" and hit.id in benefits:
+            b = benefits[hit.id]
+            d = b.definition
+            source = "\n".join([(d.get("summary_en") or ""), d.get("summary") or ""])
+            out.append(Row(id=b.id, type="benefit", title=localized(b, "name"),
+                           url=url_for("eligibility.benefit_detail", benefit_id=b.id),
+                           snippet=snippet(source, text), obj=b))
     return out
 
 

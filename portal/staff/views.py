@@ -383,3 +383,6 @@ def update_user(user_id: int):
     else:
         flash(_("The form could not be read. Try again."), "error")
     return redirect(url_for(".users")), 303
+
+# The benefit pages live in their own module and add their routes to this blueprint.
+from portal.staff import benefit_views as _benefit_views  # noqa: E402,F401

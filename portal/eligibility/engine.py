@@ -1,0 +1,291 @@
+"""The eligibility engine: benefits' rules evaluated over a founder's answers, in three-valued logic.
+
+Pure: no Flask, no database. A criterion is met (True), unmet (False) or unknown (None, the fact
+is not answered yet); `all` is unmet as soon as one part is unmet, `any` met as soon as one part is
+met, and a benefit stays `needs_info` until the answers decide it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.eligibility.rules import NOT_APPLICABLE, Benefit, Leaf, Node, Question, Ruleset
+
+ELIGIBLE, INELIGIBLE, NEEDS_INFO = "eligible", "ineligible", "needs_info"
+DERIVED = {"company_age_years": "company_founded_on", "years_since_graduation": "graduation_year"}
+MAX_HINT_CHANGES = 2
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One top-level criterion of a benefit and whether the answers meet it."""
+
+    id: str
+    text: str
+    text_en: str
+    source: str
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Answers that, changed together, would make a benefit eligible."""
+
+    changes: dict[str, Any]
+    criteria: tuple[CriterionResult, ...]  # the unmet criteria these changes would meet
+    complete: bool  # True: eligible after the change; False: only no longer ruled out
+
+
+@dataclass(frozen=True)
+class BenefitResult:
+    """What one benefit means for these answers."""
+
+    benefit: Benefit
+    status: str
+    criteria: tuple[CriterionResult, ...]
+    missing: tuple[str, ...]
+    amounts: tuple[tuple[Any, Any], ...]  # (amount definition, value in force or None)
+    hints: tuple[Hint, ...] = ()
+    excluded_by: tuple[str, ...] = ()  # other eligible benefits this one cannot be combined with
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every benefit's result, the date and the ruleset version they were computed for."""
+
+    on: dt.date
+    ruleset_version: str
+    results: tuple[BenefitResult, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def facts_for(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> dict[str, Any]:
+    """Answers plus derived facts; a question that does not apply to these answers is marked so."""
+    facts = dict(answers)
+    founded = facts.get("company_founded_on")
+    if isinstance(founded, dt.date):
+        facts["company_age_years"] = (on - founded).days / 365.25
+    year = facts.get("graduation_year")
+    if isinstance(year, int):
+        facts["years_since_graduation"] = on.year - year
+    for question in ruleset.questions:
+        if question.asked_when is not None and _value(question.asked_when, facts, ruleset) is False:
+            facts[question.id] = NOT_APPLICABLE
+            for derived, base in DERIVED.items():
+                if base == question.id:
+                    facts[derived] = NOT_APPLICABLE
+    return facts
+
+
+def _leaf(leaf: Leaf, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
+    value = facts.get(leaf.fact)
+    if value is None:
+        return None
+    if value is NOT_APPLICABLE:
+        return False  # a question that does not apply (no company yet) cannot meet a condition
+    op, expected = leaf.op, leaf.value
+    if op == "is":
+        return value == expected
+    if op == "in":
+        return value in expected
+    if op == "contains":
+        return expected in value
+    if op == "contains_any":
+        return any(v in value for v in expected)
+    if op == "within":
+        return expected in ruleset.ancestors(value)
+    if op == "min":
+        return value >= expected
+    if op == "max":
+        return value <= expected
+    if op == "less_than":
+        return value < expected
+    if op == "more_than":
+        return value > expected
+    raise ValueError(f"unknown operator {op}")
+
+
+def _value(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
+    if isinstance(node, Leaf):
+        return _leaf(node, facts, ruleset)
+    values = [_value(child, facts, ruleset) for child in node.children]
+    if node.op == "not":
+        return None if values[0] is None else not values[0]
+    if node.op == "all":
+        return False if False in values else (None if None in values else True)
+    return True if True in values else (None if None in values else False)
+
+
+def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> list[str]:
+    """Facts of the unknown leaves that still matter: ones whose answer can change the result."""
+    if _value(node, facts, ruleset) is not None:
+        return []
+    if isinstance(node, Leaf):
+        return [node.fact]
+    found: list[str] = []
+    for child in node.children:
+        found.extend(_deciding_unknowns(child, facts, ruleset))
+    return found
+
+
+def _criteria(benefit: Benefit, ruleset: Ruleset) -> tuple[Node, ...]:
+    """The benefit's top-level criteria, the region scope first."""
+    return (benefit.region_criterion(ruleset), *benefit.top_level())
+
+
+def _in_force(benefit: Benefit, on: dt.date) -> tuple[tuple[Any, Any], ...]:
+    return tuple((amount, amount.value_on(on)) for amount in benefit.amounts)
+
+
+def _askable(fact: str, facts: dict[str, Any], ruleset: Ruleset) -> list[str]:
+    """The questions to ask to learn `fact`: itself, or first what decides whether it applies."""
+    fact = DERIVED.get(fact, fact)
+    question = ruleset.question(fact)
+    if question is None or facts.get(fact) is NOT_APPLICABLE:
+        return []
+    if question.asked_when is not None and _value(question.asked_when, facts, ruleset) is None:
+        out: list[str] = []
+        for base in _deciding_unknowns(question.asked_when, facts, ruleset):
+            out.extend(_askable(base, facts, ruleset))
+        return out
+    return [fact]
+
+
+def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
+                     on: dt.date) -> BenefitResult:
+    """The result of one benefit for prepared facts (see `facts_for`)."""
+    criteria = []
+    missing: list[str] = []
+    for node in _criteria(benefit, ruleset):
+        met = _value(node, facts, ruleset)
+        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met))
+    values = [c.met for c in criteria]
+    status = INELIGIBLE if False in values else (NEEDS_INFO if None in values else ELIGIBLE)
+    if status == NEEDS_INFO:
+        for node in _criteria(benefit, ruleset):
+            for fact in _deciding_unknowns(node, facts, ruleset):
+                missing.extend(_askable(fact, facts, ruleset))
+    ordered = tuple(q.id for q in ruleset.questions if q.id in set(missing))
+    return BenefitResult(benefit, status, tuple(criteria), ordered, _in_force(benefit, on))
+
+
+def evaluate(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None,
+             hints: bool = True) -> Evaluation:
+    """Evaluate every benefit for `answers` on date `on` (today by default)."""
+    on = on or dt.date.today()
+    facts = facts_for(answers, ruleset, on)
+    results = [evaluate_benefit(b, facts, ruleset, on) for b in ruleset.benefits]
+    eligible = {r.benefit.id for r in results if r.status == ELIGIBLE}
+    final = []
+    for r in results:
+        extra: dict[str, Any] = {}
+        if hints and r.status == INELIGIBLE:
+            extra["hints"] = tuple(unlock_hints(r, answers, ruleset, on))
+        clash = tuple(sorted(eligible & (set(r.benefit.excludes) | ruleset.excluders(r.benefit.id))))
+        if clash:
+            extra["excluded_by"] = clash
+        final.append(BenefitResult(**{**r.__dict__, **extra}) if extra else r)
+    return Evaluation(on, ruleset.version, tuple(final), facts)
+
+
+def next_question(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None,
+                  evaluation: Evaluation | None = None) -> Question | None:
+    """The first question, in the set order, whose answer could still change some result."""
+    evaluation = evaluation or evaluate(answers, ruleset, on, hints=False)
+    wanted = {fact for r in evaluation.results if r.status == NEEDS_INFO for fact in r.missing}
+    for question in ruleset.questions:
+        if question.id in wanted and question.id not in answers:
+            return question
+    return None
+
+
+def remaining_questions(evaluation: Evaluation, answers: dict[str, Any]) -> int:
+    """How many questions still matter now (an estimate of how many are left)."""
+    return len({f for r in evaluation.results if r.status == NEEDS_INFO for f in r.missing} - set(answers))
+
+
+def _satisfying_values(leaf: Leaf, current: Any) -> list[Any]:
+    """Values of the leaf's fact that would meet it (for the unlock hints)."""
+    op, v = leaf.op, leaf.value
+    if op == "is":
+        return [v]
+    if op == "in":
+        return list(v)
+    if op in ("contains", "contains_any"):
+        base = [x for x in (current if isinstance(current, list) else []) if x != "none"]
+        return [sorted({*base, x}) for x in (v if op == "contains_any" else [v])]
+    if op in ("min", "max"):
+        return [v]
+    if op == "less_than":
+        return [v - 1 if isinstance(v, int) else v * 0.99]
+    if op == "more_than":
+        return [v + 1 if isinstance(v, int) else v * 1.01 + 1]
+    return []
+
+
+def _unmet_leaves(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> list[Leaf]:
+    """Leaves that make the node unmet (for `any`, all its unmet parts are candidates)."""
+    if _value(node, facts, ruleset) is not False:
+        return []
+    if isinstance(node, Leaf):
+        return [node]
+    if node.op == "not":
+        return []  # meeting a negation means dropping an answer: no useful hint
+    out: list[Leaf] = []
+    for child in node.children:
+        out.extend(_unmet_leaves(child, facts, ruleset))
+    return out
+
+
+def _with_prerequisites(fact: str, value: Any, facts: dict[str, Any],
+                        ruleset: Ruleset) -> dict[str, Any] | None:
+    """The change {fact: value} plus what makes its question apply (tech_sme needs a company)."""
+    question = ruleset.question(fact)
+    if question is None or not question.changeable:
+        return None
+    changes = {fact: value}
+    if question.asked_when is not None and _value(question.asked_when, facts, ruleset) is not True:
+        for leaf in _unmet_leaves(question.asked_when, facts, ruleset) or []:
+            options = _satisfying_values(leaf, facts.get(leaf.fact))
+            if not options:
+                return None
+            more = _with_prerequisites(leaf.fact, options[0], facts, ruleset)
+            if more is None:
+                return None
+            changes.update(more)
+    return changes
+
+
+def unlock_hints(result: BenefitResult, answers: dict[str, Any], ruleset: Ruleset,
+                 on: dt.date) -> list[Hint]:
+    """The smallest changes of answers (one, else two facts) that would make the benefit eligible."""
+    benefit = result.benefit
+    facts = facts_for(answers, ruleset, on)
+    candidates: list[dict[str, Any]] = []
+    for node in _criteria(benefit, ruleset):
+        for leaf in _unmet_leaves(node, facts, ruleset):
+            for value in _satisfying_values(leaf, answers.get(leaf.fact)):
+                change = _with_prerequisites(leaf.fact, value, facts, ruleset)
+                if change and change not in candidates:
+                    candidates.append(change)
+    found: list[Hint] = []
+    for size in range(1, MAX_HINT_CHANGES + 1):
+        for combo in itertools.combinations(candidates, size):
+            changes: dict[str, Any] = {}
+            for part in combo:
+                changes.update(part)
+            if len(combo) > 1 and any(set(h.changes) <= set(changes) for h in found):
+                continue
+            trial = evaluate_benefit(benefit, facts_for({**answers, **changes}, ruleset, on), ruleset, on)
+            if trial.status == INELIGIBLE:
+                continue
+            newly_met = tuple(c for c, before in zip(trial.criteria, result.criteria, strict=True)
+                              if c.met and before.met is False)
+            found.append(Hint(changes, newly_met, trial.status == ELIGIBLE))
+        if found:
+            break
+    found.sort(key=lambda h: (not h.complete, len(h.changes)))
+    return found[:3]

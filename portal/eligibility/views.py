@@ -1,0 +1,197 @@
+"""The eligibility wizard (one question per page, answers only in the URL) and the benefit pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.core import params
+from portal.eligibility import engine, services, wizard
+from portal.eligibility.answers import to_query
+from portal.eligibility.rules import KINDS
+from portal.eligibility.schema import N_, Problem
+from portal.policies.services import policies_by_ids
+
+bp = Blueprint("eligibility", __name__)
+MAX_FEEDBACK = 2000
+GROUP_ORDER = (engine.ELIGIBLE, engine.NEEDS_INFO, engine.INELIGIBLE)
+FEEDBACK_LABEL = _l("What looks wrong?")
+
+
+def _state():
+    """The ruleset, today's date and the answers in the query string (with their problems)."""
+    rules = services.ruleset(db.session())
+    today = dt.date.today()
+    answers, problems = wizard.request_answers(request.args, rules)
+    return rules, today, wizard.relevant_answers(answers, rules, today), problems
+
+
+@bp.get("/eligibility")
+def start():
+    rules = services.ruleset(db.session())
+    return render_template("eligibility/start.html", rules=rules,
+                           first=rules.questions[0] if rules.questions else None)
+
+
+def _render_question(question, answers, rules, today, problem: Problem | None = None, status=200):
+    trail = wizard.path(answers, rules, today)
+    position = next((i for i, q in enumerate(trail) if q.id == question.id), len(trail))
+    evaluation = engine.evaluate(answers, rules, today, hints=False)
+    remaining = engine.remaining_questions(evaluation, {k: v for k, v in answers.items()
+                                                        if k != question.id})
+    back = None
+    if position > 0:
+        back = wizard.question_url(trail[position - 1], answers, rules)
+    error = wizard.problem_message(problem) if problem else None
+    raw = request.args.getlist(question.id)
+    return render_template(
+        "eligibility/question.html", question=question, rules=rules, answers=answers,
+        hidden=[(k, v) for k, v in to_query(answers, rules) if k != question.id],
+        current=answers.get(question.id), raw=raw, error=error, back=back,
+        number=position + 1, remaining=max(remaining - (0 if question.id in answers else 1), 0),
+        decided=sum(1 for r in evaluation.results if r.status != engine.NEEDS_INFO),
+        total=len(evaluation.results),
+    ), status
+
+
+@bp.get("/eligibility/questions/<question_id>")
+def question(question_id: str):
+    rules, today, answers, problems = _state()
+    q = rules.question(question_id)
+    if q is None:
+        abort(404)
+    problem = next((p for p in problems if p.path == q.id), None)
+    return _render_question(q, answers, rules, today, problem, 400 if problem else 200)
+
+
+@bp.get("/eligibility/answer")
+def answer():
+    """Check the answer just given, then go to the next question that still matters."""
+    rules, today, answers, problems = _state()
+    asked = rules.question(request.args.get("question", ""))
+    if asked is not None and asked.id not in answers and not any(p.path == asked.id for p in problems):
+        problems.insert(0, Problem(asked.id, _required_message(asked)))
+    if problems:
+        first = problems[0]
+        q = rules.question(first.path) or asked
+        if q is None:
+            abort(400)
+        return _render_question(q, answers, rules, today, first, 400)
+    nxt = engine.next_question(answers, rules, today)
+    if nxt is None:
+        return redirect(wizard.results_url(answers, rules))
+    return redirect(wizard.question_url(nxt, answers, rules))
+
+
+def _required_message(q) -> str:
+    if q.type in ("choice", "region", "boolean"):
+        return N_("Choose one of the options.")
+    if q.type == "multi":
+        return N_("Choose at least one option, or “none of these”.")
+    return N_("Answer this question to continue.")
+
+
+@bp.get("/eligibility/results")
+def results():
+    rules, today, answers, problems = _state()
+    if problems:
+        q = rules.question(problems[0].path)
+        return _render_question(q, answers, rules, today, problems[0], 400)
+    on = today
+    evaluation = engine.evaluate(answers, rules, on)
+    groups = {status: [r for r in evaluation.results if r.status == status] for status in GROUP_ORDER}
+    nxt = engine.next_question(answers, rules, on, evaluation)
+    trail = wizard.path(answers, rules, on)
+    session = db.session()
+    worth = groups[engine.ELIGIBLE] + groups[engine.NEEDS_INFO]
+    hosting = any(wizard.needs_hosting(r.benefit) for r in worth + groups[engine.INELIGIBLE])
+    policy_ids = {pid for r in evaluation.results for pid in r.benefit.policy_ids}
+    return render_template(
+        "eligibility/results.html", rules=rules, evaluation=evaluation, groups=groups,
+        answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth),
+        policies=policies_by_ids(session, sorted(policy_ids)),
+        spaces=wizard.recognised_spaces(session, rules, answers.get("region")) if hosting else None,
+        spaces_url=wizard.spaces_url(answers.get("region")),
+        share_url=url_for("eligibility.results", _external=True) + "?"
+        + wizard.query_string(answers, rules),
+        print_view=request.args.get("view") == "print", feedback_label=FEEDBACK_LABEL,
+    )
+
+
+@bp.post("/eligibility/feedback")
+def feedback():
+    """Store "this result looks wrong" for staff; nothing else about the visitor is kept."""
+    rules = services.ruleset(db.session())
+    message = (request.form.get("message") or "").strip()
+    benefit_id = request.form.get("benefit_id") or None
+    answers_qs = (request.form.get("answers") or "")[:4000]
+    back = url_for("eligibility.results") + "?" + answers_qs
+    if benefit_id is not None and rules.benefit(benefit_id) is None:
+        abort(400, description=_("Unknown benefit."))
+    if not message or len(message) > MAX_FEEDBACK:
+        flash(_("%(field)s: write between 1 and %(n)s characters.", field=FEEDBACK_LABEL, n=MAX_FEEDBACK),
+              "error")
+        return redirect(back + "#feedback")
+    services.record_feedback(db.session(), benefit_id=benefit_id, answers=answers_qs,
+                             version=rules.version, status=request.form.get("status"), message=message)
+    flash(_("Thank you. Staff who keep the rules will check this result."), "success")
+    return redirect(back + "#feedback")
+
+
+@bp.get("/benefits")
+def benefit_list():
+    rules = services.ruleset(db.session())
+    kinds = params.choices("kind", KINDS)
+    regions = params.choices("region", rules.region_parents)
+    shown = [b for b in rules.benefits if (not kinds or b.kind in kinds)
+             and (not regions or any(r in rules.ancestors(b.region) or b.region in rules.ancestors(r)
+                                     for r in regions))]
+    counts = {k: sum(1 for b in rules.benefits if b.kind == k) for k in KINDS}
+    return render_template("eligibility/benefits.html", rules=rules, benefits=shown, kinds=kinds,
+                           regions=regions, counts=counts)
+
+
+@bp.get("/benefits/<benefit_id>")
+def benefit_detail(benefit_id: str):
+    rules = services.ruleset(db.session())
+    benefit = rules.benefit(benefit_id)
+    if benefit is None:
+        abort(404)
+    on = dt.date.today()
+    result = engine.evaluate_benefit(benefit, engine.facts_for({}, rules, on), rules, on)
+    return render_template(
+        "eligibility/benefit.html", benefit=benefit, rules=rules, result=result,
+        policies=policies_by_ids(db.session(), list(benefit.policy_ids)),
+        excluded=[rules.benefit(i) for i in sorted(set(benefit.excludes) | rules.excluders(benefit.id))
+                  if rules.benefit(i)],
+        row=next(iter(services.benefit_rows(db.session(), [benefit.id])), None),
+    )
+
+
+def _region_label(rules, region_id: str) -> str:
+    if region_id == "cn":
+        return _("All of China")
+    chain = [r for r in reversed(sorted(rules.ancestors(region_id), key=lambda r: len(rules.ancestors(r))))
+             if r != "cn"]
+    return " › ".join(wizard.loc(*rules.region_names.get(r, (r, r))) for r in reversed(chain))
+
+
+def _region_choices(rules) -> list[dict]:
+    from portal.regions.services import all_regions
+
+    return [{"id": r.id, "label": _region_label(rules, r.id)} for r in all_regions(db.session())
+            if r.id != "cn"]
+
+
+@bp.app_context_processor
+def _helpers():
+    return {
+        "loc": wizard.loc, "answer_text": wizard.answer_text, "hint_text": wizard.hint_text,
+        "amount_lines": wizard.amount_lines, "question_link": wizard.question_url,
+        "results_link": wizard.results_url, "region_choices": _region_choices,
+        "region_label": _region_label, "today": dt.date.today,
+    }

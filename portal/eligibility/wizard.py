@@ -1,0 +1,170 @@
+"""What the wizard pages and the API show: answers from a request, the path, results in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.eligibility import engine
+from portal.eligibility.answers import parse_answers, to_query
+from portal.eligibility.rules import Question, Ruleset, facts_in
+from portal.eligibility.schema import Problem
+from portal.i18n import current_language
+from portal.places.models import Place
+
+HOSTING_FACT = "hosted_in_recognized_space"
+RECOGNISED_SPACE_TYPES = ("makerspace", "incubator", "accelerator", "science_park")
+
+
+def loc(zh: str | None, en: str | None) -> str:
+    """The English text on an English page when there is one, else the Chinese."""
+    if current_language() == "en" and en:
+        return en
+    return zh or en or ""
+
+
+def problem_message(problem: Problem) -> str:
+    """A problem's message in the interface language (its template is in the catalogs)."""
+    return _(problem.message) % problem.params if problem.params else _(problem.message)
+
+
+def request_answers(args: Mapping[str, Any], rules: Ruleset) -> tuple[dict[str, Any], list[Problem]]:
+    """Answers from a query string: repeated keys are lists, the rest single values."""
+    raw = {}
+    for q in rules.questions:
+        values = args.getlist(q.id) if hasattr(args, "getlist") else [args.get(q.id)]
+        values = [v for v in values if v is not None]
+        if values:
+            raw[q.id] = values if q.type == "multi" else values[-1]
+    return parse_answers(raw, rules)
+
+
+def relevant_answers(answers: dict[str, Any], rules: Ruleset, on: dt.date) -> dict[str, Any]:
+    """Drop answers to questions that no longer apply (a company date once "no company")."""
+    facts = engine.facts_for(answers, rules, on)
+    return {k: v for k, v in answers.items() if facts.get(k) is not engine.NOT_APPLICABLE}
+
+
+def path(answers: dict[str, Any], rules: Ruleset, on: dt.date) -> list[Question]:
+    """The questions asked, in order, to reach these answers (for "back" and "change")."""
+    asked: list[Question] = []
+    known: dict[str, Any] = {}
+    for _step in range(len(rules.questions)):
+        q = engine.next_question(known, rules, on)
+        if q is None or q.id not in answers:
+            break
+        asked.append(q)
+        known[q.id] = answers[q.id]
+    return asked
+
+
+def query_string(answers: dict[str, Any], rules: Ruleset, skip: tuple[str, ...] = ()) -> str:
+    return urlencode(to_query(answers, rules, skip))
+
+
+def question_url(q: Question, answers: dict[str, Any], rules: Ruleset) -> str:
+    return url_for("eligibility.question", question_id=q.id) + "?" + query_string(answers, rules)
+
+
+def results_url(answers: dict[str, Any], rules: Ruleset, **extra: str) -> str:
+    qs = query_string(answers, rules)
+    if extra:
+        qs = "&".join(p for p in (qs, urlencode(extra)) if p)
+    return url_for("eligibility.results") + "?" + qs
+
+
+def answer_text(q: Question, value: Any, rules: Ruleset) -> str:
+    """An answer as the founder would read it back."""
+    if q.type == "boolean":
+        return _("Yes") if value else _("No")
+    if q.type == "multi":
+        if not value:
+            return _("None of these")
+        return "、".join(loc(o.text, o.text_en) for o in q.options if o.value in value)
+    if q.type == "choice":
+        option = q.option(value)
+        return loc(option.text, option.text_en) if option else str(value)
+    if q.type == "region":
+        name, name_en = rules.region_names.get(value, (value, value))
+        return _("Elsewhere in China") if value == "cn" else loc(name, name_en)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def change_value_text(fact: str, value: Any, rules: Ruleset) -> str:
+    q = rules.question(fact)
+    if q is None:
+        return str(value)
+    return f"{loc(q.text, q.text_en)} → {answer_text(q, value, rules)}"
+
+
+def hint_text(hint: engine.Hint, rules: Ruleset) -> str:
+    """An unlock hint in words: what would have to be true."""
+    if hint.criteria:
+        met = "；".join(loc(c.text, c.text_en) for c in hint.criteria)
+    else:
+        met = "；".join(change_value_text(f, v, rules) for f, v in hint.changes.items())
+    if hint.complete:
+        return _("You would qualify if: %(what)s", what=met)
+    return _("You would no longer be ruled out if: %(what)s (other questions would then decide)",
+             what=met)
+
+
+def needs_hosting(benefit) -> bool:
+    return HOSTING_FACT in facts_in(benefit.conditions)
+
+
+def recognised_spaces(db: Session, rules: Ruleset, region: str | None) -> int:
+    """How many recognised spaces the directory lists in (or below) the answer's region."""
+    places = db.execute(select(Place.region_id).where(
+        Place.type.in_(RECOGNISED_SPACE_TYPES), Place.level.is_not(None),
+        Place.status != "closed")).scalars()
+    if not region or region == "cn":
+        return sum(1 for _ in places)
+    return sum(1 for r in places if region in rules.ancestors(r))
+
+
+def spaces_url(region: str | None) -> str:
+    args = {"type": ",".join(RECOGNISED_SPACE_TYPES[:2]), "level": "national,provincial,city,district"}
+    if region and region != "cn":
+        args["region"] = region
+    return url_for("places.map_page", **args)
+
+
+@dataclass
+class ChecklistItem:
+    name: str
+    benefits: list[str]
+
+
+def checklist(results: list[engine.BenefitResult]) -> list[ChecklistItem]:
+    """One list of documents for every benefit worth applying for, each listed once."""
+    items: dict[str, ChecklistItem] = {}
+    for r in results:
+        for doc in r.benefit.data.get("documents") or []:
+            key = doc.get("id") or doc.get("name")
+            item = items.setdefault(key, ChecklistItem(loc(doc.get("name"), doc.get("name_en")), []))
+            item.benefits.append(loc(r.benefit.name, r.benefit.name_en))
+    return list(items.values())
+
+
+def amount_lines(result: engine.BenefitResult) -> list[tuple[str, str, str]]:
+    """(label, value in force, source) for each amount of a benefit."""
+    lines = []
+    for amount, value in result.amounts:
+        if value is None:
+            lines.append((loc(amount.label, amount.label_en), _("No value in force on this date"), ""))
+        else:
+            lines.append((loc(amount.label, amount.label_en), loc(value.text, value.text_en), value.source))
+    return lines

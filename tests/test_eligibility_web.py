@@ -1,0 +1,274 @@
+"""The wizard pages, the benefit pages and the eligibility API, on the real content."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from portal import db
+from portal.eligibility.models import ResultFeedback
+from tests.pages import check_page, parse
+from tests.rulesets import content_ruleset
+
+RULES = content_ruleset()
+# A graduate founding a small company in Chengguan, hosted in a recognised space.
+FOUNDER = {
+    "applicant": "company", "region": "gansu-lanzhou-chengguan", "person_groups": ["college_graduate"],
+    "graduation_year": 2026, "age": 24, "company_registered": True, "company_founded_on": "2026-03-01",
+    "employees": 6, "annual_revenue_cny": 500000, "annual_taxable_income_cny": 100000,
+    "total_assets_cny": 800000, "tech_sme": True, "high_tech_enterprise": False, "has_rd_expenses": True,
+    "hosted_in_recognized_space": True, "has_invention_patent": False, "patent_pledge_financing": False,
+    "first_patent_insurance": False, "operates_space": "no",
+}
+
+
+def _walk(client, answers: dict, lang: str = "zh", limit: int = 30):
+    """Answer every question the wizard asks from `answers`, as the form would; return the pages."""
+    response = client.get(f"/eligibility/questions/applicant?lang={lang}")
+    pages = []
+    for _step in range(limit):
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        html = response.get_data(as_text=True)
+        pages.append(html)
+        doc = parse(html)
+        form = doc.find("form", action="/eligibility/answer")
+        hidden = [(i.attrs["name"], i.attrs["value"]) for i in form.find_all("input", type="hidden")]
+        qid = dict(hidden)["question"]
+        value = answers[qid]
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and not value:
+            values = ["none"]
+        values = ["yes" if v is True else "no" if v is False else str(v) for v in values]
+        query = hidden + [(qid, v) for v in values]
+        response = client.get("/eligibility/answer", query_string=query)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        location = response.headers["Location"]
+        if "/eligibility/results" in location:
+            return pages, location
+        response = client.get(location)
+    raise AssertionError("the wizard did not finish")
+
+
+def test_start_page(client):
+    for lang, html_lang in (("zh", "zh-Hans"), ("en", "en")):
+        doc = check_page(client.get(f"/eligibility?lang={lang}").get_data(as_text=True), html_lang)
+        assert doc.find("a", href="/eligibility/questions/applicant") is not None
+
+
+def test_walk_through_to_results_asks_only_what_matters(client):
+    pages, location = _walk(client, FOUNDER)
+    asked = [re.search(r'name="question" value="([a-z_]+)"', p).group(1) for p in pages]
+    assert asked[0] == "applicant" and len(asked) == len(set(asked))
+    assert "angel_investor" not in asked  # a company is never asked the individual investor question
+    assert "age" not in asked  # no rule reads it
+    for page in pages:
+        check_page(page, "zh-Hans")
+    results = client.get(location).get_data(as_text=True)
+    doc = check_page(results, "zh-Hans")
+    eligible = doc.find("section", **{"aria-labelledby": "group-eligible"})
+    ids = {a.attrs["id"] for a in eligible.find_all("article")}
+    assert "benefit-small-low-profit-enterprise-income-tax" in ids
+    assert "benefit-rd-expense-super-deduction" in ids
+    assert "benefit-chengguan-makerspace-operating-subsidy" not in ids  # that one is for operators
+
+
+def test_results_show_reasons_amounts_checklist_share_and_print(client):
+    _pages, location = _walk(client, FOUNDER, lang="en")
+    html = client.get(location + "&lang=en").get_data(as_text=True)
+    doc = check_page(html, "en")
+    assert "Met:" in html and "Not met:" in html  # states in words, not colour only
+    assert doc.find("section", **{"aria-labelledby": "checklist-heading"}) is not None
+    share = doc.find("input", id="share-link").attrs["value"]
+    assert parse_qs(urlsplit(share).query)["region"] == ["gansu-lanzhou-chengguan"]
+    assert "Rules version" in html or "rules version" in html
+    printed = client.get(location + "&view=print&lang=en")
+    check_page(printed.get_data(as_text=True), "en")
+    assert 'id="feedback"' not in printed.get_data(as_text=True)
+
+
+def test_change_an_answer_and_back_link(client):
+    _pages, location = _walk(client, FOUNDER)
+    results = parse(client.get(location).get_data(as_text=True))
+    change = [a.attrs["href"] for a in results.find_all("a") if "/eligibility/questions/region" in
+              a.attrs.get("href", "")][0]
+    page = client.get(change)
+    doc = check_page(page.get_data(as_text=True), "zh-Hans")
+    assert doc.find("option", value="gansu-lanzhou-chengguan").attrs.get("selected") is not None
+    back = doc.find("a", **{"class": "back-link"})
+    assert back is not None and "/eligibility/questions/applicant" in back.attrs["href"]
+
+
+def test_a_local_benefit_is_ineligible_elsewhere_with_the_region_named(client):
+    answers = {**FOUNDER, "region": "cn"}
+    _pages, location = _walk(client, answers)
+    doc = parse(client.get(location).get_data(as_text=True))
+    ineligible = doc.find("section", **{"aria-labelledby": "group-ineligible"})
+    assert ineligible.find("article", id="benefit-chengguan-guaranteed-startup-loan") is not None
+
+
+@pytest.mark.parametrize("query,field", [
+    ("question=age&age=abc", "age"),
+    ("question=age&age=-5", "age"),
+    ("question=employees&employees=1.5&company_registered=yes", "employees"),
+    ("question=applicant&applicant=martian", "applicant"),
+    ("question=company_founded_on&company_founded_on=2023-02-30&company_registered=yes", "company_founded_on"),
+    ("question=company_founded_on&company_founded_on=2999-01-01&company_registered=yes", "company_founded_on"),
+    ("question=region&region=atlantis", "region"),
+    ("question=person_groups&person_groups=wizard", "person_groups"),
+    ("question=applicant", "applicant"),
+])
+def test_bad_answers_show_the_question_again_naming_it(client, query, field):
+    response = client.get(f"/eligibility/answer?{query}")
+    assert response.status_code == 400
+    doc = check_page(response.get_data(as_text=True))
+    summary = doc.find("div", id="error-summary")
+    assert summary is not None
+    question = RULES.question(field)
+    assert question.text in summary.text
+    assert doc.find("input", type="hidden", name="question").attrs["value"] == field
+
+
+def test_a_tampered_results_link_asks_the_bad_question_again(client):
+    response = client.get("/eligibility/results?applicant=company&employees=lots&company_registered=yes")
+    assert response.status_code == 400
+    assert "员工" in parse(response.get_data(as_text=True)).find("h1").text
+
+
+def test_unknown_question_is_404(client):
+    assert client.get("/eligibility/questions/shoe_size").status_code == 404
+
+
+def test_feedback_is_stored_and_needs_csrf(content_app):
+    client = content_app.test_client()
+    page = client.get("/eligibility/results?applicant=individual&region=cn").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/eligibility/feedback", data={"message": "x"}).status_code == 400
+    response = client.post("/eligibility/feedback", data={
+        "csrf_token": token, "message": "我符合条件", "benefit_id": RULES.benefits[0].id,
+        "answers": "applicant=individual&region=cn"})
+    assert response.status_code == 302
+    with content_app.app_context():
+        item = db.session().query(ResultFeedback).order_by(ResultFeedback.id.desc()).first()
+        assert item.message == "我符合条件" and item.answers == "applicant=individual&region=cn"
+        assert item.ruleset_version
+    empty = client.post("/eligibility/feedback", data={"csrf_token": token, "message": " "})
+    assert empty.status_code == 302
+    assert "#feedback" in empty.headers["Location"]
+
+
+@pytest.mark.parametrize("lang,html_lang", [("zh", "zh-Hans"), ("en", "en")])
+def test_benefit_pages(client, lang, html_lang):
+    doc = check_page(client.get(f"/benefits?lang={lang}").get_data(as_text=True), html_lang)
+    links = [a.attrs["href"] for a in doc.find_all("a") if a.attrs.get("href", "").startswith("/benefits/")]
+    assert len(set(links)) == len(RULES.benefits)
+    for href in sorted(set(links))[:40]:
+        check_page(client.get(f"{href}?lang={lang}").get_data(as_text=True), html_lang)
+    filtered = parse(client.get(f"/benefits?kind=tax_relief&lang={lang}").get_data(as_text=True))
+    shown = {a.attrs["href"] for a in filtered.find_all("a") if a.attrs.get("href", "").startswith("/benefits/")}
+    assert shown and all(RULES.benefit(h.rsplit("/", 1)[1]).kind == "tax_relief" for h in shown)
+
+
+def test_benefit_page_shows_amounts_rules_and_sources(client):
+    html = client.get("/benefits/small-low-profit-enterprise-income-tax?lang=en").get_data(as_text=True)
+    assert "Who can get it" in html and "Amounts" in html
+    assert client.get("/benefits/nope").status_code == 404
+
+
+def test_benefits_appear_in_site_search(client):
+    body = client.get("/api/v1/search", query_string={"q": "创业担保贷款", "type": "benefit"}).get_json()
+    assert body["total"] >= 1
+    assert all(r["type"] == "benefit" and "/benefits/" in r["url"] for r in body["results"])
+
+
+# API
+
+
+def test_api_benefits_shape(client):
+    body = client.get("/api/v1/benefits").get_json()
+    assert len(body["results"]) == len(RULES.benefits)
+    for item in body["results"]:
+        assert {"id", "name", "name_en", "kind", "issuer", "region", "policy_ids", "url"} <= set(item)
+    tax = client.get("/api/v1/benefits?kind=tax_relief").get_json()["results"]
+    assert tax and {b["kind"] for b in tax} == {"tax_relief"}
+    assert client.get("/api/v1/benefits?kind=magic").status_code == 400
+    one = client.get(f"/api/v1/benefits/{RULES.benefits[0].id}").get_json()
+    assert one["conditions"] and one["cases"]
+    assert client.get("/api/v1/benefits/nope").status_code == 404
+
+
+def test_api_questions_shape(client):
+    body = client.get("/api/v1/eligibility/questions").get_json()
+    ids = [q["id"] for q in body["questions"]]
+    for key in ("applicant", "region", "person_groups", "graduation_year", "age", "company_registered",
+                "company_founded_on", "employees", "annual_revenue_cny", "tech_sme", "high_tech_enterprise",
+                "hosted_in_recognized_space", "has_invention_patent"):
+        assert key in ids
+    for q in body["questions"]:
+        assert {"id", "type", "text", "text_en"} <= set(q)
+        if q["type"] in ("choice", "multi"):
+            assert q["options"]
+
+
+def test_api_eligibility_shape(client):
+    response = client.post("/api/v1/eligibility", json={"answers": FOUNDER, "on": "2026-12-01"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["on"] == "2026-12-01" and body["ruleset_version"]
+    assert len(body["results"]) == len(RULES.benefits)
+    for r in body["results"]:
+        assert {"benefit_id", "kind", "status", "criteria", "missing", "unlock_hints"} <= set(r)
+        assert r["status"] in ("eligible", "ineligible", "needs_info")
+        for c in r["criteria"]:
+            assert {"id", "text", "met", "source"} <= set(c)
+            assert c["met"] in (True, False, None)
+    statuses = {r["benefit_id"]: r["status"] for r in body["results"]}
+    assert statuses["small-low-profit-enterprise-income-tax"] == "eligible"
+
+
+def test_api_needs_info_lists_missing_questions(client):
+    body = client.post("/api/v1/eligibility", json={"answers": {"applicant": "company"}}).get_json()
+    assert body["next_question"] == "region"
+    assert any("region" in r["missing"] for r in body["results"] if r["status"] == "needs_info")
+
+
+def test_api_dated_rules_follow_on(client):
+    answers = {"applicant": "company", "region": "cn", "company_registered": True, "employees": 10,
+               "annual_taxable_income_cny": 1000000, "total_assets_cny": 1000000}
+    now = client.post("/api/v1/eligibility", json={"answers": answers, "on": "2026-12-01"}).get_json()
+    later = client.post("/api/v1/eligibility", json={"answers": answers, "on": "2028-06-01"}).get_json()
+    def status(body):
+        return {r["benefit_id"]: r for r in body["results"]}["small-low-profit-enterprise-income-tax"]
+    assert status(now)["status"] == "eligible"
+    assert status(now)["amounts"] and status(now)["amounts"][0]["in_force"] is not None
+    assert status(later)["amounts"][0]["in_force"] is None  # the relief runs to 2027-12-31
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"answers": {"age": "old"}}, "answers.age"),
+    ({"answers": {"employees": -1, "company_registered": True}}, "answers.employees"),
+    ({"answers": {"applicant": "alien"}}, "answers.applicant"),
+    ({"answers": {"company_founded_on": "2021-13-01"}}, "answers.company_founded_on"),
+    ({"answers": {"tech_sme": "maybe"}}, "answers.tech_sme"),
+    ({"answers": {"person_groups": "veteran"}}, None),
+    ({"answers": {"favourite_colour": "red"}}, "answers.favourite_colour"),
+    ({"answers": []}, "answers"),
+    ({"answers": {}, "on": "2026-02-30"}, "on"),
+    ({"answers": {}, "extra": 1}, "extra"),
+])
+def test_api_bad_answers_are_400_naming_the_field(client, body, field):
+    response = client.post("/api/v1/eligibility", json=body)
+    if field is None:  # a single value for a list question is accepted as a one-item list
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400, response.get_json()
+    error = response.get_json()["error"]
+    assert error["field"] == field and error["message"]
+
+
+def test_api_body_that_is_not_json(client):
+    for data, kind in ((b"not json", "application/json"), (b"{}", "text/plain"), (b"[1,2]", "application/json")):
+        response = client.post("/api/v1/eligibility", data=data, content_type=kind)
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == "invalid_json"
