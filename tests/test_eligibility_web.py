@@ -13,6 +13,7 @@ from tests.pages import check_page, parse
 from tests.rulesets import content_ruleset
 
 RULES = content_ruleset()
+FOUNDED = "company_founded_on"
 # A graduate founding a small company in Chengguan, hosted in a recognised space.
 FOUNDER = {
     "applicant": "company", "region": "gansu-lanzhou-chengguan", "person_groups": ["college_graduate"],
@@ -113,8 +114,8 @@ def test_a_local_benefit_is_ineligible_elsewhere_with_the_region_named(client):
     ("question=age&age=-5", "age"),
     ("question=employees&employees=1.5&company_registered=yes", "employees"),
     ("question=applicant&applicant=martian", "applicant"),
-    ("question=company_founded_on&company_founded_on=2023-02-30&company_registered=yes", "company_founded_on"),
-    ("question=company_founded_on&company_founded_on=2999-01-01&company_registered=yes", "company_founded_on"),
+    ("question=company_founded_on&company_founded_on=2023-02-30&company_registered=yes", FOUNDED),
+    ("question=company_founded_on&company_founded_on=2999-01-01&company_registered=yes", FOUNDED),
     ("question=region&region=atlantis", "region"),
     ("question=person_groups&person_groups=wizard", "person_groups"),
     ("question=applicant", "applicant"),
@@ -166,7 +167,8 @@ def test_benefit_pages(client, lang, html_lang):
     for href in sorted(set(links))[:40]:
         check_page(client.get(f"{href}?lang={lang}").get_data(as_text=True), html_lang)
     filtered = parse(client.get(f"/benefits?kind=tax_relief&lang={lang}").get_data(as_text=True))
-    shown = {a.attrs["href"] for a in filtered.find_all("a") if a.attrs.get("href", "").startswith("/benefits/")}
+    shown = {a.attrs["href"] for a in filtered.find_all("a")
+             if a.attrs.get("href", "").startswith("/benefits/")}
     assert shown and all(RULES.benefit(h.rsplit("/", 1)[1]).kind == "tax_relief" for h in shown)
 
 
@@ -243,6 +245,8 @@ def test_api_dated_rules_follow_on(client):
     assert status(now)["status"] == "eligible"
     assert status(now)["amounts"] and status(now)["amounts"][0]["in_force"] is not None
     assert status(later)["amounts"][0]["in_force"] is None  # the relief runs to 2027-12-31
+    assert status(later)["status"] == "ineligible"
+    assert [c["met"] for c in status(later)["criteria"] if c["id"] == "in_force"] == [False]
 
 
 @pytest.mark.parametrize("body,field", [
@@ -268,7 +272,8 @@ def test_api_bad_answers_are_400_naming_the_field(client, body, field):
 
 
 def test_api_body_that_is_not_json(client):
-    for data, kind in ((b"not json", "application/json"), (b"{}", "text/plain"), (b"[1,2]", "application/json")):
+    bodies = ((b"not json", "application/json"), (b"{}", "text/plain"), (b"[1,2]", "application/json"))
+    for data, kind in bodies:
         response = client.post("/api/v1/eligibility", data=data, content_type=kind)
         assert response.status_code == 400
         assert response.get_json()["error"]["code"] == "invalid_json"

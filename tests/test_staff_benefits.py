@@ -64,7 +64,8 @@ def _publish(client, app, revision_id: int):
 
 def test_pages_are_well_formed(staff_app):
     editor = client_for(staff_app, "editor@example.gov.cn")
-    for url in ("/staff/benefits", f"/staff/benefits/{BENEFIT}/edit", "/staff/benefits/new", "/staff/feedback"):
+    urls = ("/staff/benefits", f"/staff/benefits/{BENEFIT}/edit", "/staff/benefits/new", "/staff/feedback")
+    for url in urls:
         for lang, html_lang in (("zh", "zh-Hans"), ("en", "en")):
             response = editor.get(f"{url}?lang={lang}")
             assert response.status_code == 200, url
@@ -166,8 +167,9 @@ def test_two_reviewers_cannot_both_publish(staff_app):
         version = db.session().get(BenefitRevision, rid).lock_version
     first = client_for(staff_app, "reviewer@example.gov.cn")
     second = client_for(staff_app, "reviewer2@example.gov.cn")
-    assert first.post(f"/staff/benefits/revisions/{rid}/publish", data={"version": version}).status_code == 303
-    second.post(f"/staff/benefits/revisions/{rid}/publish", data={"version": version})
+    url = f"/staff/benefits/revisions/{rid}/publish"
+    assert first.post(url, data={"version": version}).status_code == 303
+    second.post(url, data={"version": version})
     with staff_app.app_context():
         entries = db.session().scalars(select(AuditEntry).where(AuditEntry.action == "publish")).all()
         assert len(entries) == 1

@@ -38,7 +38,7 @@ def structural_problems(ruleset: Ruleset) -> list[str]:
         facts = facts_in(benefit.conditions) | {"region"}
         for fact in sorted(facts):
             base = DERIVED.get(fact, fact)
-            if base not in asked:
+            if base not in asked and fact != "evaluation_date":  # the date is not a question
                 problems.append(f"benefit {benefit.id}: fact '{fact}' is asked by no question")
             used.add(base)
         basis = benefit.data.get("basis") or []

@@ -65,6 +65,7 @@ class Evaluation:
 def facts_for(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> dict[str, Any]:
     """Answers plus derived facts; a question that does not apply to these answers is marked so."""
     facts = dict(answers)
+    facts["evaluation_date"] = on.toordinal()
     founded = facts.get("company_founded_on")
     if isinstance(founded, dt.date):
         facts["company_age_years"] = (on - founded).days / 365.25
@@ -132,8 +133,9 @@ def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> l
 
 
 def _criteria(benefit: Benefit, ruleset: Ruleset) -> tuple[Node, ...]:
-    """The benefit's top-level criteria, the region scope first."""
-    return (benefit.region_criterion(ruleset), *benefit.top_level())
+    """The benefit's top-level criteria: its dates and region scope first."""
+    dated = benefit.date_criterion()
+    return (*((dated,) if dated else ()), benefit.region_criterion(ruleset), *benefit.top_level())
 
 
 def _in_force(benefit: Benefit, on: dt.date) -> tuple[tuple[Any, Any], ...]:

@@ -134,11 +134,28 @@ class Benefit:
     policy_ids: tuple[str, ...]
     verified: bool
     data: dict[str, Any] = field(compare=False, repr=False)
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
 
     def top_level(self) -> tuple[Node, ...]:
         if self.conditions.op == "all":
             return self.conditions.children
         return (self.conditions,)
+
+    def date_criterion(self) -> Group | None:
+        """"In force on the evaluation date", when the benefit has a start or an end."""
+        if self.effective_from is None and self.effective_to is None:
+            return None
+        parts = []
+        if self.effective_from:
+            parts.append(Leaf("evaluation_date", "min", self.effective_from.toordinal()))
+        if self.effective_to:
+            parts.append(Leaf("evaluation_date", "max", self.effective_to.toordinal()))
+        start = self.effective_from.isoformat() if self.effective_from else "…"
+        end = self.effective_to.isoformat() if self.effective_to else "…"
+        source = "; ".join(b.get("source") or b.get("clause") or "" for b in self.data.get("basis", []))
+        return Group("all", tuple(parts), "in_force", f"申请时政策在有效期内（{start} 至 {end}）",
+                     f"The measure is in force when you apply ({start} to {end})", source)
 
     def region_criterion(self, ruleset: Ruleset) -> Leaf:
         name, name_en = ruleset.region_names.get(self.region, (self.region, self.region))

@@ -26,7 +26,8 @@ from portal.eligibility.rules import (
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-DERIVED_FACTS = {"company_age_years": "number", "years_since_graduation": "integer"}
+DERIVED_FACTS = {"company_age_years": "number", "years_since_graduation": "integer",
+                 "evaluation_date": "integer"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker name that extraction looks for
@@ -266,6 +267,9 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
     if not isinstance(data.get("verified"), bool):
         r.fail("verified", N_("must be true or false"))
     r.date(data, "verified_on", "", required=True)
+    effective_from, effective_to = r.date(data, "effective_from", ""), r.date(data, "effective_to", "")
+    if effective_from and effective_to and effective_to < effective_from:
+        r.fail("effective_to", N_("ends before it starts"))
     source = r.mapping(data.get("source"), "source")
     if not (source.get("ref") or source.get("url") or source.get("note")):
         r.fail("source", N_("must name where the benefit comes from (ref, url or note)"))
@@ -352,5 +356,6 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         issuer=r.text(data, "issuer", ""), issuer_en=r.text(data, "issuer_en", "", False), region=region,
         conditions=conditions, amounts=tuple(amounts), excludes=tuple(excludes), cases=tuple(cases),
         policy_ids=tuple(dict.fromkeys(cited)), verified=data["verified"], data=data,
+        effective_from=effective_from, effective_to=effective_to,
     )
     return benefit, r.problems

@@ -115,7 +115,7 @@ def results():
         answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth),
         policies=policies_by_ids(session, sorted(policy_ids)),
         spaces=wizard.recognised_spaces(session, rules, answers.get("region")) if hosting else None,
-        spaces_url=wizard.spaces_url(answers.get("region")),
+        spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
         share_url=url_for("eligibility.results", _external=True) + "?"
         + wizard.query_string(answers, rules),
         print_view=request.args.get("view") == "print", feedback_label=FEEDBACK_LABEL,
