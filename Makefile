@@ -47,6 +47,8 @@ test: translations browser-deps lint
 
 bench: install
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/places.py
+	$(BIN)/python bench/eligibility.py
 
 # Refresh the message catalogs after changing user-facing strings.
 extract-messages: install

@@ -176,3 +176,47 @@ def test_map_filters_and_opens_a_place(js_page, live_url, content_app):
     popup_link.click()
     page.wait_for_url("**/places/*")
     assert page.locator("h1").inner_text() == name
+
+
+def test_wizard_without_javascript(page, live_url):
+    """A graduate in Chengguan answers one question per page, changes an answer and sees results."""
+    page.goto(f"{live_url}/eligibility?lang=en")
+    page.get_by_role("link", name="Start now").click()
+    page.get_by_label("An individual founder").check()
+    page.get_by_role("button", name="Continue").click()
+    # A wrong answer comes back with an error summary naming the question.
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("#error-summary").is_visible()
+    page.get_by_label("Where is your business registered?").select_option("gansu-lanzhou-chengguan")
+    page.get_by_role("button", name="Continue").click()
+    for _step in range(25):  # answer what is asked: a graduate of 2026, "no" to yes/no questions
+        if "/eligibility/results" in page.url:
+            break
+        heading = page.locator("h1").inner_text()
+        if heading.startswith("Do you (or the company"):
+            page.get_by_label("University or college graduate").check()
+        elif heading.startswith("In which year"):
+            page.get_by_label(heading).fill("2026")
+        elif page.locator("input[type=radio][value=no]").count():
+            page.locator("label[for=answer-no]").click()
+        elif page.locator("input[type=radio]").count():
+            page.locator("input[type=radio]").last.check()
+        else:
+            page.locator("#answer-field").fill("0")
+        page.get_by_role("button", name="Continue").click()
+    assert "/eligibility/results" in page.url, page.url
+    eligible = page.locator("#group-eligible")
+    assert "You can probably get this" in eligible.inner_text()
+    loan = page.locator("#benefit-national-guaranteed-startup-loan-individual")
+    assert loan.count() == 1 and "Met:" in loan.inner_text()
+    # Change the region: the Chengguan loan is no longer open, the national one still is.
+    page.locator("dl.answers a", has_text="Change").nth(1).click()
+    page.get_by_label("Where is your business registered?").select_option("cn")
+    page.get_by_role("button", name="Continue").click()
+    for _step in range(25):  # every later question keeps its earlier answer
+        if "/eligibility/results" in page.url:
+            break
+        page.get_by_role("button", name="Continue").click()
+    assert "/eligibility/results" in page.url, page.url
+    ineligible = page.locator("section.result-group-ineligible")
+    assert ineligible.locator("#benefit-chengguan-guaranteed-startup-loan").count() == 1

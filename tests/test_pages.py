@@ -19,6 +19,9 @@ PAGES = [
     "/search",
     "/search?q=孵化器",
     "/search?q=innovation",
+    "/search?q=创业担保贷款",
+    "/eligibility",
+    "/benefits",
     "/policies/chengguan-base-work-plan",
     "/policies/guobanfa-2016-35",
 ]

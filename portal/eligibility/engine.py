@@ -133,9 +133,13 @@ def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> l
 
 
 def _criteria(benefit: Benefit, ruleset: Ruleset) -> tuple[Node, ...]:
-    """The benefit's top-level criteria: its dates and region scope first."""
-    dated = benefit.date_criterion()
-    return (*((dated,) if dated else ()), benefit.region_criterion(ruleset), *benefit.top_level())
+    """The benefit's top-level criteria: its dates and region scope first (built once per ruleset)."""
+    cache = ruleset.criteria_cache
+    if benefit.id not in cache:
+        dated = benefit.date_criterion()
+        cache[benefit.id] = (*((dated,) if dated else ()), benefit.region_criterion(ruleset),
+                             *benefit.top_level())
+    return cache[benefit.id]
 
 
 def _in_force(benefit: Benefit, on: dt.date) -> tuple[tuple[Any, Any], ...]:
@@ -170,7 +174,8 @@ def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
         for node in _criteria(benefit, ruleset):
             for fact in _deciding_unknowns(node, facts, ruleset):
                 missing.extend(_askable(fact, facts, ruleset))
-    ordered = tuple(q.id for q in ruleset.questions if q.id in set(missing))
+    wanted = set(missing)
+    ordered = tuple(q.id for q in ruleset.questions if q.id in wanted) if wanted else ()
     return BenefitResult(benefit, status, tuple(criteria), ordered, _in_force(benefit, on))
 
 
@@ -185,7 +190,7 @@ def evaluate(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = Non
     for r in results:
         extra: dict[str, Any] = {}
         if hints and r.status == INELIGIBLE:
-            extra["hints"] = tuple(unlock_hints(r, answers, ruleset, on))
+            extra["hints"] = tuple(unlock_hints(r, answers, ruleset, on, facts))
         clash = tuple(sorted(eligible & (set(r.benefit.excludes) | ruleset.excluders(r.benefit.id))))
         if clash:
             extra["excluded_by"] = clash
@@ -202,6 +207,29 @@ def next_question(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None 
         if question.id in wanted and question.id not in answers:
             return question
     return None
+
+
+def asked_path(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> list[Question]:
+    """The questions the wizard asked, in order, to reach these answers (for "back" and "change").
+
+    Adding answers never changes a decided benefit (the logic is monotone), so each step only
+    re-evaluates the benefits still undecided.
+    """
+    known: dict[str, Any] = {}
+    pending = list(ruleset.benefits)
+    path: list[Question] = []
+    while pending:
+        facts = facts_for(known, ruleset, on)
+        results = [evaluate_benefit(b, facts, ruleset, on) for b in pending]
+        undecided = [r for r in results if r.status == NEEDS_INFO]
+        pending = [r.benefit for r in undecided]
+        wanted = {f for r in undecided for f in r.missing}
+        q = next((q for q in ruleset.questions if q.id in wanted and q.id not in known), None)
+        if q is None or q.id not in answers:
+            break
+        path.append(q)
+        known[q.id] = answers[q.id]
+    return path
 
 
 def remaining_questions(evaluation: Evaluation, answers: dict[str, Any]) -> int:
@@ -262,17 +290,23 @@ def _with_prerequisites(fact: str, value: Any, facts: dict[str, Any],
 
 
 def unlock_hints(result: BenefitResult, answers: dict[str, Any], ruleset: Ruleset,
-                 on: dt.date) -> list[Hint]:
+                 on: dt.date, facts: dict[str, Any] | None = None) -> list[Hint]:
     """The smallest changes of answers (one, else two facts) that would make the benefit eligible."""
     benefit = result.benefit
-    facts = facts_for(answers, ruleset, on)
+    facts = facts if facts is not None else facts_for(answers, ruleset, on)
     candidates: list[dict[str, Any]] = []
-    for node in _criteria(benefit, ruleset):
+    for node, before in zip(_criteria(benefit, ruleset), result.criteria, strict=True):
+        if before.met is not False:
+            continue
+        own = []
         for leaf in _unmet_leaves(node, facts, ruleset):
             for value in _satisfying_values(leaf, answers.get(leaf.fact)):
                 change = _with_prerequisites(leaf.fact, value, facts, ruleset)
-                if change and change not in candidates:
-                    candidates.append(change)
+                if change:
+                    own.append(change)
+        if not own:
+            return []  # an unmet criterion nobody can change (the region, a date): no hint helps
+        candidates.extend(c for c in own if c not in candidates)
     found: list[Hint] = []
     for size in range(1, MAX_HINT_CHANGES + 1):
         for combo in itertools.combinations(candidates, size):

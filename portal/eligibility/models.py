@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User, utcnow
 from portal.db import Base
+from portal.regions.models import Region
 
 # A benefit revision is drafted by an editor and published by a reviewer once all its cases pass.
 REVISION_STATES = ("draft", "published", "discarded")
@@ -33,6 +34,8 @@ class Benefit(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)  # bumped by every published change
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    region: Mapped[Region] = relationship(lazy="joined")
 
 
 class EligibilityQuestion(Base):

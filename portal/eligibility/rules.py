@@ -186,6 +186,7 @@ class Ruleset:
         object.__setattr__(self, "_questions", by_id)
         object.__setattr__(self, "_excluders", excluders)
         object.__setattr__(self, "_ancestors", {})
+        object.__setattr__(self, "criteria_cache", {})  # benefit id -> top-level criteria (engine)
 
     def question(self, fact: str) -> Question | None:
         return self._questions.get(fact)  # type: ignore[attr-defined]

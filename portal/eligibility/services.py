@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,8 +20,11 @@ from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions
 from portal.regions.models import Region
 
-_cache: dict[str, Any] = {"stamp": None, "ruleset": None}
+_cache: dict[str, Any] = {"stamp": None, "ruleset": None, "checked_at": 0.0, "url": None}
 _lock = threading.Lock()
+# How long a worker trusts its ruleset before asking the database whether it changed. A change
+# published by this worker is seen at once; one published by another worker within this time.
+RECHECK_SECONDS = 1.0
 
 
 def replace_questions(db: Session, questions: list[dict[str, Any]]) -> int:
@@ -62,6 +66,7 @@ def apply_benefit_definition(db: Session, definition: dict[str, Any], content_ha
     benefit.content_hash = content_hash
     benefit.version = (benefit.version or 0) + 1
     benefit.updated_at = utcnow()
+    forget_ruleset()
     return "created" if created else "updated"
 
 
@@ -114,12 +119,36 @@ def _policy_ids(db: Session) -> set[str]:
 
 def ruleset(db: Session) -> Ruleset:
     """The current ruleset, rebuilt only when benefits, questions or regions changed."""
+    url = str(db.get_bind().url)
+    now = time.monotonic()
+    with _lock:
+        fresh = _cache["url"] == url and now - _cache["checked_at"] < RECHECK_SECONDS
+        if fresh and _cache["ruleset"] is not None:
+            return _cache["ruleset"]
     stamp = _stamp(db)
     with _lock:
         if _cache["stamp"] != stamp or _cache["ruleset"] is None:
             _cache["ruleset"] = build_ruleset(db)
             _cache["stamp"] = stamp
+        _cache["checked_at"], _cache["url"] = now, url
         return _cache["ruleset"]
+
+
+def forget_ruleset() -> None:
+    """Make the next `ruleset` call look at the database (after this worker changed a benefit)."""
+    with _lock:
+        _cache["checked_at"] = 0.0
+
+
+def policy_titles(db: Session, ids: list[str]) -> dict[str, Any]:
+    """Id and titles of the published policies among `ids` (what result pages link to)."""
+    from portal.policies.models import Policy
+
+    if not ids:
+        return {}
+    rows = db.execute(select(Policy.id, Policy.title, Policy.title_en).where(
+        Policy.id.in_(ids), Policy.publication_state == "published"))
+    return {r.id: r for r in rows}
 
 
 def benefit_rows(db: Session, ids: list[str] | None = None) -> list[Benefit]:

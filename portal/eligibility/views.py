@@ -14,7 +14,7 @@ from portal.eligibility import engine, services, wizard
 from portal.eligibility.answers import to_query
 from portal.eligibility.rules import KINDS
 from portal.eligibility.schema import N_, Problem
-from portal.policies.services import policies_by_ids
+from portal.i18n import current_language
 
 bp = Blueprint("eligibility", __name__)
 MAX_FEEDBACK = 2000
@@ -113,7 +113,7 @@ def results():
     return render_template(
         "eligibility/results.html", rules=rules, evaluation=evaluation, groups=groups,
         answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth),
-        policies=policies_by_ids(session, sorted(policy_ids)),
+        policies=services.policy_titles(session, sorted(policy_ids)),
         spaces=wizard.recognised_spaces(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
         share_url=url_for("eligibility.results", _external=True) + "?"
@@ -165,7 +165,7 @@ def benefit_detail(benefit_id: str):
     result = engine.evaluate_benefit(benefit, engine.facts_for({}, rules, on), rules, on)
     return render_template(
         "eligibility/benefit.html", benefit=benefit, rules=rules, result=result,
-        policies=policies_by_ids(db.session(), list(benefit.policy_ids)),
+        policies=services.policy_titles(db.session(), list(benefit.policy_ids)),
         excluded=[rules.benefit(i) for i in sorted(set(benefit.excludes) | rules.excluders(benefit.id))
                   if rules.benefit(i)],
         row=next(iter(services.benefit_rows(db.session(), [benefit.id])), None),
@@ -190,8 +190,10 @@ def _region_choices(rules) -> list[dict]:
 @bp.app_context_processor
 def _helpers():
     return {
-        "loc": wizard.loc, "answer_text": wizard.answer_text, "hint_text": wizard.hint_text,
+        "loc": wizard.loc_for(current_language()), "answer_text": wizard.answer_text,
+        "hint_text": wizard.hint_text,
         "amount_lines": wizard.amount_lines, "question_link": wizard.question_url,
         "results_link": wizard.results_url, "region_choices": _region_choices,
         "region_label": _region_label, "today": dt.date.today,
+        "plain_labels": lambda mapping: {k: str(v) for k, v in mapping.items()},
     }

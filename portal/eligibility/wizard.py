@@ -24,11 +24,18 @@ HOSTING_FACT = "hosted_in_recognized_space"
 RECOGNISED_SPACE_TYPES = ("makerspace", "incubator", "accelerator", "science_park")
 
 
-def loc(zh: str | None, en: str | None) -> str:
+def loc(zh: str | None, en: str | None, lang: str | None = None) -> str:
     """The English text on an English page when there is one, else the Chinese."""
-    if current_language() == "en" and en:
+    if (lang or current_language()) == "en" and en:
         return en
     return zh or en or ""
+
+
+def loc_for(lang: str):
+    """`loc` with the page's language fixed once (templates call it hundreds of times)."""
+    def bound(zh: str | None, en: str | None) -> str:
+        return en if lang == "en" and en else (zh or en or "")
+    return bound
 
 
 def problem_message(problem: Problem) -> str:
@@ -55,15 +62,7 @@ def relevant_answers(answers: dict[str, Any], rules: Ruleset, on: dt.date) -> di
 
 def path(answers: dict[str, Any], rules: Ruleset, on: dt.date) -> list[Question]:
     """The questions asked, in order, to reach these answers (for "back" and "change")."""
-    asked: list[Question] = []
-    known: dict[str, Any] = {}
-    for _step in range(len(rules.questions)):
-        q = engine.next_question(known, rules, on)
-        if q is None or q.id not in answers:
-            break
-        asked.append(q)
-        known[q.id] = answers[q.id]
-    return asked
+    return engine.asked_path(answers, rules, on)
 
 
 def query_string(answers: dict[str, Any], rules: Ruleset, skip: tuple[str, ...] = ()) -> str:
