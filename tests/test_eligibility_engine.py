@@ -195,3 +195,17 @@ def test_structural_check_finds_questions_no_rule_reads():
     assert not any("hosted_in_recognized_space" in p for p in problems)
     # company_registered matters only through questions that rules read: here none do.
     assert "question company_registered: changes no result (no rule reads it)" in problems
+
+
+def test_criteria_unmet_only_because_a_question_does_not_apply_are_marked():
+    crit = [{"id": "firm", "text": "已注册企业", "text_en": "Registered", "source": "x",
+             "fact": "company_registered", "is": True},
+            {"id": "small", "text": "员工不超过20人", "text_en": "At most 20 staff", "source": "x",
+             "fact": "employees", "max": 20}]
+    rules = make_ruleset(benefit_data(criteria=crit))
+    r = result(rules, {"region": "cn", "company_registered": False})
+    by_id = {c.id: c for c in r.criteria}
+    assert by_id["firm"].met is False and not by_id["firm"].not_applicable
+    assert by_id["small"].met is False and by_id["small"].not_applicable
+    big = result(rules, {"region": "cn", "company_registered": True, "employees": 50})
+    assert not {c.id: c for c in big.criteria}["small"].not_applicable

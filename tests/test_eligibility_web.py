@@ -106,7 +106,8 @@ def test_a_local_benefit_is_ineligible_elsewhere_with_the_region_named(client):
     _pages, location = _walk(client, answers)
     doc = parse(client.get(location).get_data(as_text=True))
     ineligible = doc.find("section", **{"aria-labelledby": "group-ineligible"})
-    assert ineligible.find("article", id="benefit-chengguan-guaranteed-startup-loan") is not None
+    entry = ineligible.find(id="benefit-chengguan-guaranteed-startup-loan")
+    assert entry is not None and "城关区" in entry.text  # listed with the region it is open to
 
 
 @pytest.mark.parametrize("query,field", [

@@ -28,6 +28,9 @@ class CriterionResult:
     text_en: str
     source: str
     met: bool | None
+    # Unmet only because a question does not apply (no company, so no employee count): pages show
+    # the criterion that rules the question out instead.
+    not_applicable: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,16 @@ def _value(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
     return True if True in values else (None if None in values else False)
 
 
+def _only_not_applicable(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> bool:
+    """Whether an unmet node is unmet only through facts whose questions do not apply."""
+    if isinstance(node, Leaf):
+        return facts.get(node.fact) is NOT_APPLICABLE
+    if node.op == "not":
+        return False
+    unmet = [c for c in node.children if _value(c, facts, ruleset) is False]
+    return bool(unmet) and all(_only_not_applicable(c, facts, ruleset) for c in unmet)
+
+
 def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> list[str]:
     """Facts of the unknown leaves that still matter: ones whose answer can change the result."""
     if _value(node, facts, ruleset) is not None:
@@ -167,7 +180,8 @@ def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
     missing: list[str] = []
     for node in _criteria(benefit, ruleset):
         met = _value(node, facts, ruleset)
-        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met))
+        na = met is False and _only_not_applicable(node, facts, ruleset)
+        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met, na))
     values = [c.met for c in criteria]
     status = INELIGIBLE if False in values else (NEEDS_INFO if None in values else ELIGIBLE)
     if status == NEEDS_INFO:

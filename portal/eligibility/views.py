@@ -104,6 +104,9 @@ def results():
     on = today
     evaluation = engine.evaluate(answers, rules, on)
     groups = {status: [r for r in evaluation.results if r.status == status] for status in GROUP_ORDER}
+    # Benefits of other regions are listed by name only: their reasons would only say "elsewhere".
+    elsewhere = [r for r in groups[engine.INELIGIBLE] if _only_region_fails(r)]
+    groups[engine.INELIGIBLE] = [r for r in groups[engine.INELIGIBLE] if not _only_region_fails(r)]
     nxt = engine.next_question(answers, rules, on, evaluation)
     trail = wizard.path(answers, rules, on)
     session = db.session()
@@ -113,6 +116,7 @@ def results():
     return render_template(
         "eligibility/results.html", rules=rules, evaluation=evaluation, groups=groups,
         answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth),
+        elsewhere=elsewhere,
         policies=services.policy_titles(session, sorted(policy_ids)),
         spaces=wizard.recognised_spaces(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
@@ -120,6 +124,10 @@ def results():
         + wizard.query_string(answers, rules),
         print_view=request.args.get("view") == "print", feedback_label=FEEDBACK_LABEL,
     )
+
+
+def _only_region_fails(result) -> bool:
+    return any(c.id == "region" and c.met is False for c in result.criteria)
 
 
 @bp.post("/eligibility/feedback")
