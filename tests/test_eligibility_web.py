@@ -278,3 +278,21 @@ def test_api_body_that_is_not_json(client):
         response = client.post("/api/v1/eligibility", data=data, content_type=kind)
         assert response.status_code == 400
         assert response.get_json()["error"]["code"] == "invalid_json"
+
+
+def test_hosting_benefits_point_to_recognised_spaces_in_the_region(client):
+    html = client.get("/eligibility/results?applicant=individual&region=beijing-haidian"
+                      "&person_groups=none&hosted_in_recognized_space=no").get_data(as_text=True)
+    doc = parse(html)
+    section = doc.find("section", **{"aria-labelledby": "spaces-heading"})
+    assert section is not None
+    links = [a.attrs["href"] for a in section.find_all("a")]
+    places = [h for h in links if h.startswith("/places/")]
+    assert places, "Haidian has maker spaces and incubators in the directory"
+    assert any(h.startswith("/map?") and "region=beijing-haidian" in h for h in links)
+    with client.application.app_context():
+        from portal.places.models import Place
+        for href in places:
+            place = db.session().get(Place, href.rsplit("/", 1)[1])
+            assert place.type in ("makerspace", "incubator", "accelerator", "science_park")
+            assert place.region_id.startswith("beijing")

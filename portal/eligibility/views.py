@@ -118,7 +118,7 @@ def results():
         answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth),
         elsewhere=elsewhere,
         policies=services.policy_titles(session, sorted(policy_ids)),
-        spaces=wizard.recognised_spaces(session, rules, answers.get("region")) if hosting else None,
+        spaces=wizard.spaces_in_region(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
         share_url=url_for("eligibility.results", _external=True) + "?"
         + wizard.query_string(answers, rules),

@@ -124,18 +124,19 @@ def needs_hosting(benefit) -> bool:
     return HOSTING_FACT in facts_in(benefit.conditions)
 
 
-def recognised_spaces(db: Session, rules: Ruleset, region: str | None) -> int:
-    """How many recognised spaces the directory lists in (or below) the answer's region."""
-    places = db.execute(select(Place.region_id).where(
-        Place.type.in_(RECOGNISED_SPACE_TYPES), Place.level.is_not(None),
-        Place.status != "closed")).scalars()
-    if not region or region == "cn":
-        return sum(1 for _ in places)
-    return sum(1 for r in places if region in rules.ancestors(r))
+def spaces_in_region(db: Session, rules: Ruleset, region: str | None) -> list:
+    """Maker spaces, incubators, accelerators and science parks in (or below) the answer's region;
+    those whose recognition level the sources state come first."""
+    rows = db.execute(select(Place.id, Place.name, Place.name_en, Place.region_id, Place.level).where(
+        Place.type.in_(RECOGNISED_SPACE_TYPES), Place.status != "closed").order_by(Place.id)).all()
+    if region and region != "cn":
+        rows = [r for r in rows if region in rules.ancestors(r.region_id)]
+    order = {"national": 0, "provincial": 1, "city": 2, "district": 3}
+    return sorted(rows, key=lambda r: order.get(r.level, 9))
 
 
 def spaces_url(region: str | None) -> str:
-    args = {"type": ",".join(RECOGNISED_SPACE_TYPES[:2]), "level": "national,provincial,city,district"}
+    args = {"type": ",".join(RECOGNISED_SPACE_TYPES)}
     if region and region != "cn":
         args["region"] = region
     return url_for("places.map_page", **args)
