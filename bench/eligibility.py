@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 from alembic import command  # noqa: E402
 from flask import Flask  # noqa: E402
 
+from bench.timing import summary as _summary  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from portal.content.loader import load_content  # noqa: E402
@@ -34,19 +34,8 @@ from portal.eligibility import engine, services  # noqa: E402
 from portal.eligibility.answers import to_query  # noqa: E402
 
 
-def timed(fn, repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
 def summary(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-    return {"n": len(samples), "p50_ms": round(statistics.median(ordered), 3),
-            "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 3)}
+    return {"n": len(samples), **_summary(samples, digits=3)}
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import threading
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from alembic import command  # noqa: E402
 
+from bench.timing import summary, timed  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from portal.content.loader import load_content, read_content  # noqa: E402
@@ -66,21 +66,6 @@ def make_app(tmp: Path, places: int):
         session.commit()
         app.extensions["search"].rebuild(all_documents(session))
     return app, tmp / "bench.db"
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def summary(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1) + 0.5))], 1)}
 
 
 def geojson_bench(repeat: int) -> dict:
