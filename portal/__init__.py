@@ -58,17 +58,20 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
+    from portal.operators.staff_views import bp as moderation_bp
+    from portal.operators.views import bp as operators_bp
     from portal.places.views import bp as places_bp
     from portal.policies.views import bp as policies_bp
     from portal.search.views import bp as search_bp
     from portal.staff.views import bp as staff_bp
 
-    for bp in (core_bp, policies_bp, places_bp, search_bp, api_bp, accounts_bp, staff_bp):
+    for bp in (core_bp, policies_bp, places_bp, search_bp, api_bp, accounts_bp, staff_bp, operators_bp,
+               moderation_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from portal.cli import content_cli, db_cli, publishing_cli, search_cli, users_cli
+    from portal.cli import content_cli, db_cli, publishing_cli, reminders_cli, search_cli, users_cli
 
-    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli):
+    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli):
         app.cli.add_command(group)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.content.files import read_front_matter, read_yaml
 from portal.content.validation import ContentError, Problems, Record
+from portal.operators.services import operator_managed_ids
 from portal.places.content import read_places
 from portal.places.models import Place
 from portal.places.services import apply_place_data
@@ -217,9 +218,11 @@ def load_content(
         if policy.published_at is None and policy.publication_state == "published":
             policy.published_at = policy.updated_at
     db.flush()
+    managed = operator_managed_ids(db)
     for data in places:
         existing = db.get(Place, data["id"])
-        if existing is not None and existing.content_hash == data["content_hash"]:
+        if existing is not None and (existing.content_hash == data["content_hash"] or existing.id in managed):
+            # Unchanged, or kept by its operators: their approved data wins over the seed files.
             report.places_unchanged += 1
             continue
         apply_place_data(db, data)
