@@ -30,15 +30,31 @@ REGIONS = [
 
 def operator_app(tmp_path, **config):
     """A fresh portal with four regions, two places, a reviewer and an index."""
-    settings = dict(WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads", MAIL_OUTBOX=tmp_path / "outbox",
-                    MAX_UPLOAD_BYTES=200_000, MAX_PHOTO_BYTES=300_000, PHOTO_MAX_SIDE=400,
-                    MODERATION_EMAIL="moderation@example.gov.cn")
+    settings = dict(
+        WTF_CSRF_ENABLED=False,
+        UPLOAD_DIR=tmp_path / "uploads",
+        MAIL_OUTBOX=tmp_path / "outbox",
+        MAX_UPLOAD_BYTES=200_000,
+        MAX_PHOTO_BYTES=300_000,
+        PHOTO_MAX_SIDE=400,
+        MODERATION_EMAIL="moderation@example.gov.cn",
+    )
     app = make_app(tmp_path, **{**settings, **config})
     with app.app_context():
         session = db.session()
         for i, (rid, parent, level, name, name_en, lat, lon) in enumerate(REGIONS):
-            session.add(Region(id=rid, parent_id=parent, level=level, name=name, name_en=name_en,
-                               lat=lat, lon=lon, position=i))
+            session.add(
+                Region(
+                    id=rid,
+                    parent_id=parent,
+                    level=level,
+                    name=name,
+                    name_en=name_en,
+                    lat=lat,
+                    lon=lon,
+                    position=i,
+                )
+            )
         session.flush()
         add_place(session, "chengguan-maker", "城关创客空间", "Chengguan Maker Space")
         add_place(session, "lanzhou-hub", "兰州创业孵化器", "Lanzhou Start-up Hub", type_="incubator")
@@ -49,11 +65,30 @@ def operator_app(tmp_path, **config):
 
 
 def add_place(session, pid, name, name_en, type_="makerspace", **kw) -> Place:
-    fields = dict(id=pid, type=type_, name=name, name_en=name_en, aliases=[], region_id="gansu-lanzhou-chengguan",
-                  industries=[], services=[], fund_stages=[], photos=[], description=f"{name}为创业者提供工位。",
-                  address="城关区张掖路1号", lat=36.06, lon=103.83, geo_precision="street", status="active",
-                  capacity=100, desks_free=3, verified=False, content_hash="seed", source_ref="S4 L1",
-                  updated_at=utcnow())
+    fields = dict(
+        id=pid,
+        type=type_,
+        name=name,
+        name_en=name_en,
+        aliases=[],
+        region_id="gansu-lanzhou-chengguan",
+        industries=[],
+        services=[],
+        fund_stages=[],
+        photos=[],
+        description=f"{name}为创业者提供工位。",
+        address="城关区张掖路1号",
+        lat=36.06,
+        lon=103.83,
+        geo_precision="street",
+        status="active",
+        capacity=100,
+        desks_free=3,
+        verified=False,
+        content_hash="seed",
+        source_ref="S4 L1",
+        updated_at=utcnow(),
+    )
     fields.update(kw)
     place = Place(**fields)
     session.add(place)
@@ -64,8 +99,9 @@ def make_operator(app, email_: str, operates: tuple[str, ...] = ()) -> int:
     """A verified operator, already approved for the listings in `operates`."""
     with app.app_context():
         session = db.session()
-        user = services.sign_up(session, email_, "correct horse battery staple", "测试运营公司", "王经理",
-                                "0931-1234567")
+        user = services.sign_up(
+            session, email_, "correct horse battery staple", "测试运营公司", "王经理", "0931-1234567"
+        )
         session.get(OperatorProfile, user.id).email_verified_at = utcnow()
         for pid in operates:
             session.add(PlaceClaim(place_id=pid, user_id=user.id, state="approved", note=""))
@@ -75,8 +111,14 @@ def make_operator(app, email_: str, operates: tuple[str, ...] = ()) -> int:
 
 def mails(app) -> list[email.message.Message]:
     folder = Path(app.config["MAIL_OUTBOX"])
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-            for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return (
+        [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted(folder.glob("*.eml"))
+        ]
+        if folder.exists()
+        else []
+    )
 
 
 def links_in(message) -> list[str]:

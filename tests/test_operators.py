@@ -53,9 +53,17 @@ def _version(app, model, item_id):
 def test_whole_journey_sign_up_claim_edit_review_public(app):
     # Sign up; the emailed link proves the address.
     operator = app.test_client()
-    response = operator.post("/operator/signup", data={
-        "organisation": "兰州城关创客科技有限公司", "contact_name": "李四", "phone": "0931-7654321",
-        "email": "li@maker.example.cn", "password": PASSWORD, "confirm": PASSWORD})
+    response = operator.post(
+        "/operator/signup",
+        data={
+            "organisation": "兰州城关创客科技有限公司",
+            "contact_name": "李四",
+            "phone": "0931-7654321",
+            "email": "li@maker.example.cn",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 303
     verify = [link for m in mails(app) for link in links_in(m) if "/operator/verify/" in link][0]
     sign_in(operator, app, "li@maker.example.cn")
@@ -64,9 +72,11 @@ def test_whole_journey_sign_up_claim_edit_review_public(app):
     assert operator.get("/operator/").status_code == 200
 
     # Claim the listing with a 备案 document; staff approve the claim.
-    response = operator.post("/operator/places/chengguan-maker/claim",
-                             data={"evidence": (io.BytesIO(PDF), "备案证明.pdf"), "note": "我是运营负责人"},
-                             content_type="multipart/form-data")
+    response = operator.post(
+        "/operator/places/chengguan-maker/claim",
+        data={"evidence": (io.BytesIO(PDF), "备案证明.pdf"), "note": "我是运营负责人"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     assert operator.get("/operator/places/chengguan-maker/edit").status_code == 403  # not approved yet
     with app.app_context():
@@ -74,11 +84,15 @@ def test_whole_journey_sign_up_claim_edit_review_public(app):
     reviewer = signed_in(app, "reviewer@example.gov.cn")
     queue = reviewer.get("/staff/moderation/?lang=en").get_data(as_text=True)
     assert "城关创客空间" in queue and "Claim" in queue
-    response = reviewer.post(f"/staff/moderation/claims/{claim.id}/approve",
-                             data={"version": _version(app, PlaceClaim, claim.id)})
+    response = reviewer.post(
+        f"/staff/moderation/claims/{claim.id}/approve", data={"version": _version(app, PlaceClaim, claim.id)}
+    )
     assert response.status_code == 303
-    assert any("li@maker.example.cn" in m["To"] for m in mails(app) if "claim" in m["Subject"].lower()
-               or "认领" in m["Subject"])
+    assert any(
+        "li@maker.example.cn" in m["To"]
+        for m in mails(app)
+        if "claim" in m["Subject"].lower() or "认领" in m["Subject"]
+    )
 
     # The operator changes the free desks; the public keeps the approved value meanwhile.
     response = _edit(operator, "chengguan-maker", desks_free="12", desk_price="300元/工位/月")
@@ -91,17 +105,26 @@ def test_whole_journey_sign_up_claim_edit_review_public(app):
     # Staff see a field diff and ask for more; the operator answers; staff approve.
     page = reviewer.get(f"/staff/moderation/revisions/{revision.id}?lang=en").get_data(as_text=True)
     assert "Desks free now" in page and "300元/工位/月" in page
-    assert reviewer.post(f"/staff/moderation/revisions/{revision.id}/ask",
-                         data={"version": _version(app, PlaceRevision, revision.id), "reason": ""}).status_code == 303
+    assert (
+        reviewer.post(
+            f"/staff/moderation/revisions/{revision.id}/ask",
+            data={"version": _version(app, PlaceRevision, revision.id), "reason": ""},
+        ).status_code
+        == 303
+    )
     with app.app_context():
         assert db.session().get(PlaceRevision, revision.id).state == "pending"  # a question needs text
-    reviewer.post(f"/staff/moderation/revisions/{revision.id}/ask",
-                  data={"version": _version(app, PlaceRevision, revision.id), "reason": "价格含税吗？"})
+    reviewer.post(
+        f"/staff/moderation/revisions/{revision.id}/ask",
+        data={"version": _version(app, PlaceRevision, revision.id), "reason": "价格含税吗？"},
+    )
     asked = [m for m in mails(app) if m["To"] == "li@maker.example.cn" and "价格含税吗" in m.get_content()]
     assert asked
     operator.post(f"/operator/revisions/{revision.id}/answer", data={"reason": "含税。"})
-    reviewer.post(f"/staff/moderation/revisions/{revision.id}/approve",
-                  data={"version": _version(app, PlaceRevision, revision.id)})
+    reviewer.post(
+        f"/staff/moderation/revisions/{revision.id}/approve",
+        data={"version": _version(app, PlaceRevision, revision.id)},
+    )
 
     place = _place(app, "chengguan-maker")
     assert place.desks_free == 12 and place.desk_price == "300元/工位/月"
@@ -114,8 +137,12 @@ def test_whole_journey_sign_up_claim_edit_review_public(app):
     hit = [r for r in api["results"] if r["id"] == "chengguan-maker"][0]
     assert hit["desks_free"] == 12 and hit["desk_price"] == "300元/工位/月"
     with app.app_context():
-        actions = [e.action for e in db.session().scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == "chengguan-maker").order_by(AuditEntry.id))]
+        actions = [
+            e.action
+            for e in db.session().scalars(
+                select(AuditEntry).where(AuditEntry.entity_id == "chengguan-maker").order_by(AuditEntry.id)
+            )
+        ]
     assert actions == ["submit", "approve", "submit", "ask", "answer", "approve"]
 
 
@@ -143,16 +170,34 @@ def test_several_operators_share_a_listing_and_a_second_form_cannot_overwrite(ap
     stale = form_values(a2.get("/operator/places/chengguan-maker/edit").get_data(as_text=True))
     page = a.get("/operator/places/chengguan-maker/edit").get_data(as_text=True)
     data = {**form_values(page), "desks_free": "7"}
-    assert a.post("/operator/places/chengguan-maker/edit", data=data,
-                  content_type="multipart/form-data").status_code == 303
+    assert (
+        a.post(
+            "/operator/places/chengguan-maker/edit", data=data, content_type="multipart/form-data"
+        ).status_code
+        == 303
+    )
     # The same form sent again (a double click) and a form opened before the change are refused.
-    assert a.post("/operator/places/chengguan-maker/edit", data=data,
-                  content_type="multipart/form-data").status_code == 409
-    assert a2.post("/operator/places/chengguan-maker/edit", data={**stale, "name": "另一个名字"},
-                   content_type="multipart/form-data").status_code == 409
+    assert (
+        a.post(
+            "/operator/places/chengguan-maker/edit", data=data, content_type="multipart/form-data"
+        ).status_code
+        == 409
+    )
+    assert (
+        a2.post(
+            "/operator/places/chengguan-maker/edit",
+            data={**stale, "name": "另一个名字"},
+            content_type="multipart/form-data",
+        ).status_code
+        == 409
+    )
     with app.app_context():
         revisions = db.session().scalars(select(PlaceRevision)).all()
-    assert len(revisions) == 1 and revisions[0].data["desks_free"] == 7 and revisions[0].data["name"] == "城关创客空间"
+    assert (
+        len(revisions) == 1
+        and revisions[0].data["desks_free"] == 7
+        and revisions[0].data["name"] == "城关创客空间"
+    )
 
 
 def test_approval_writes_only_changed_fields_so_other_approved_data_is_kept(app):
@@ -165,8 +210,10 @@ def test_approval_writes_only_changed_fields_so_other_approved_data_is_kept(app)
         session.commit()
         revision = session.scalars(select(PlaceRevision)).one()
     reviewer = signed_in(app, "reviewer@example.gov.cn")
-    reviewer.post(f"/staff/moderation/revisions/{revision.id}/approve",
-                  data={"version": _version(app, PlaceRevision, revision.id)})
+    reviewer.post(
+        f"/staff/moderation/revisions/{revision.id}/approve",
+        data={"version": _version(app, PlaceRevision, revision.id)},
+    )
     place = _place(app, "chengguan-maker")
     assert place.desks_free == 9 and place.opening_hours == "周一至周五 9:00-18:00"
 
@@ -178,12 +225,16 @@ def test_reject_needs_a_reason_and_keeps_the_approved_version(app):
     with app.app_context():
         revision = db.session().scalars(select(PlaceRevision)).one()
     reviewer = signed_in(app, "reviewer@example.gov.cn")
-    reviewer.post(f"/staff/moderation/revisions/{revision.id}/reject",
-                  data={"version": _version(app, PlaceRevision, revision.id), "reason": "  "})
+    reviewer.post(
+        f"/staff/moderation/revisions/{revision.id}/reject",
+        data={"version": _version(app, PlaceRevision, revision.id), "reason": "  "},
+    )
     with app.app_context():
         assert db.session().get(PlaceRevision, revision.id).state == "pending"
-    reviewer.post(f"/staff/moderation/revisions/{revision.id}/reject",
-                  data={"version": _version(app, PlaceRevision, revision.id), "reason": "名称与备案不一致"})
+    reviewer.post(
+        f"/staff/moderation/revisions/{revision.id}/reject",
+        data={"version": _version(app, PlaceRevision, revision.id), "reason": "名称与备案不一致"},
+    )
     with app.app_context():
         assert db.session().get(PlaceRevision, revision.id).state == "rejected"
     assert _place(app, "chengguan-maker").name == "城关创客空间"
@@ -200,8 +251,16 @@ def test_new_listing_by_an_operator_becomes_public_when_approved(app):
     make_operator(app, "n@example.cn")
     client = signed_in(app, "n@example.cn")
     data = form_values(client.get("/operator/places/new").get_data(as_text=True))
-    data.update(name="七里河青年创客空间", description="面向青年的众创空间。", type="makerspace", status="planned",
-                region_id="gansu-lanzhou-chengguan", lat="36.05", lon="103.80", services=[])
+    data.update(
+        name="七里河青年创客空间",
+        description="面向青年的众创空间。",
+        type="makerspace",
+        status="planned",
+        region_id="gansu-lanzhou-chengguan",
+        lat="36.05",
+        lon="103.80",
+        services=[],
+    )
     response = client.post("/operator/places/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 303, response.get_data(as_text=True)[:1500]
     with app.app_context():
@@ -214,18 +273,21 @@ def test_new_listing_by_an_operator_becomes_public_when_approved(app):
     assert client.get(f"/operator/places/{place.id}/edit").status_code == 200  # now its operator
 
 
-@pytest.mark.parametrize(("changes", "status", "message"), [
-    ({"lat": "39.90", "lon": "116.40"}, 400, "far from the region"),
-    ({"lat": "-33.9", "lon": "151.2"}, 400, "outside China"),
-    ({"lat": "36.05", "lon": ""}, 400, "both latitude and longitude"),
-    ({"lat": "north"}, 400, "decimal degrees"),
-    ({"description": "好地方<script>alert(1)</script>"}, 400, "HTML tags and scripts are not allowed"),
-    ({"name_en": "<b>Bold</b>"}, 400, "HTML tags and scripts are not allowed"),
-    ({"desks_free": "500"}, 400, "more than the capacity"),
-    ({"capacity": "many"}, 400, "whole number"),
-    ({"website": "javascript:alert(1)"}, 400, "https://"),
-    ({"region_id": "atlantis"}, 400, "Region"),
-])
+@pytest.mark.parametrize(
+    ("changes", "status", "message"),
+    [
+        ({"lat": "39.90", "lon": "116.40"}, 400, "far from the region"),
+        ({"lat": "-33.9", "lon": "151.2"}, 400, "outside China"),
+        ({"lat": "36.05", "lon": ""}, 400, "both latitude and longitude"),
+        ({"lat": "north"}, 400, "decimal degrees"),
+        ({"description": "好地方<script>alert(1)</script>"}, 400, "HTML tags and scripts are not allowed"),
+        ({"name_en": "<b>Bold</b>"}, 400, "HTML tags and scripts are not allowed"),
+        ({"desks_free": "500"}, 400, "more than the capacity"),
+        ({"capacity": "many"}, 400, "whole number"),
+        ({"website": "javascript:alert(1)"}, 400, "https://"),
+        ({"region_id": "atlantis"}, 400, "Region"),
+    ],
+)
 def test_bad_listing_input_names_the_field(app, changes, status, message):
     make_operator(app, "a@example.cn", operates=("chengguan-maker",))
     a = signed_in(app, "a@example.cn")
@@ -276,18 +338,30 @@ def test_at_most_ten_photos(app):
 def test_claim_needs_evidence_checked_by_content(app):
     make_operator(app, "a@example.cn")
     a = signed_in(app, "a@example.cn")
-    response = a.post("/operator/places/chengguan-maker/claim?lang=en", data={"note": ""},
-                      content_type="multipart/form-data")
+    response = a.post(
+        "/operator/places/chengguan-maker/claim?lang=en",
+        data={"note": ""},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and "Attach a document" in response.get_data(as_text=True)
-    response = a.post("/operator/places/chengguan-maker/claim?lang=en",
-                      data={"evidence": (io.BytesIO(b"<html><script>"), "备案.pdf")},
-                      content_type="multipart/form-data")
+    response = a.post(
+        "/operator/places/chengguan-maker/claim?lang=en",
+        data={"evidence": (io.BytesIO(b"<html><script>"), "备案.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and "Only PDF" in response.get_data(as_text=True)
     ok = {"evidence": (io.BytesIO(PDF), "备案.pdf")}
-    assert a.post("/operator/places/chengguan-maker/claim", data=ok,
-                  content_type="multipart/form-data").status_code == 303
-    again = a.post("/operator/places/chengguan-maker/claim", data={"evidence": (io.BytesIO(PDF), "备案.pdf")},
-                   content_type="multipart/form-data")
+    assert (
+        a.post(
+            "/operator/places/chengguan-maker/claim", data=ok, content_type="multipart/form-data"
+        ).status_code
+        == 303
+    )
+    again = a.post(
+        "/operator/places/chengguan-maker/claim",
+        data={"evidence": (io.BytesIO(PDF), "备案.pdf")},
+        content_type="multipart/form-data",
+    )
     assert again.status_code == 303
     with app.app_context():
         assert len(db.session().scalars(select(PlaceClaim)).all()) == 1
@@ -313,8 +387,9 @@ def test_reminders_command_and_freshness(app):
     page = app.test_client().get("/places/lanzhou-hub?lang=en").get_data(as_text=True)
     assert "Not confirmed since" in page
     with app.app_context():
-        app.extensions["search"].rebuild(__import__("portal.search.documents", fromlist=["x"]).all_documents(
-            db.session()))
+        app.extensions["search"].rebuild(
+            __import__("portal.search.documents", fromlist=["x"]).all_documents(db.session())
+        )
     ranked = app.test_client().get("/api/v1/places", query_string={"q": "创业者"}).get_json()["results"]
     assert [r["id"] for r in ranked] == ["chengguan-maker", "lanzhou-hub"]
     by_name = app.test_client().get("/api/v1/places", query_string={"sort": "title"}).get_json()["results"]
@@ -337,17 +412,25 @@ def test_public_feedback_reaches_operator_and_staff_and_is_rate_limited(tmp_path
     app = operator_app(tmp_path, WTF_CSRF_ENABLED=True, FEEDBACK_PER_HOUR=2)
     make_operator(app, "a@example.cn", operates=("chengguan-maker",))
     visitor = app.test_client()
-    assert visitor.post("/places/chengguan-maker/feedback", data={"kind": "correction",
-                                                                  "body": "电话已经换了"}).status_code == 400
+    assert (
+        visitor.post(
+            "/places/chengguan-maker/feedback", data={"kind": "correction", "body": "电话已经换了"}
+        ).status_code
+        == 400
+    )
     page = visitor.get("/places/chengguan-maker/feedback?kind=problem&lang=en").get_data(as_text=True)
     check_page(page, "en")
     token = form_values(page)["csrf_token"]
     for _ in range(2):
-        response = visitor.post("/places/chengguan-maker/feedback",
-                                data={"csrf_token": token, "kind": "correction", "body": "电话已经换了，新号码是0931-1111111"})
+        response = visitor.post(
+            "/places/chengguan-maker/feedback",
+            data={"csrf_token": token, "kind": "correction", "body": "电话已经换了，新号码是0931-1111111"},
+        )
         assert response.status_code == 303
-    limited = visitor.post("/places/chengguan-maker/feedback?lang=en",
-                           data={"csrf_token": token, "kind": "problem", "body": "门口施工无法进入"})
+    limited = visitor.post(
+        "/places/chengguan-maker/feedback?lang=en",
+        data={"csrf_token": token, "kind": "problem", "body": "门口施工无法进入"},
+    )
     assert limited.status_code == 429 and "Too many reports" in limited.get_data(as_text=True)
     assert any(m["To"] == "a@example.cn" for m in mails(app))
     assert any(m["To"] == "moderation@example.gov.cn" for m in mails(app))
@@ -362,7 +445,9 @@ def test_operator_home_shows_figures_for_30_days(app):
     public.post("/places/chengguan-maker/feedback", data={"kind": "correction", "body": "开放时间有误"})
     page = signed_in(app, "a@example.cn").get("/operator/?lang=en").get_data(as_text=True)
     doc = check_page(page, "en")
-    figures = {row.find("th").text: row.find("td").text for row in doc.find("table", class_="facts").find_all("tr")}
+    figures = {
+        row.find("th").text: row.find("td").text for row in doc.find("table", class_="facts").find_all("tr")
+    }
     assert figures == {"Page views": "2", "Opened from the map": "1", "Corrections and reports": "1"}
     assert "开放时间有误" in page
 
@@ -383,25 +468,43 @@ def test_new_pages_pass_the_structure_checks(app, lang):
     make_operator(app, "a@example.cn", operates=("chengguan-maker",))
     a = signed_in(app, "a@example.cn")
     _edit(a, "chengguan-maker", desks_free="4")
-    a.post("/operator/places/lanzhou-hub/claim", data={"evidence": (io.BytesIO(PDF), "备案.pdf")},
-           content_type="multipart/form-data")
+    a.post(
+        "/operator/places/lanzhou-hub/claim",
+        data={"evidence": (io.BytesIO(PDF), "备案.pdf")},
+        content_type="multipart/form-data",
+    )
     with app.app_context():
         revision = db.session().scalars(select(PlaceRevision)).one()
         claim = db.session().scalars(select(PlaceClaim).where(PlaceClaim.state == "pending")).one()
     html_lang = "zh-Hans" if lang == "zh" else "en"
     anonymous = app.test_client()
-    for url in ("/operator/signup", "/operator/signup/sent", "/operator/verify/bad-token",
-                "/places/chengguan-maker", "/places/chengguan-maker/feedback"):
+    for url in (
+        "/operator/signup",
+        "/operator/signup/sent",
+        "/operator/verify/bad-token",
+        "/places/chengguan-maker",
+        "/places/chengguan-maker/feedback",
+    ):
         check_page(anonymous.get(f"{url}?lang={lang}").get_data(as_text=True), html_lang)
-    for url in ("/operator/", "/operator/claim", "/operator/claim?q=兰州", "/operator/places/new",
-                "/operator/places/chengguan-maker/edit", f"/operator/revisions/{revision.id}",
-                f"/operator/claims/{claim.id}", "/operator/places/lanzhou-hub/claim"):
+    for url in (
+        "/operator/",
+        "/operator/claim",
+        "/operator/claim?q=兰州",
+        "/operator/places/new",
+        "/operator/places/chengguan-maker/edit",
+        f"/operator/revisions/{revision.id}",
+        f"/operator/claims/{claim.id}",
+        "/operator/places/lanzhou-hub/claim",
+    ):
         response = a.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
         assert response.status_code == 200, url
         check_page(response.get_data(as_text=True), html_lang)
     reviewer = signed_in(app, "reviewer@example.gov.cn")
-    for url in ("/staff/moderation/", f"/staff/moderation/revisions/{revision.id}",
-                f"/staff/moderation/claims/{claim.id}"):
+    for url in (
+        "/staff/moderation/",
+        f"/staff/moderation/revisions/{revision.id}",
+        f"/staff/moderation/claims/{claim.id}",
+    ):
         check_page(reviewer.get(f"{url}?lang={lang}").get_data(as_text=True), html_lang)
     with app.app_context():
         db.session().get(User, 1)  # the reviewer exists
@@ -411,8 +514,17 @@ def test_unverified_and_bad_tokens(app):
     anonymous = app.test_client()
     assert anonymous.get("/operator/verify/not-a-token").status_code == 400
     assert anonymous.get("/operator/").status_code == 302
-    response = anonymous.post("/operator/signup", data={"organisation": "x", "contact_name": "y", "phone": "abc",
-                                                        "email": "nope", "password": "short", "confirm": "other"})
+    response = anonymous.post(
+        "/operator/signup",
+        data={
+            "organisation": "x",
+            "contact_name": "y",
+            "phone": "abc",
+            "email": "nope",
+            "password": "short",
+            "confirm": "other",
+        },
+    )
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert body.count('class="field-error"') >= 4
