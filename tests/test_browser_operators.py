@@ -81,7 +81,8 @@ def test_operator_claims_and_updates_free_desks_staff_approve_map_shows_it(live)
     operator.wait_for_url("**/operator/revisions/*")
     public = browser.new_context(java_script_enabled=False).new_page()
     before = public.request.get(f"{base}/api/v1/places.geojson").json()
-    assert {f["properties"]["id"]: f["properties"]["desks_free"] for f in before["features"]}["chengguan-maker"] == 3
+    desks = {f["properties"]["id"]: f["properties"]["desks_free"] for f in before["features"]}
+    assert desks["chengguan-maker"] == 3
 
     reviewer.goto(f"{base}/staff/moderation/?lang=en")
     reviewer.get_by_role("link", name="城关创客空间").click()

@@ -28,6 +28,7 @@ from portal.publishing import files
 from portal.publishing.models import AuditEntry, StoredFile
 
 bp = Blueprint("operators", __name__)
+bp.add_app_template_global(freshness.is_fresh, "listing_fresh")
 
 
 def _verified(view):
