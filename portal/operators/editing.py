@@ -43,8 +43,8 @@ class EditError(Exception):
         self.message = message
 
 
-def listing_form(db: Session, data: dict[str, Any], token: str) -> ListingForm:
-    """The editor with its choices, filled from `data` when first shown."""
+def listing_form(db: Session, data: dict[str, Any], token: str, fill: bool = False) -> ListingForm:
+    """The editor with its choices, filled from `data` when first shown (or when `fill`)."""
     form = ListingForm()
     types = taxonomy.type_labels()
     form.type.choices = [(t, types.get(t, t)) for t in TYPES]
@@ -54,7 +54,7 @@ def listing_form(db: Session, data: dict[str, Any], token: str) -> ListingForm:
     form.remove_photos.choices = [
         (pid, _("Photo %(n)s", n=i)) for i, pid in enumerate(data.get("photos") or [], 1)
     ]
-    if request.method == "GET":
+    if fill or request.method == "GET":
         for name in (*TEXT_FIELDS, *NUMBER_FIELDS, "type", "region_id", "level", "services", "industries"):
             value = data.get(name)
             getattr(form, name).data = (

@@ -295,30 +295,24 @@ def _edit(place: Place | None):
         if problem:
             form.lat.errors = [location_message(problem)]
             status = 400
+        elif place is not None and form.token.data != services.edit_token(session, place):
+            form, status = _stale(session, place), 409  # checked before any upload is stored
         else:
             try:
                 data = form_data(session, form, current)
                 if place is None:
                     revision = services.submit_new(session, current_user, data)
                 else:
-                    revision = services.submit_change(
-                        session, current_user, place, data, form.token.data or ""
-                    )
+                    revision = services.submit_change(session, current_user, place, data, form.token.data)
             except EditError as exc:
                 getattr(form, exc.field).errors = [exc.message]
                 status = 400
             except services.OperatorError as exc:
-                if exc.code == "stale":
-                    flash(
-                        _(
-                            "This listing changed since you opened the form (or the form was sent twice). "
-                            "Nothing was overwritten: check the current version and edit again."
-                        ),
-                        "error",
-                    )
-                    return redirect(url_for(".edit_place", place_id=place.id)), 409
-                form.name.errors = [_("Nothing has changed compared with the current version.")]
-                status = 400
+                if exc.code == "stale":  # another request got in between the two checks
+                    form, status = _stale(session, place), 409
+                else:
+                    form.name.errors = [_("Nothing has changed compared with the current version.")]
+                    status = 400
             else:
                 notify.staff(
                     _("Listing change to review: %(name)s", name=data["name"]),
@@ -338,6 +332,20 @@ def _edit(place: Place | None):
         open_revision=services.open_revision(session, place.id) if place else None,
         map_config=_map_config(),
     ), status
+
+
+def _stale(session, place: Place):
+    """The form sent was opened on an older version (or sent twice): show the current one instead,
+    so nothing is overwritten blindly."""
+    flash(
+        _(
+            "This listing changed since you opened the form (or the form was sent twice). "
+            "Nothing was overwritten: check the current version and edit again."
+        ),
+        "error",
+    )
+    current = services.current_data(session, place)
+    return listing_form(session, current, services.edit_token(session, place), fill=True)
 
 
 def _map_config() -> dict:
