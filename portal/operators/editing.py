@@ -57,6 +57,7 @@ def listing_form(db: Session, data: dict[str, Any], token: str, fill: bool = Fal
     if fill or request.method == "GET":
         for name in (*TEXT_FIELDS, *NUMBER_FIELDS, "type", "region_id", "level", "services", "industries"):
             value = data.get(name)
+            getattr(form, name).raw_data = []  # numbers render what was typed unless cleared
             getattr(form, name).data = (
                 value if value is not None else ([] if name in ("services", "industries") else None)
             )
