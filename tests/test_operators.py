@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from portal import db
-from portal.accounts.models import utcnow
+from portal.accounts.models import User, utcnow
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
 from portal.publishing.models import AuditEntry, StoredFile
@@ -530,3 +530,83 @@ def test_unverified_and_bad_tokens(app):
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert body.count('class="field-error"') >= 4
+
+
+def test_claim_question_answered_with_new_evidence_then_approved(app):
+    make_operator(app, "a@example.cn")
+    a = signed_in(app, "a@example.cn")
+    a.post(
+        "/operator/places/lanzhou-hub/claim",
+        data={"evidence": (io.BytesIO(PDF), "租赁合同.pdf")},
+        content_type="multipart/form-data",
+    )
+    with app.app_context():
+        claim = db.session().scalars(select(PlaceClaim)).one()
+    reviewer = signed_in(app, "reviewer@example.gov.cn")
+    reviewer.post(
+        f"/staff/moderation/claims/{claim.id}/ask",
+        data={"version": _version(app, PlaceClaim, claim.id), "reason": "请提供备案文件"},
+    )
+    assert (
+        reviewer.post(
+            f"/staff/moderation/claims/{claim.id}/approve",
+            data={"version": _version(app, PlaceClaim, claim.id)},
+        ).status_code
+        == 303
+    )
+    with app.app_context():
+        assert db.session().get(PlaceClaim, claim.id).state == "needs_info"  # waits for the answer
+    page = a.get(f"/operator/claims/{claim.id}?lang=en").get_data(as_text=True)
+    assert "请提供备案文件" in page and "Send the answer" in page
+    a.post(
+        f"/operator/claims/{claim.id}/answer",
+        content_type="multipart/form-data",
+        data={"reason": "已上传备案文件", "evidence": (io.BytesIO(PDF), "备案.pdf")},
+    )
+    with app.app_context():
+        item = db.session().get(PlaceClaim, claim.id)
+        assert (
+            item.state == "pending"
+            and db.session().get(StoredFile, item.evidence_file_id).original_name == "备案.pdf"
+        )
+    reviewer.post(
+        f"/staff/moderation/claims/{claim.id}/approve", data={"version": _version(app, PlaceClaim, claim.id)}
+    )
+    assert a.get("/operator/places/lanzhou-hub/edit").status_code == 200
+
+
+def test_signing_up_again_sends_a_new_link_until_the_address_is_confirmed(app):
+    form = {
+        "organisation": "测试",
+        "contact_name": "王五",
+        "phone": "0931-1",
+        "email": "w@example.cn",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
+    client = app.test_client()
+    assert client.post("/operator/signup", data=form).status_code == 303
+    assert client.post("/operator/signup", data=form).status_code == 303
+    links = [
+        u for m in mails(app) if m["To"] == "w@example.cn" for u in links_in(m) if "/operator/verify/" in u
+    ]
+    assert len(links) == 2
+    client.get(links[-1].split("localhost", 1)[1])
+    assert client.post("/operator/signup", data=form).status_code == 303  # now: "you already have one"
+    last = [m for m in mails(app) if m["To"] == "w@example.cn"][-1]
+    assert "/password/forgot" in last.get_content()
+    with app.app_context():
+        assert db.session().scalars(select(User).where(User.email == "w@example.cn")).one().role == "operator"
+
+
+def test_operator_home_reminds_about_listings_near_or_past_the_deadline(app):
+    make_operator(app, "a@example.cn", operates=("chengguan-maker", "lanzhou-hub"))
+    today = utcnow().date()
+    with app.app_context():
+        db.session().get(Place, "chengguan-maker").last_confirmed_on = today - dt.timedelta(days=10)
+        db.session().get(Place, "lanzhou-hub").last_confirmed_on = today - dt.timedelta(days=100)
+        db.session().commit()
+    doc = check_page(signed_in(app, "a@example.cn").get("/operator/?lang=en").get_data(as_text=True), "en")
+    cards = {c.find("h3").text: c.text for c in doc.find_all("article", class_="listing-card")}
+    assert "Reminder:" not in cards["城关创客空间"] and "Confirmed as current until" in cards["城关创客空间"]
+    assert "Reminder:" in cards["兰州创业孵化器"] and "Not confirmed since" in cards["兰州创业孵化器"]

@@ -71,7 +71,16 @@ def signup():
                 form.phone.data,
             )
         except AccountError:
-            # Say the same as for a new account; the owner of the address learns it already has one.
+            # Say the same as for a new account; the owner of the address learns it already has one,
+            # or gets a fresh link when it was never confirmed (the first one may have expired).
+            existing = session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
+            if (
+                existing is not None
+                and existing.role == "operator"
+                and not services.is_verified(session, existing)
+            ):
+                notify.verification(existing)
+                return redirect(url_for(".signup_sent")), 303
             mail.send(
                 normalise_email(form.email.data),
                 _("Your account on the portal"),
@@ -478,6 +487,3 @@ def public_photo(file_id: str):
     return send_file(
         files.path_of(current_app.config["UPLOAD_DIR"], record), mimetype="image/jpeg", max_age=3600
     )
-
-
-__all__ = ["User", "bp"]
