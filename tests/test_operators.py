@@ -362,11 +362,12 @@ def test_claim_needs_evidence_checked_by_content(app):
         == 303
     )
     again = a.post(
-        "/operator/places/chengguan-maker/claim",
+        "/operator/places/chengguan-maker/claim?lang=en",
         data={"evidence": (io.BytesIO(PDF), "备案.pdf")},
         content_type="multipart/form-data",
     )
-    assert again.status_code == 303
+    assert again.status_code == 409 and "already claimed" in again.get_data(as_text=True)
+    assert len(list(app.config["UPLOAD_DIR"].glob("*.pdf"))) == 1  # the second file was not kept
     with app.app_context():
         assert len(db.session().scalars(select(PlaceClaim)).all()) == 1
     assert a.get("/operator/places/no-such/claim").status_code == 404
@@ -610,3 +611,25 @@ def test_operator_home_reminds_about_listings_near_or_past_the_deadline(app):
     cards = {c.find("h3").text: c.text for c in doc.find_all("article", class_="listing-card")}
     assert "Reminder:" not in cards["城关创客空间"] and "Confirmed as current until" in cards["城关创客空间"]
     assert "Reminder:" in cards["兰州创业孵化器"] and "Not confirmed since" in cards["兰州创业孵化器"]
+
+
+def test_recognition_certificate_is_stored_and_shown_to_staff(app):
+    make_operator(app, "a@example.cn", operates=("chengguan-maker",))
+    a = signed_in(app, "a@example.cn")
+    refused = _edit(a, "chengguan-maker", level="national", certificate=(io.BytesIO(b"MZ\x90\x00"), "证书.pdf"))
+    assert refused.status_code == 400 and "Only PDF" in refused.get_data(as_text=True)
+    response = _edit(
+        a,
+        "chengguan-maker",
+        level="national",
+        recognition="国家级众创空间",
+        recognition_year="2019",
+        certificate=(io.BytesIO(PDF), "认定证书.pdf"),
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        revision = db.session().scalars(select(PlaceRevision)).one()
+    assert revision.data["recognition_year"] == 2019 and revision.data["certificate_file_id"]
+    page = signed_in(app, "reviewer@example.gov.cn").get(f"/staff/moderation/revisions/{revision.id}?lang=en")
+    body = page.get_data(as_text=True)
+    assert "Download the certificate" in body and "Year recognised" in body and "国家级众创空间" in body

@@ -173,7 +173,14 @@ def claim_place(place_id: str):
         abort(404)
     form = ClaimForm()
     status = 200
-    if form.validate_on_submit():
+    if services.is_operator_of(session, current_user, place.id):
+        form.evidence.errors = [_("You already operate this listing.")]
+        status = 409 if form.is_submitted() else 200
+    elif services.open_claim(session, current_user, place.id) is not None:
+        # Checked before storing anything, so a double submit leaves no stray file either.
+        form.evidence.errors = [_("You have already claimed this listing; staff will decide soon.")]
+        status = 409 if form.is_submitted() else 200
+    elif form.validate_on_submit():
         upload = form.evidence.data
         if not getattr(upload, "filename", ""):
             form.evidence.errors = [_("Attach a document that shows you run this space.")]
@@ -185,14 +192,9 @@ def claim_place(place_id: str):
             except files.UploadError as exc:
                 form.evidence.errors = [upload_message(exc)]
                 status = 400
-            except services.OperatorError as exc:
-                message = (
-                    _("You already operate this listing.")
-                    if exc.code == "already_operator"
-                    else _("You have already claimed this listing; staff will decide soon.")
-                )
-                flash(message, "error")
-                return redirect(url_for(".home")), 303 if request.method == "POST" else 302
+            except services.OperatorError:
+                form.evidence.errors = [_("You have already claimed this listing; staff will decide soon.")]
+                status = 409
             else:
                 notify.staff(
                     _("New claim on %(name)s", name=place.name),
