@@ -616,7 +616,9 @@ def test_operator_home_reminds_about_listings_near_or_past_the_deadline(app):
 def test_recognition_certificate_is_stored_and_shown_to_staff(app):
     make_operator(app, "a@example.cn", operates=("chengguan-maker",))
     a = signed_in(app, "a@example.cn")
-    refused = _edit(a, "chengguan-maker", level="national", certificate=(io.BytesIO(b"MZ\x90\x00"), "证书.pdf"))
+    refused = _edit(
+        a, "chengguan-maker", level="national", certificate=(io.BytesIO(b"MZ\x90\x00"), "证书.pdf")
+    )
     assert refused.status_code == 400 and "Only PDF" in refused.get_data(as_text=True)
     response = _edit(
         a,
