@@ -135,7 +135,11 @@ def home():
         suggestions=feedback.open_feedback(session, ids),
         freshness=freshness,
         lead=current_app.config["LISTING_REMINDER_DAYS"],
-        names={p.id: p.name for p in places},
+        names=dict(
+            session.execute(
+                select(Place.id, Place.name).where(Place.id.in_([*ids, *(c.place_id for c in claims)]))
+            ).all()
+        ),
         today=utcnow().date(),
     )
 
