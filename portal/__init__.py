@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
+    from portal.operators.public_views import bp as place_help_bp
     from portal.operators.staff_views import bp as moderation_bp
     from portal.operators.views import bp as operators_bp
     from portal.places.views import bp as places_bp
@@ -66,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, policies_bp, places_bp, search_bp, api_bp, accounts_bp, staff_bp, operators_bp,
-               moderation_bp):
+               moderation_bp, place_help_bp):
         app.register_blueprint(bp)
 
 

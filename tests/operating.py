@@ -11,7 +11,7 @@ from PIL import Image
 
 from portal import db
 from portal.accounts.models import utcnow
-from portal.operators import services
+from portal.operators import registration
 from portal.operators.models import OperatorProfile, PlaceClaim
 from portal.places.models import Place
 from portal.regions.models import Region
@@ -99,7 +99,7 @@ def make_operator(app, email_: str, operates: tuple[str, ...] = ()) -> int:
     """A verified operator, already approved for the listings in `operates`."""
     with app.app_context():
         session = db.session()
-        user = services.sign_up(
+        user = registration.sign_up(
             session, email_, "correct horse battery staple", "测试运营公司", "王经理", "0931-1234567"
         )
         session.get(OperatorProfile, user.id).email_verified_at = utcnow()

@@ -391,6 +391,8 @@ def test_reminders_command_and_freshness(app):
     # The stale listing says so and ranks after the confirmed one.
     page = app.test_client().get("/places/lanzhou-hub?lang=en").get_data(as_text=True)
     assert "Not confirmed since" in page
+    listing = app.test_client().get("/places?lang=en").get_data(as_text=True)
+    assert listing.count("Not confirmed since") == 1  # the directory says it too, for that one only
     with app.app_context():
         app.extensions["search"].rebuild(
             __import__("portal.search.documents", fromlist=["x"]).all_documents(db.session())

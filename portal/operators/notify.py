@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 
 from portal.accounts import mail
 from portal.accounts.models import User
-from portal.operators import services
+from portal.operators import registration
 from portal.operators.models import PlaceFeedback
 from portal.places.models import Place
 
 
 def verification(user: User) -> None:
-    token = services.verification_token(current_app.config["SECRET_KEY"], user)
+    token = registration.verification_token(current_app.config["SECRET_KEY"], user)
     link = url_for("operators.verify", token=token, _external=True)
     mail.send(
         user.email,

@@ -9,23 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import re
 import secrets
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.accounts import services as accounts
 from portal.accounts.models import User, utcnow
 from portal.operators import workflow
-from portal.operators.models import OperatorProfile, PlaceClaim, PlaceRevision
+from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
 from portal.publishing.services import audit, enqueue, roles_of
-from portal.regions.models import Region
 
 # Every field an operator keeps current, in the order the editor and the diff show them.
 EDITABLE = (
@@ -58,11 +54,6 @@ EDITABLE = (
     "photos",
 )
 DESK_FIELDS = ("desks_free", "offices_free", "desk_price")
-VERIFY_MAX_AGE = 3 * 24 * 3600
-# How far from its region's centre a pin may be, by the region's level (km). Generous: district
-# centres are approximate and some districts are large.
-REGION_RADIUS_KM = {"district": 80, "city": 250, "provincial": 1200}
-CHINA_BOX = (17.0, 54.5, 73.0, 135.5)  # min lat, max lat, min lon, max lon
 
 
 class OperatorError(Exception):
@@ -72,53 +63,6 @@ class OperatorError(Exception):
         super().__init__(code)
         self.code = code
         self.field = field
-
-
-# -- accounts ------------------------------------------------------------------------------------
-def sign_up(db: Session, email: str, password: str, organisation: str, contact_name: str, phone: str) -> User:
-    """An operator account waiting for its email address to be proven."""
-    user = accounts.create_user(db, email, password, "operator", contact_name)
-    db.add(
-        OperatorProfile(
-            user_id=user.id,
-            organisation=organisation,
-            contact_name=contact_name,
-            phone=phone,
-            created_at=utcnow(),
-        )
-    )
-    audit(db, user, "user", str(user.id), "operator_sign_up", to_state="unverified")
-    db.flush()
-    return user
-
-
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="operator-email")
-
-
-def verification_token(secret: str, user: User) -> str:
-    return _serializer(secret).dumps({"id": user.id, "e": user.email})
-
-
-def verify_email(db: Session, secret: str, token: str) -> User:
-    """Mark the address proven; OperatorError("bad_token") when the link is not valid."""
-    try:
-        data = _serializer(secret).loads(token, max_age=VERIFY_MAX_AGE)
-    except (SignatureExpired, BadSignature) as exc:
-        raise OperatorError("bad_token") from exc
-    user = db.get(User, data.get("id")) if isinstance(data, dict) else None
-    profile = db.get(OperatorProfile, user.id) if user else None
-    if user is None or profile is None or user.email != data.get("e"):
-        raise OperatorError("bad_token")
-    if profile.email_verified_at is None:
-        profile.email_verified_at = utcnow()
-        audit(db, user, "user", str(user.id), "verify_email", "unverified", "verified")
-    return user
-
-
-def is_verified(db: Session, user: User) -> bool:
-    profile = db.get(OperatorProfile, user.id)
-    return profile is not None and profile.email_verified_at is not None
 
 
 # -- who operates what ---------------------------------------------------------------------------
@@ -415,32 +359,3 @@ def field_changes(base: dict[str, Any] | None, data: dict[str, Any]) -> list[dic
         if before != after:
             out.append({"field": name, "before": before, "after": after})
     return out
-
-
-# -- locations -----------------------------------------------------------------------------------
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
-def location_problem(db: Session, region_id: str, lat: float | None, lon: float | None) -> str | None:
-    """Why the coordinates cannot be right for the region ("pair", "china", "region"), or None."""
-    if (lat is None) != (lon is None):
-        return "pair"
-    if lat is None:
-        return None
-    min_lat, max_lat, min_lon, max_lon = CHINA_BOX
-    if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
-        return "china"
-    region = db.get(Region, region_id)
-    while region is not None and region.lat is None and region.parent_id:
-        region = db.get(Region, region.parent_id)
-    if region is None or region.lat is None or region.level not in REGION_RADIUS_KM:
-        return None
-    if _distance_km(lat, lon, region.lat, region.lon) > REGION_RADIUS_KM[region.level]:
-        return "region"
-    return None

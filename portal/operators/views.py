@@ -5,13 +5,12 @@ Each view checks role and ownership, calls a service and redirects; errors name 
 
 from __future__ import annotations
 
-import re
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
@@ -19,9 +18,9 @@ from portal.accounts import mail
 from portal.accounts.auth import role_required
 from portal.accounts.models import User, utcnow
 from portal.accounts.services import AccountError, normalise_email
-from portal.operators import feedback, freshness, notify, services, workflow
+from portal.operators import feedback, freshness, locations, notify, registration, services, workflow
 from portal.operators.editing import EditError, form_data, listing_form, location_message, upload_message
-from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, FeedbackForm, SignupForm
+from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupForm
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
 from portal.publishing import files
@@ -34,7 +33,7 @@ bp.add_app_template_global(freshness.is_fresh, "listing_fresh")
 def _verified(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not services.is_verified(db.session(), current_user):
+        if not registration.is_verified(db.session(), current_user):
             return render_template("operators/unverified.html"), 403
         return view(*args, **kwargs)
 
@@ -62,7 +61,7 @@ def signup():
     if form.validate_on_submit():
         session = db.session()
         try:
-            user = services.sign_up(
+            user = registration.sign_up(
                 session,
                 form.email.data,
                 form.password.data,
@@ -77,7 +76,7 @@ def signup():
             if (
                 existing is not None
                 and existing.role == "operator"
-                and not services.is_verified(session, existing)
+                and not registration.is_verified(session, existing)
             ):
                 notify.verification(existing)
                 return redirect(url_for(".signup_sent")), 303
@@ -105,7 +104,7 @@ def signup_sent():
 @bp.get("/operator/verify/<token>")
 def verify(token: str):
     try:
-        services.verify_email(db.session(), current_app.config["SECRET_KEY"], token)
+        registration.verify_email(db.session(), current_app.config["SECRET_KEY"], token)
     except services.OperatorError:
         return render_template("operators/verify_invalid.html"), 400
     flash(_("Your email address is confirmed. Sign in to list or claim your space."), "info")
@@ -306,7 +305,7 @@ def _edit(place: Place | None):
     form = listing_form(session, current, services.edit_token(session, place) if place else "new")
     status = 200
     if form.validate_on_submit():
-        problem = services.location_problem(session, form.region_id.data, form.lat.data, form.lon.data)
+        problem = locations.location_problem(session, form.region_id.data, form.lat.data, form.lon.data)
         if problem:
             form.lat.errors = [location_message(problem)]
             status = 400
@@ -439,57 +438,3 @@ def photo_preview(file_id: str):
     if record is None or record.uploaded_by != current_user.id or record.extension != "jpg":
         abort(404)
     return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record), mimetype="image/jpeg")
-
-
-# -- the public ----------------------------------------------------------------------------------
-@bp.route("/places/<place_id>/feedback", methods=["GET", "POST"])
-def place_feedback(place_id: str):
-    session = db.session()
-    place = session.get(Place, place_id)
-    if place is None or not place.is_public:
-        abort(404)
-    form = FeedbackForm()
-    if request.method == "GET" and request.args.get("kind") in feedback.KINDS:
-        form.kind.data = request.args["kind"]
-    status = 200
-    if form.validate_on_submit():
-        who = feedback.ip_hash(current_app.config["SECRET_KEY"], request.remote_addr or "?")
-        try:
-            item = feedback.add(
-                session,
-                place,
-                form.kind.data,
-                form.body.data,
-                form.contact.data,
-                who,
-                current_app.config["FEEDBACK_PER_HOUR"],
-            )
-        except feedback.RateLimited:
-            form.body.errors = [_("Too many reports from your connection in the last hour. Try again later.")]
-            status = 429
-        else:
-            notify.feedback(place, item, services.operators_of(session, place.id))
-            flash(_("Thank you. The operator and the portal staff will look at it."), "info")
-            return redirect(url_for("places.detail", place_id=place.id)), 303
-    elif form.is_submitted():
-        status = 400
-    return render_template("operators/feedback.html", form=form, place=place), status
-
-
-@bp.get("/places/photos/<file_id>.jpg")
-def public_photo(file_id: str):
-    """A photo of a public listing."""
-    session = db.session()
-    if not re.fullmatch(r"[0-9a-f]{32}", file_id):
-        abort(404)
-    record = session.get(StoredFile, file_id)
-    shown = record is not None and session.scalar(
-        select(Place.id)
-        .where(Place.publication_state == "published", cast(Place.photos, String).like(f'%"{file_id}"%'))
-        .limit(1)
-    )
-    if not shown:
-        abort(404)
-    return send_file(
-        files.path_of(current_app.config["UPLOAD_DIR"], record), mimetype="image/jpeg", max_age=3600
-    )
