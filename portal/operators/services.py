@@ -21,6 +21,7 @@ from portal.accounts.models import User, utcnow
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
+from portal.publishing.models import AuditEntry
 from portal.publishing.services import audit, enqueue, roles_of
 
 # Every field an operator keeps current, in the order the editor and the diff show them.
@@ -96,6 +97,16 @@ def operators_of(db: Session, place_id: str) -> list[User]:
 def operator_managed_ids(db: Session) -> set[str]:
     """Listings with an approved operator change: the content files no longer overwrite them."""
     return set(db.scalars(select(PlaceRevision.place_id).where(PlaceRevision.state == "approved")))
+
+
+def history(db: Session, entity_type: str, place_id: str, key: str, value: int) -> list[AuditEntry]:
+    """Audit entries of one claim or revision (a listing's log also holds other operators' items)."""
+    rows = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == place_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    return [e for e in rows if (e.detail or {}).get(key) == value]
 
 
 def can_see_revision(db: Session, user: User, revision: PlaceRevision) -> bool:

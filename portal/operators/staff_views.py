@@ -17,7 +17,7 @@ from portal.operators.forms import FIELD_LABELS, ReasonForm
 from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, PlaceRevision
 from portal.places.models import Place
 from portal.publishing import files
-from portal.publishing.models import AuditEntry, StoredFile
+from portal.publishing.models import StoredFile
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
 MESSAGES = {
@@ -42,19 +42,6 @@ def queue_page():
     )
 
 
-def _history(entity_type: str, place_id: str, key: str, value: int) -> list[AuditEntry]:
-    rows = (
-        db.session()
-        .scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == place_id)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        )
-        .all()
-    )
-    return [e for e in rows if (e.detail or {}).get(key) == value]
-
-
 @bp.get("/claims/<int:claim_id>")
 @role_required("reviewer")
 def claim(claim_id: int):
@@ -71,7 +58,7 @@ def claim(claim_id: int):
         actions=workflow.available(item.state, "staff"),
         operators=services.operators_of(session, item.place_id),
         target=lambda action: url_for(".claim_action", claim_id=item.id, action=action),
-        history=_history("place_claim", item.place_id, "claim", item.id),
+        history=services.history(db.session(), "place_claim", item.place_id, "claim", item.id),
     )
 
 
@@ -93,7 +80,7 @@ def revision(revision_id: int):
         field_labels=FIELD_LABELS,
         target=lambda action: url_for(".revision_action", revision_id=rev.id, action=action),
         photo_url=lambda pid: url_for(".photo", file_id=pid),
-        history=_history("place_revision", rev.place_id, "revision", rev.number),
+        history=services.history(db.session(), "place_revision", rev.place_id, "revision", rev.number),
     )
 
 

@@ -24,7 +24,7 @@ from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupFo
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
 from portal.publishing import files
-from portal.publishing.models import AuditEntry, StoredFile
+from portal.publishing.models import StoredFile
 
 bp = Blueprint("operators", __name__)
 bp.add_app_template_global(freshness.is_fresh, "listing_fresh")
@@ -231,20 +231,6 @@ def _own_claim(claim_id: int) -> PlaceClaim:
     return claim
 
 
-def _history(entity_type: str, place_id: str, key: str, value: int) -> list[AuditEntry]:
-    """Audit entries of one claim or revision (a listing's log also holds other operators' items)."""
-    rows = (
-        db.session()
-        .scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == place_id)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        )
-        .all()
-    )
-    return [e for e in rows if (e.detail or {}).get(key) == value]
-
-
 @bp.get("/operator/claims/<int:claim_id>")
 @operator_required
 def claim(claim_id: int):
@@ -255,7 +241,7 @@ def claim(claim_id: int):
         place=db.session().get(Place, item.place_id),
         form=AnswerForm(),
         actions=workflow.available(item.state, "operator"),
-        history=_history("place_claim", item.place_id, "claim", item.id),
+        history=services.history(db.session(), "place_claim", item.place_id, "claim", item.id),
     )
 
 
@@ -399,7 +385,7 @@ def revision(revision_id: int):
         actions=actions,
         field_labels=FIELD_LABELS,
         photo_url=lambda pid: url_for(".photo_preview", file_id=pid),
-        history=_history("place_revision", rev.place_id, "revision", rev.number),
+        history=services.history(db.session(), "place_revision", rev.place_id, "revision", rev.number),
     )
 
 
