@@ -75,7 +75,7 @@ def test_operator_claims_and_updates_free_desks_staff_approve_map_shows_it(live)
 
     operator.goto(f"{base}/operator/?lang=en")
     operator.get_by_role("link", name="Edit 城关创客空间").click()
-    assert operator.locator("#pin-map.leaflet-container").is_visible()  # the draggable pin is drawn
+    operator.locator("#pin-map.leaflet-container .leaflet-marker-draggable").wait_for()  # the pin is drawn
     operator.get_by_label("Desks free now").fill("15")
     operator.get_by_role("button", name="Send to the staff").click()
     operator.wait_for_url("**/operator/revisions/*")

@@ -16,7 +16,7 @@ from portal.places.models import Place
 from portal.publishing.models import AuditEntry, StoredFile
 from tests.operating import form_values, jpeg_with_gps, links_in, mails, make_operator, operator_app
 from tests.pages import check_page
-from tests.staffing import PASSWORD, sign_in
+from tests.staffing import PASSWORD, make_user, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -637,3 +637,45 @@ def test_recognition_certificate_is_stored_and_shown_to_staff(app):
     page = signed_in(app, "reviewer@example.gov.cn").get(f"/staff/moderation/revisions/{revision.id}?lang=en")
     body = page.get_data(as_text=True)
     assert "Download the certificate" in body and "Year recognised" in body and "国家级众创空间" in body
+
+
+def test_loading_the_content_files_again_keeps_what_operators_had_approved(tmp_path):
+    import shutil
+
+    from portal.content.loader import load_content
+    from portal.operators import services
+    from tests.conftest import CONTENT, make_app
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / "regions", content / "regions")
+    shutil.copy(CONTENT / "taxonomies.yaml", content)
+    (content / "policies").mkdir()
+    (content / "places").mkdir()
+    entry = (
+        "- id: test-space\n  type: makerspace\n  name: 测试空间\n  region: gansu-lanzhou-chengguan\n"
+        "  description: {text}\n  status: active\n  source: {{ref: S4 L1}}\n  verified: false\n"
+    )
+    (content / "places" / "test.yaml").write_text(entry.format(text="种子文件的描述。"), encoding="utf-8")
+    app = make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox")
+    make_user(app, "reviewer@example.gov.cn", "reviewer")
+    with app.app_context():
+        load_content(db.session(), content)
+        db.session().commit()
+    user_id = make_operator(app, "a@example.cn", operates=("test-space",))
+    with app.app_context():
+        session = db.session()
+        place = session.get(Place, "test-space")
+        data = {**services.place_fields(place), "desks_free": 6, "description": "运营方更新的描述。"}
+        user = session.get(User, user_id)
+        revision = services.submit_change(session, user, place, data, services.edit_token(session, place))
+        reviewer = session.scalars(select(User).where(User.role == "reviewer")).one()
+        services.act(session, reviewer, revision, "approve")
+        session.commit()
+    (content / "places" / "test.yaml").write_text(entry.format(text="种子文件改过的描述。"), encoding="utf-8")
+    with app.app_context():
+        session = db.session()
+        report = load_content(session, content)
+        session.commit()
+        place = session.get(Place, "test-space")
+        assert (place.description, place.desks_free) == ("运营方更新的描述。", 6)
+        assert report.places_updated == 0
