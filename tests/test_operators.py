@@ -204,6 +204,20 @@ def test_several_operators_share_a_listing_and_a_second_form_cannot_overwrite(ap
     )
 
 
+def test_one_line_fields_lose_line_breaks(app):
+    make_operator(app, "a@example.cn", operates=("chengguan-maker",))
+    assert (
+        _edit(
+            signed_in(app, "a@example.cn"), "chengguan-maker", name="城关\r\nBcc: x@evil.example  空间"
+        ).status_code
+        == 303
+    )
+    with app.app_context():
+        assert (
+            db.session().scalars(select(PlaceRevision)).one().data["name"] == "城关 Bcc: x@evil.example 空间"
+        )
+
+
 def test_approval_writes_only_changed_fields_so_other_approved_data_is_kept(app):
     make_operator(app, "a@example.cn", operates=("chengguan-maker",))
     a = signed_in(app, "a@example.cn")

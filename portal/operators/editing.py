@@ -72,7 +72,9 @@ def listing_form(db: Session, data: dict[str, Any], token: str, fill: bool = Fal
 def form_data(db: Session, form: ListingForm, previous: dict[str, Any]) -> dict[str, Any]:
     """Revision data from a valid form, storing new photos and certificate; raises EditError."""
     cfg = current_app.config
-    data: dict[str, Any] = {name: (getattr(form, name).data or None) for name in TEXT_FIELDS}
+    # One-line fields lose line breaks and runs of spaces (they end up in email subjects too).
+    data: dict[str, Any] = {name: (" ".join((getattr(form, name).data or "").split()) or None)
+                            for name in TEXT_FIELDS}
     data.update({name: getattr(form, name).data for name in NUMBER_FIELDS})
     data.update(
         type=form.type.data,
@@ -81,7 +83,6 @@ def form_data(db: Session, form: ListingForm, previous: dict[str, Any]) -> dict[
         level=form.level.data or None,
         services=form.services.data or [],
         industries=form.industries.data or [],
-        name=form.name.data.strip(),
         description=form.description.data.strip(),
     )
     data["geo_precision"] = (
