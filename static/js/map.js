@@ -96,6 +96,11 @@
       var a = document.createElement("a");
       a.href = props.url + "?from=map"; a.textContent = label(props);
       div.appendChild(a);
+      if (props.status === "closed" && el.dataset.closed) {
+        var closed = document.createElement("p");
+        closed.textContent = el.dataset.closed;
+        div.appendChild(closed);
+      }
       if (props.geo_precision !== "exact") {
         var small = document.createElement("p");
         small.textContent = el.dataset.approximate;
