@@ -1,4 +1,4 @@
-"""Operator accounts, claims and listing revisions, and their moderation.
+"""Who operates which listing, claims and listing revisions, and their moderation.
 
 They flush but never commit: the request (or command) owns the transaction, so a decision, the
 listing it changes, its audit entry and its search-outbox row are committed together or not at all.
@@ -26,33 +26,10 @@ from portal.publishing.services import audit, enqueue, roles_of
 
 # Every field an operator keeps current, in the order the editor and the diff show them.
 EDITABLE = (
-    "type",
-    "status",
-    "name",
-    "name_en",
-    "description",
-    "description_en",
-    "region_id",
-    "address",
-    "lat",
-    "lon",
-    "geo_precision",
-    "level",
-    "recognition",
-    "recognition_year",
-    "certificate_file_id",
-    "services",
-    "industries",
-    "capacity",
-    "desks_free",
-    "offices_free",
-    "desk_price",
-    "opening_hours",
-    "contact_name",
-    "phone",
-    "email",
-    "website",
-    "photos",
+    "type", "status", "name", "name_en", "description", "description_en", "region_id", "address", "lat",
+    "lon", "geo_precision", "level", "recognition", "recognition_year", "certificate_file_id",
+    "services", "industries", "capacity", "desks_free", "offices_free", "desk_price", "opening_hours",
+    "contact_name", "phone", "email", "website", "photos",
 )
 DESK_FIELDS = ("desks_free", "offices_free", "desk_price")
 
