@@ -59,18 +59,29 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
     from portal.eligibility.views import bp as eligibility_bp
+    from portal.operators.public_views import bp as place_help_bp
+    from portal.operators.staff_views import bp as moderation_bp
+    from portal.operators.views import bp as operators_bp
     from portal.places.views import bp as places_bp
     from portal.policies.views import bp as policies_bp
     from portal.search.views import bp as search_bp
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp):
+               staff_bp, operators_bp, moderation_bp, place_help_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from portal.cli import content_cli, db_cli, publishing_cli, rules_cli, search_cli, users_cli
+    from portal.cli import (
+        content_cli,
+        db_cli,
+        publishing_cli,
+        reminders_cli,
+        rules_cli,
+        search_cli,
+        users_cli,
+    )
 
-    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, rules_cli):
+    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli):
         app.cli.add_command(group)

@@ -205,3 +205,24 @@ def rules_check() -> None:
                f"questions, {total} cases, {len(failures)} problems")
     if failures:
         raise SystemExit(1)
+
+
+reminders_cli = click.Group("reminders", help="Asking operators to keep their listings current.")
+
+
+@reminders_cli.command("send")
+@with_appcontext
+def reminders_send() -> None:
+    """Email operators whose listing confirmation runs out soon; meant for a daily cron job."""
+    from portal.operators.freshness import send_reminders
+    from portal.search.indexer import drain_all
+
+    session = db.session()
+    # Links in the emails point at PUBLIC_BASE_URL (cron has no request to take the host from).
+    base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"
+    with current_app.test_request_context(base_url=base):
+        done = send_reminders(session)
+    session.commit()
+    if current_app.config["SEARCH_INDEXER"] == "inline":
+        drain_all(session, current_app.extensions["search"])
+    click.echo(f"reminders sent {done['sent']}, listings re-ranked {done['reranked']}")

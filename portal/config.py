@@ -70,6 +70,23 @@ def load_config(instance_path: Path) -> dict:
         # Coordinate system of the tiles: "wgs84" (OpenStreetMap, Tianditu) or "gcj02" (most
         # Chinese commercial maps). Content is stored in WGS-84; for gcj02 the map shifts markers.
         "MAP_TILE_CRS": _env("MAP_TILE_CRS", "wgs84"),
+        # Days an operator's confirmation of their listing counts; older listings say "not confirmed
+        # since …" and rank below confirmed ones.
+        "LISTING_CONFIRM_DAYS": int(_env("LISTING_CONFIRM_DAYS", "90")),
+        # How many days before the confirmation runs out `flask --app portal reminders send` emails
+        # the operators.
+        "LISTING_REMINDER_DAYS": int(_env("LISTING_REMINDER_DAYS", "14")),
+        # Working days a claim or listing change may wait for staff before the queue flags it.
+        "MODERATION_FLAG_WORKING_DAYS": int(_env("MODERATION_FLAG_WORKING_DAYS", "5")),
+        # Address told about new claims, listing changes and public feedback (empty: nobody is
+        # emailed; the staff queue shows them all the same).
+        "MODERATION_EMAIL": _env("MODERATION_EMAIL", ""),
+        # Corrections and problem reports accepted from one address per hour (counted in the database).
+        "FEEDBACK_PER_HOUR": int(_env("FEEDBACK_PER_HOUR", "5")),
+        # Largest photo an operator may upload, in bytes, before it is resized.
+        "MAX_PHOTO_BYTES": int(_env("MAX_PHOTO_BYTES", str(8 * 1024 * 1024))),
+        # Longest side of a stored listing photo, in pixels (larger photos are scaled down).
+        "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1600")),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

@@ -143,7 +143,7 @@ def test_sign_in_refuses_links_to_other_sites(app_):
     client = app_.test_client()
     response = client.post("/login?next=https://evil.example/", data={"email": "op@example.gov.cn",
                                                                        "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/operator/"  # the operator's home, not the other site
 
 
 def test_disabled_account_cannot_sign_in(app_):

@@ -24,7 +24,7 @@ def test_search_shape(client):
     assert body["total"] >= 3
     first = body["results"][0]
     assert set(first) >= {"id", "type", "title", "url", "snippet"}
-    assert first["type"] in {"policy", "makerspace", "incubator", "park", "platform"}
+    assert first["type"] in {"policy", "benefit", "makerspace", "incubator", "park", "platform"}
     assert first["url"].startswith("http")
     assert "<" not in first["snippet"]
     assert set(body["facets"]) >= {"type", "region"}

@@ -147,3 +147,41 @@ def test_cli_load_reports_bad_content_and_exits_non_zero(app, content_copy):
     assert result.exit_code != 0
     assert "nothing changed" in result.output
     assert "field 'level'" in result.output
+
+
+BAD_BENEFIT_EDITS = [
+    ("kind: rent_subsidy", "kind: lottery", "kind"),
+    ("region: gansu-lanzhou-chengguan", "region: atlantis", "region"),
+    ("verified: false", "verified: perhaps", "verified"),
+    ("{fact: operates_space,", "{fact: shoe_size,", "conditions.all[0].all[1].fact"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field"), BAD_BENEFIT_EDITS)
+def test_bad_benefit_field_is_named_and_nothing_is_loaded(session, content_copy, old, new, field):
+    from portal.eligibility.models import Benefit
+
+    path = content_copy / "benefits" / "chengguan-makerspace-operating-subsidy.yaml"
+    _edit(path, old, new)
+    with pytest.raises(ContentError) as err:
+        load_content(session, content_copy)
+    assert "chengguan-makerspace-operating-subsidy.yaml" in str(err.value)
+    assert f"field '{field}'" in str(err.value)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Benefit)) == 0
+
+
+def test_benefits_without_questions_are_refused(session, content_copy):
+    (content_copy / "eligibility" / "questions.yaml").unlink()
+    with pytest.raises(ContentError) as err:
+        load_content(session, content_copy)
+    assert "questions.yaml" in str(err.value)
+
+
+def test_benefits_load_once_and_then_stay_unchanged(session, content_copy):
+    first = load_content(session, content_copy)
+    session.commit()
+    second = load_content(session, content_copy)
+    assert first.benefits_created >= 25 and first.questions >= 13
+    assert second.benefits_created == second.benefits_updated == 0
+    assert second.benefits_unchanged == first.benefits_created

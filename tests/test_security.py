@@ -26,7 +26,7 @@ def app_(tmp_path):
 
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("staff."):
+        if rule.endpoint.startswith(("staff.", "moderation.")):
             yield rule
 
 
@@ -144,3 +144,82 @@ def test_upload_is_stored_under_a_generated_name_and_downloads_with_its_own(app_
     assert download.status_code == 200
     assert download.data == PDF
     assert "%E7%94%B3%E6%8A%A5%E6%8C%87%E5%8D%97.pdf" in download.headers["Content-Disposition"]
+
+
+# Operator routes any verified operator may open; every other operator route is about one listing,
+# claim or revision and must refuse operators who do not own it.
+ANY_OPERATOR = {"operators.home", "operators.find_place", "operators.new_place", "operators.claim_place"}
+
+
+def test_url_map_walk_operator_routes_check_role_and_ownership(tmp_path):
+    from sqlalchemy import select
+
+    from portal.operators.models import PlaceClaim, PlaceRevision
+    from portal.publishing.models import StoredFile
+    from tests.operating import make_operator, operator_app
+
+    app = operator_app(tmp_path)
+    make_operator(app, "owner@example.cn", operates=("chengguan-maker",))
+    make_operator(app, "other@example.cn", operates=("lanzhou-hub",))
+    for role in ("founder", "editor"):
+        make_user(app, f"{role}@example.gov.cn", role)
+    clients = {}
+    for who in ("owner@example.cn", "other@example.cn", "founder@example.gov.cn", "editor@example.gov.cn"):
+        clients[who] = app.test_client()
+        sign_in(clients[who], app, who)
+    owner = clients["owner@example.cn"]
+    owner.post(
+        "/operator/places/lanzhou-hub/claim",
+        content_type="multipart/form-data",
+        data={"evidence": (io.BytesIO(PDF), "备案.pdf")},
+    )
+    page = owner.get("/operator/places/chengguan-maker/edit").get_data(as_text=True)
+    from tests.operating import form_values, jpeg_with_gps
+
+    owner.post(
+        "/operator/places/chengguan-maker/edit",
+        content_type="multipart/form-data",
+        data={
+            **form_values(page),
+            "desks_free": "5",
+            "photos": (io.BytesIO(jpeg_with_gps((60, 40))), "a.jpg"),
+        },
+    )
+    with app.app_context():
+        session = db.session()
+        ids = {
+            "claim_id": str(
+                session.scalars(select(PlaceClaim.id).where(PlaceClaim.state == "pending")).one()
+            ),
+            "revision_id": str(session.scalars(select(PlaceRevision.id)).one()),
+            "file_id": session.scalars(select(StoredFile.id).where(StoredFile.extension == "jpg")).one(),
+            "place_id": "chengguan-maker",
+            "action": "withdraw",
+        }
+    anonymous = app.test_client()
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("operators.")
+        and getattr(app.view_functions[r.endpoint], "required_role", None)
+    ]
+    assert len(rules) >= 10
+    for rule in rules:
+        assert app.view_functions[rule.endpoint].required_role == "operator", rule.endpoint
+        url = rule.build({a: ids[a] for a in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = anonymous.open(url, method=method)
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (url, method)
+            for who in ("founder@example.gov.cn", "editor@example.gov.cn"):
+                assert clients[who].open(url, method=method).status_code == 403, (url, method, who)
+            other = clients["other@example.cn"].open(url, method=method).status_code
+            if rule.endpoint in ANY_OPERATOR:
+                assert other != 403, (url, method)
+            else:
+                assert other in (403, 404), (url, method, other)
+                assert other == 403 or rule.endpoint == "operators.photo_preview", (url, method, other)
+    # Last, the owner may use each of them (withdrawing ends the revision and claim, so do it after).
+    for rule in rules:
+        url = rule.build({a: ids[a] for a in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert owner.open(url, method=method).status_code not in (403, 404, 500), (url, method)

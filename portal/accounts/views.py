@@ -23,7 +23,11 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths, so a crafted link cannot send people elsewhere after sign-in."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("staff.home") if current_user.is_authenticated and current_user.is_staff else "/"
+    if current_user.is_authenticated and current_user.is_staff:
+        return url_for("staff.home")
+    if current_user.is_authenticated and current_user.role == "operator":
+        return url_for("operators.home")
+    return "/"
 
 
 def _finish_login(user: User) -> None:

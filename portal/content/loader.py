@@ -15,6 +15,7 @@ from portal.content.files import read_front_matter, read_yaml
 from portal.content.validation import ContentError, Problems, Record
 from portal.eligibility.content import read_benefit_files, read_question_file
 from portal.eligibility.services import apply_benefit_definition, replace_questions
+from portal.operators.services import operator_managed_ids
 from portal.places.content import read_places
 from portal.places.models import Place
 from portal.places.services import apply_place_data
@@ -228,9 +229,11 @@ def load_content(
         if policy.published_at is None and policy.publication_state == "published":
             policy.published_at = policy.updated_at
     db.flush()
+    managed = operator_managed_ids(db)
     for data in places:
         existing = db.get(Place, data["id"])
-        if existing is not None and existing.content_hash == data["content_hash"]:
+        if existing is not None and (existing.content_hash == data["content_hash"] or existing.id in managed):
+            # Unchanged, or kept by its operators: their approved data wins over the seed files.
             report.places_unchanged += 1
             continue
         apply_place_data(db, data)
@@ -239,7 +242,8 @@ def load_content(
         else:
             report.places_updated += 1
     db.flush()
-    report.questions = replace_questions(db, found["questions"])
+    if found["questions"] is not None:
+        report.questions = replace_questions(db, found["questions"])
     for item in found["benefits"]:
         outcome = apply_benefit_definition(db, item["definition"], item["hash"])
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)

@@ -124,3 +124,33 @@ ELIGIBILITY = {
     "ineligible": _l("You cannot get this now"),
 }
 CRITERION = {True: _l("Met"), False: _l("Not met"), None: _l("Not answered yet")}
+MODERATION_STATES = {
+    "pending": _l("Waiting for staff"),
+    "needs_info": _l("Staff asked for more information"),
+    "approved": _l("Approved"),
+    "rejected": _l("Not approved"),
+    "withdrawn": _l("Withdrawn"),
+    "unverified": _l("Email address not confirmed"),
+    "verified": _l("Email address confirmed"),
+    "open": _l("Open"),
+    "handled": _l("Handled"),
+    "reminded": _l("Reminder sent"),
+}
+MODERATION_ACTIONS = {
+    "submit": _l("Sent to staff"),
+    "edit": _l("Edited while waiting"),
+    "approve": _l("Approve"),
+    "reject": _l("Reject"),
+    "ask": _l("Ask for more information"),
+    "answer": _l("Answer"),
+    "withdraw": _l("Withdraw"),
+    "confirm_listing": _l("Confirmed as current"),
+    "confirm_reminder": _l("Reminder sent"),
+    "feedback_correction": _l("Correction suggested"),
+    "feedback_problem": _l("Problem reported"),
+    "feedback_handled": _l("Feedback handled"),
+}
+FEEDBACK_KINDS = {
+    "correction": _l("Correction suggested"),
+    "problem": _l("Problem reported"),
+}

@@ -30,11 +30,12 @@ def definition_hash(definition: dict[str, Any]) -> str:
 
 
 def read_question_file(content_dir: Path, region_ids: set[str],
-                       problems: Problems) -> tuple[list[dict], tuple[Question, ...]]:
+                       problems: Problems) -> tuple[list[dict] | None, tuple[Question, ...]]:
     path = content_dir / "eligibility" / "questions.yaml"
     if not path.exists():
-        problems.add(str(path), "(file)", "is missing")
-        return [], ()
+        if any((content_dir / "benefits").glob("*.yaml")):
+            problems.add(str(path), "(file)", "is missing: the benefits' rules need the questions")
+        return None, ()  # a content folder without the wizard leaves the stored questions alone
     raw = read_yaml(path)
     questions, found = read_questions(raw, region_ids)
     for p in found:

@@ -13,6 +13,9 @@ import threading
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import utcnow
+from portal.operators import workflow
+from portal.operators.freshness import period
 from portal.places.models import Place
 from portal.places.services import PUBLIC
 
@@ -24,7 +27,8 @@ def _version(db: Session, base_url: str) -> tuple:
     """Changes whenever a place is added, edited, hidden or shown."""
     row = db.execute(select(func.count(), func.max(Place.updated_at),
                             func.sum(Place.publication_state == "published"))).one()
-    return (*row, base_url)
+    # The day is part of the key: confirmations run out with time, without any row changing.
+    return (*row, base_url, utcnow().date())
 
 
 def _features(db: Session, base_url: str) -> dict[str, str]:
@@ -36,8 +40,10 @@ def _features(db: Session, base_url: str) -> dict[str, str]:
             return _cache["features"]
         stmt = select(Place.id, Place.type, Place.name, Place.name_en, Place.lat, Place.lon,
                       Place.geo_precision, Place.level, Place.region_id, Place.desks_free,
-                      Place.status).where(PUBLIC, Place.lat.is_not(None), Place.lon.is_not(None))
+                      Place.status, Place.last_confirmed_on, Place.desks_updated_at).where(
+                          PUBLIC, Place.lat.is_not(None), Place.lon.is_not(None))
         built = {}
+        today, days = utcnow().date(), period()
         for row in db.execute(stmt):
             built[row.id] = json.dumps({
                 "type": "Feature",
@@ -46,6 +52,10 @@ def _features(db: Session, base_url: str) -> dict[str, str]:
                     "id": row.id, "type": row.type, "name": row.name, "name_en": row.name_en,
                     "url": base_url + row.id, "geo_precision": row.geo_precision, "level": row.level,
                     "region": row.region_id, "desks_free": row.desks_free, "status": row.status,
+                    "confirmed": workflow.is_fresh(row.last_confirmed_on, today, days),
+                    "last_confirmed_on": row.last_confirmed_on.isoformat() if row.last_confirmed_on else None,
+                    "desks_updated_at": (row.desks_updated_at.isoformat(timespec="seconds") + "Z"
+                                         if row.desks_updated_at else None),
                 },
             }, ensure_ascii=False, separators=(",", ":"))
         _cache["features"], _cache["key"] = built, key

@@ -48,8 +48,15 @@ class Place(Base):
     capacity: Mapped[int | None]
     desks_free: Mapped[int | None]
     desk_price: Mapped[str | None] = mapped_column(String(120))
+    offices_free: Mapped[int | None]
     desks_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The last confirmation reminder sent to the operators, so cron runs do not repeat it.
+    confirm_reminder_on: Mapped[dt.date | None] = mapped_column(Date)
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    recognition_year: Mapped[int | None]
+    certificate_file_id: Mapped[str | None] = mapped_column(String(32))
+    photos: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # stored file ids
     fund_type: Mapped[str | None] = mapped_column(String(20))
     fund_stages: Mapped[list] = mapped_column(JSON, default=list)
     fund_size_cny: Mapped[int | None] = mapped_column(BigInteger)

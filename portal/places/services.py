@@ -92,6 +92,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def place_json(place: Place, url: str) -> dict[str, Any]:
     """API v1 representation (PRODUCT.md: add fields, never rename)."""
+    from portal.operators.freshness import is_fresh
+
     return {
         "id": place.id, "type": place.type, "name": place.name, "name_en": place.name_en,
         "region": place.region_id, "address": place.address, "lat": place.lat, "lon": place.lon,
@@ -102,4 +104,9 @@ def place_json(place: Place, url: str) -> dict[str, Any]:
                   "size_cny": place.fund_size_cny, "ticket": place.fund_ticket}
                  if place.type in ("fund", "investor") else None),
         "verified": place.verified,
+        "desk_price": place.desk_price, "offices_free": place.offices_free, "capacity": place.capacity,
+        "desks_updated_at": (place.desks_updated_at.isoformat(timespec="seconds") + "Z"
+                             if place.desks_updated_at else None),
+        "last_confirmed_on": place.last_confirmed_on.isoformat() if place.last_confirmed_on else None,
+        "confirmed": is_fresh(place),
     }

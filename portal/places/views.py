@@ -49,8 +49,12 @@ def detail(place_id: str):
     place = services.get_place(session, place_id)
     if place is None:
         abort(404)
+    from portal.operators import feedback, freshness
+
+    feedback.record_view(session, place.id, from_map=request.args.get("from") == "map")
     return render_template(
         "places/detail.html", place=place, related=services.related_policies(session, place),
+        fresh=freshness.is_fresh(place),
         permalink=external_url("places.detail", place_id=place.id), map_config=map_config(),
         industry_labels=taxonomy.industries(), service_labels=taxonomy.services(),
     )

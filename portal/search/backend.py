@@ -30,6 +30,7 @@ class IndexDoc:
     desks: str = ""  # "free" when a space reports free desks
     lat: float | None = None
     lon: float | None = None
+    boost: float = 1.0  # below 1 ranks the entity lower (a listing not confirmed lately)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.eligibility.models import Benefit
+from portal.operators.freshness import is_fresh
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.regions.models import Region
@@ -55,10 +56,13 @@ def place_document(place: Place, regions: dict[str, Region]) -> IndexDoc:
     names = " ".join([place.name, place.name_en or "", *place.aliases, pinyin_forms(place.name)])
     text = "\n".join([place.description, place.description_en or "", place.address or "",
                       place.recognition or ""])
+    fresh = is_fresh(place)
+    # Listings not confirmed lately rank lower: half weight by relevance, after the confirmed by name.
+    sort_title = ("" if fresh else "~") + " ".join(lazy_pinyin(place.name))
     return IndexDoc(
         key=f"place:{place.id}", type=place.type, title=names, text=text,
         regions=tuple(ancestry(regions, place.region_id)), level=place.level or "",
-        status=place.status, sort_title=" ".join(lazy_pinyin(place.name)),
+        status=place.status, sort_title=sort_title, boost=1.0 if fresh else 0.5,
         industries=tuple(place.industries or ()), services=tuple(place.services or ()),
         desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
     )

@@ -368,6 +368,7 @@ class WhooshBackend:
             "sort_title": doc.sort_title or doc.title, "industry": ",".join(doc.industries),
             "service": ",".join(doc.services), "desks": doc.desks,
             "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
+            "_boost": doc.boost,
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:

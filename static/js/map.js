@@ -94,8 +94,13 @@
     function popup(props) {
       var div = document.createElement("div");
       var a = document.createElement("a");
-      a.href = props.url; a.textContent = label(props);
+      a.href = props.url + "?from=map"; a.textContent = label(props);
       div.appendChild(a);
+      if (props.status === "closed" && el.dataset.closed) {
+        var closed = document.createElement("p");
+        closed.textContent = el.dataset.closed;
+        div.appendChild(closed);
+      }
       if (props.geo_precision !== "exact") {
         var small = document.createElement("p");
         small.textContent = el.dataset.approximate;
@@ -121,7 +126,9 @@
         var fresh = data.features.filter(function (f) { return !markers[f.properties.id]; });
         var layers = fresh.map(function (f) {
           var c = f.geometry.coordinates, props = f.properties;
-          var marker = L.marker(m.toMap(c[1], c[0]), { title: label(props), alt: label(props) });
+          // Listings not confirmed lately are drawn fainter and beneath the confirmed ones.
+          var marker = L.marker(m.toMap(c[1], c[0]), { title: label(props), alt: label(props),
+            opacity: props.confirmed === false ? 0.6 : 1, zIndexOffset: props.confirmed ? 100 : 0 });
           marker.bindPopup(popup(props));
           marker.on("mouseover", function () { highlight(props.id, true); });
           marker.on("mouseout", function () { highlight(props.id, false); });

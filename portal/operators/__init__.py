@@ -1,0 +1,1 @@
+"""Space operators: sign-up, claims, listing revisions moderated by staff, freshness, public feedback."""

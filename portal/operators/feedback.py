@@ -1,0 +1,133 @@
+"""Corrections and problem reports from the public, and the figures operators see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import utcnow
+from portal.operators.models import PlaceDailyStat, PlaceFeedback
+from portal.places.models import Place
+from portal.publishing.services import audit
+
+KINDS = ("correction", "problem")
+WINDOW = dt.timedelta(hours=1)
+
+
+class RateLimited(Exception):
+    """Too many reports from one address within the hour."""
+
+
+def ip_hash(secret: str, ip: str) -> str:
+    """A keyed hash: enough to count reports per address without storing the address."""
+    return hashlib.sha256(f"{secret}|{ip}".encode()).hexdigest()
+
+
+def add(
+    db: Session,
+    place: Place,
+    kind: str,
+    body: str,
+    contact: str | None,
+    who: str,
+    per_hour: int,
+    now: dt.datetime | None = None,
+) -> PlaceFeedback:
+    """Keep a visitor's correction or report; RateLimited past `per_hour` from one address."""
+    now = now or utcnow()
+    recent = (
+        db.scalar(
+            select(func.count())
+            .select_from(PlaceFeedback)
+            .where(PlaceFeedback.ip_hash == who, PlaceFeedback.created_at >= now - WINDOW)
+        )
+        or 0
+    )
+    if recent >= per_hour:
+        raise RateLimited
+    item = PlaceFeedback(
+        place_id=place.id,
+        kind=kind,
+        body=body,
+        contact=contact or None,
+        ip_hash=who,
+        state="open",
+        created_at=now,
+    )
+    db.add(item)
+    db.flush()
+    audit(db, None, "place_feedback", place.id, f"feedback_{kind}", None, "open", feedback=item.id)
+    return item
+
+
+def mark_handled(db: Session, user, item: PlaceFeedback) -> None:
+    before = item.state
+    item.state = "handled"
+    item.handled_by = user.id
+    audit(db, user, "place_feedback", item.place_id, "feedback_handled", before, "handled", feedback=item.id)
+
+
+def open_feedback(db: Session, place_ids: list[str] | None = None) -> list[PlaceFeedback]:
+    stmt = select(PlaceFeedback).where(PlaceFeedback.state == "open")
+    if place_ids is not None:
+        stmt = stmt.where(PlaceFeedback.place_id.in_(place_ids))
+    return list(db.scalars(stmt.order_by(PlaceFeedback.created_at.desc()).limit(200)))
+
+
+def record_view(db: Session, place_id: str, from_map: bool, day: dt.date | None = None) -> None:
+    """Count a page view (and a click from the map) in one statement, safe across workers."""
+    day = day or utcnow().date()
+    values = {"place_id": place_id, "day": day, "views": 1, "map_clicks": int(from_map)}
+    dialect = db.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+        stmt = (
+            insert(PlaceDailyStat)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["place_id", "day"],
+                set_={
+                    "views": PlaceDailyStat.views + 1,
+                    "map_clicks": PlaceDailyStat.map_clicks + int(from_map),
+                },
+            )
+        )
+        db.execute(stmt)
+        return
+    row = db.get(PlaceDailyStat, (place_id, day))
+    if row is None:
+        db.add(PlaceDailyStat(**values))
+    else:
+        row.views += 1
+        row.map_clicks += int(from_map)
+
+
+def figures(
+    db: Session, place_ids: list[str], today: dt.date | None = None, days: int = 30
+) -> dict[str, dict[str, int]]:
+    """Views, map clicks and suggestions per listing over the last `days` days."""
+    today = today or utcnow().date()
+    since = today - dt.timedelta(days=days - 1)
+    out = {pid: {"views": 0, "map_clicks": 0, "suggestions": 0} for pid in place_ids}
+    if not place_ids:
+        return out
+    rows = db.execute(
+        select(PlaceDailyStat.place_id, func.sum(PlaceDailyStat.views), func.sum(PlaceDailyStat.map_clicks))
+        .where(PlaceDailyStat.place_id.in_(place_ids), PlaceDailyStat.day >= since)
+        .group_by(PlaceDailyStat.place_id)
+    )
+    for pid, views, clicks in rows:
+        out[pid].update(views=int(views or 0), map_clicks=int(clicks or 0))
+    start = dt.datetime.combine(since, dt.time())
+    rows = db.execute(
+        select(PlaceFeedback.place_id, func.count())
+        .where(PlaceFeedback.place_id.in_(place_ids), PlaceFeedback.created_at >= start)
+        .group_by(PlaceFeedback.place_id)
+    )
+    for pid, count in rows:
+        out[pid]["suggestions"] = int(count)
+    return out
