@@ -101,3 +101,21 @@ def content_app(tmp_path_factory):
 @pytest.fixture
 def client(content_app):
     return content_app.test_client()
+
+
+@pytest.fixture
+def staff_app(tmp_path):
+    """An app with all of content/ loaded and indexed, and an editor and two reviewers."""
+    from tests.staffing import make_user
+
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads",
+                   MAIL_OUTBOX=tmp_path / "outbox", MAX_UPLOAD_BYTES=200_000)
+    with app.app_context():
+        session = db.session()
+        load_content(session, CONTENT)
+        session.commit()
+        app.extensions["search"].rebuild(all_documents(session))
+    make_user(app, "editor@example.gov.cn", "editor")
+    make_user(app, "reviewer@example.gov.cn", "reviewer")
+    make_user(app, "reviewer2@example.gov.cn", "reviewer")
+    return app

@@ -38,3 +38,10 @@ def sign_in(client, app, email: str) -> None:
         offset = 0 if int(time.time() // totp.STEP) > last else 1
         response = client.post("/login/verify", data={"code": current_code(secret, offset)})
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
+
+
+def client_for(app, email: str):
+    """A test client signed in as `email`."""
+    client = app.test_client()
+    sign_in(client, app, email)
+    return client

@@ -11,35 +11,10 @@ from sqlalchemy import select
 from portal import db
 from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
 from portal.publishing.models import AuditEntry
-from portal.search.documents import all_documents
-from tests.conftest import make_app
 from tests.pages import check_page
-from tests.staffing import make_user, sign_in
+from tests.staffing import client_for
 
 BENEFIT = "rd-expense-super-deduction"
-
-
-@pytest.fixture
-def staff_app(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, MAIL_OUTBOX=tmp_path / "outbox")
-    with app.app_context():
-        from portal.content.loader import load_content
-        from tests.conftest import CONTENT
-
-        session = db.session()
-        load_content(session, CONTENT)
-        session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
-    make_user(app, "editor@example.gov.cn", "editor")
-    make_user(app, "reviewer@example.gov.cn", "reviewer")
-    make_user(app, "reviewer2@example.gov.cn", "reviewer")
-    return app
-
-
-def client_for(app, email):
-    client = app.test_client()
-    sign_in(client, app, email)
-    return client
 
 
 def _source(app) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from portal import db
@@ -12,34 +11,7 @@ from portal.accounts.models import utcnow
 from portal.policies.models import Policy
 from portal.publishing import services as publishing
 from portal.publishing.models import AuditEntry, PolicyRevision
-from portal.search.documents import all_documents
-from tests.conftest import make_app
-from tests.staffing import make_user, sign_in
-
-
-@pytest.fixture
-def staff_app(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads",
-                   MAIL_OUTBOX=tmp_path / "outbox", MAX_UPLOAD_BYTES=200_000)
-    with app.app_context():
-        from portal.content.loader import load_content
-        from tests.conftest import CONTENT
-
-        session = db.session()
-        load_content(session, CONTENT)
-        session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
-    make_user(app, "editor@example.gov.cn", "editor")
-    make_user(app, "reviewer@example.gov.cn", "reviewer")
-    make_user(app, "reviewer2@example.gov.cn", "reviewer")
-    return app
-
-
-def client_for(app, email):
-    client = app.test_client()
-    sign_in(client, app, email)
-    return client
-
+from tests.staffing import client_for
 
 NEW_POLICY = {
     "id": "chengguan-rent-subsidy-test", "title": "城关区众创空间房租补贴试行办法",
