@@ -55,6 +55,7 @@ def test_change_reviewed_and_published_reaches_the_wizard_and_search(staff_app):
     response = _save(editor, data)
     assert response.status_code == 302
     rid = _revision_id(response)
+    assert "1 benefit rule draft" in editor.get("/staff/?lang=en").get_data(as_text=True)
     page = editor.get(f"/staff/benefits/revisions/{rid}").get_data(as_text=True)
     check_page(page)
     assert "研发费用加计扣除（新）" in page  # the diff shows the change

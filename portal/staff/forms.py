@@ -117,5 +117,5 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    entity = StringField(_l("Policy or user identifier"), [Optional(), Length(max=80)])
+    entity = StringField(_l("Identifier of a policy, benefit, listing or user"), [Optional(), Length(max=80)])
     action = SelectField(_l("Action"), choices=[], validate_choice=False)

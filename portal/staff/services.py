@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User, utcnow
@@ -47,7 +47,26 @@ def queues(db: Session, user: User, today: dt.date | None = None) -> dict[str, l
         published, Policy.guide == None, Policy.published_at <= cutoff)  # noqa: E711
         .order_by(Policy.published_at)).all()
     return {"mine": mine, "review": review, "scheduled": scheduled, "expiring": expiring,
-            "no_guide": no_guide}
+            "no_guide": no_guide, **other_work(db, user)}
+
+
+def other_work(db: Session, user: User) -> dict[str, int]:
+    """Counts of what waits elsewhere in the back office: benefit drafts, feedback, listings."""
+    from portal.eligibility.models import BenefitRevision, ResultFeedback
+    from portal.operators.models import PlaceClaim, PlaceRevision
+
+    def count(stmt) -> int:
+        return db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+    out = {
+        "benefit_drafts": count(select(BenefitRevision.id).where(BenefitRevision.state == "draft")),
+        "feedback": count(select(ResultFeedback.id).where(ResultFeedback.state == "new")),
+    }
+    if user.can("reviewer"):
+        out["moderation"] = (
+            count(select(PlaceClaim.id).where(PlaceClaim.state == "pending"))
+            + count(select(PlaceRevision.id).where(PlaceRevision.state == "pending")))
+    return out
 
 
 def audit_log(db: Session, entity: str | None, action: str | None, page: int, per_page: int = 50):
