@@ -188,44 +188,26 @@ def submit_change(db: Session, user: User, place: Place, data: dict[str, Any], t
         )
         db.flush()
         return revision
-    revision = PlaceRevision(
-        place_id=place.id,
-        number=_next_number(db, place.id),
-        kind="edit",
-        state="pending",
-        data=data,
-        base=base,
-        author_id=user.id,
-        created_at=now,
-        updated_at=now,
-        submitted_at=now,
-    )
-    db.add(revision)
-    db.flush()
-    audit(db, user, "place_revision", place.id, "submit", None, "pending", revision=revision.number)
-    return revision
+    return _submit(db, user, place.id, _next_number(db, place.id), "edit", data, base)
 
 
 def submit_new(db: Session, user: User, data: dict[str, Any]) -> PlaceRevision:
     """Propose a listing that is not in the directory yet."""
     data = {name: jsonable(data.get(name)) for name in EDITABLE}
-    place_id = new_place_id(db, data["name"])
+    return _submit(db, user, new_place_id(db, data["name"]), 1, "new", data, None)
+
+
+def _submit(db: Session, user: User, place_id: str, number: int, kind: str, data: dict[str, Any],
+            base: dict[str, Any] | None) -> PlaceRevision:
+    """Store a pending revision and its audit entry."""
     now = utcnow()
-    revision = PlaceRevision(
-        place_id=place_id,
-        number=1,
-        kind="new",
-        state="pending",
-        data=data,
-        base=None,
-        author_id=user.id,
-        created_at=now,
-        updated_at=now,
-        submitted_at=now,
-    )
+    revision = PlaceRevision(place_id=place_id, number=number, kind=kind, state="pending", data=data,
+                             base=base, author_id=user.id, created_at=now, updated_at=now,
+                             submitted_at=now)
     db.add(revision)
     db.flush()
-    audit(db, user, "place_revision", place_id, "submit", None, "pending", revision=1, kind="new")
+    extra = {"kind": "new"} if kind == "new" else {}
+    audit(db, user, "place_revision", place_id, "submit", None, "pending", revision=number, **extra)
     return revision
 
 
