@@ -296,3 +296,13 @@ def test_hosting_benefits_point_to_recognised_spaces_in_the_region(client):
             place = db.session().get(Place, href.rsplit("/", 1)[1])
             assert place.type in ("makerspace", "incubator", "accelerator", "science_park")
             assert place.region_id.startswith("beijing")
+
+
+def test_benefit_region_filter_keeps_what_is_open_there(client):
+    page = parse(client.get("/benefits?region=gansu-lanzhou-chengguan").get_data(as_text=True))
+    shown = {a.attrs["href"].rsplit("/", 1)[1] for a in page.find_all("a")
+             if a.attrs.get("href", "").startswith("/benefits/")}
+    api = client.get("/api/v1/benefits?region=gansu-lanzhou-chengguan").get_json()["results"]
+    assert shown == {b["id"] for b in api}
+    assert "chengguan-guaranteed-startup-loan" in shown and "rd-expense-super-deduction" in shown
+    assert not any(b.startswith("cangzhou-") for b in shown)

@@ -202,6 +202,7 @@ def benefit_detail(benefit_id: str):
 @bp.get("/eligibility/questions")
 def eligibility_questions():
     rules = eligibility.ruleset(db.session())
+    raw = eligibility.question_definitions(db.session())
     return jsonify({"ruleset_version": rules.version, "questions": [
         {"id": q.id, "type": q.type, "text": q.text, "text_en": q.text_en, "hint": q.hint or None,
          "hint_en": q.hint_en or None, "min": q.minimum, "max": q.maximum,
@@ -210,16 +211,9 @@ def eligibility_questions():
                 if q.type == "multi" else [])} if q.options else {}),
          **({"options": [{"value": r, "text": n[0], "text_en": n[1]} for r, n in rules.region_names.items()]}
             if q.type == "region" else {}),
-         "asked_when": _raw_question(q.id).get("asked_when")}
+         "asked_when": raw.get(q.id, {}).get("asked_when")}
         for q in rules.questions
     ]})
-
-
-def _raw_question(question_id: str) -> dict:
-    from portal.eligibility.models import EligibilityQuestion
-
-    row = db.session().get(EligibilityQuestion, question_id)
-    return row.definition if row else {}
 
 
 @bp.post("/eligibility")

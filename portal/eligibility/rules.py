@@ -218,8 +218,3 @@ def facts_in(node: Node | None) -> set[str]:
         return {node.fact}
     return set().union(*(facts_in(c) for c in node.children))
 
-
-def leaves(node: Node) -> list[Leaf]:
-    if isinstance(node, Leaf):
-        return [node]
-    return [leaf for child in node.children for leaf in leaves(child)]

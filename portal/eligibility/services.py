@@ -91,8 +91,9 @@ def build_ruleset(db: Session) -> Ruleset:
     benefits = []
     stored = list(db.scalars(select(Benefit).order_by(Benefit.id)))
     ids = {b.id for b in stored}
+    policy_ids = _policy_ids(db)
     for row in stored:
-        benefit, problems = read_benefit(row.definition, facts, _policy_ids(db), ids)
+        benefit, problems = read_benefit(row.definition, facts, policy_ids, ids)
         if benefit is None:
             raise ValueError(f"stored benefit {row.id} is invalid: "
                              + "; ".join(p.english() for p in problems))
@@ -105,6 +106,11 @@ def build_ruleset(db: Session) -> Ruleset:
     version = f"{len(stored)}.{digest.hexdigest()[:10]}"
     names = {r.id: (r.name, r.name_en) for r in regions}
     return Ruleset(version, questions, tuple(benefits), {r.id: r.parent_id for r in regions}, names)
+
+
+def question_definitions(db: Session) -> dict[str, dict[str, Any]]:
+    """Each question's definition as written (for the API's `asked_when`)."""
+    return {q.id: q.definition for q in db.scalars(select(EligibilityQuestion))}
 
 
 def policy_id_column():

@@ -155,9 +155,9 @@ def benefit_list():
     rules = services.ruleset(db.session())
     kinds = params.choices("kind", KINDS)
     regions = params.choices("region", rules.region_parents)
+    # `region` keeps the benefits open to someone there, as in the API.
     shown = [b for b in rules.benefits if (not kinds or b.kind in kinds)
-             and (not regions or any(r in rules.ancestors(b.region) or b.region in rules.ancestors(r)
-                                     for r in regions))]
+             and (not regions or any(b.region in rules.ancestors(r) for r in regions))]
     counts = {k: sum(1 for b in rules.benefits if b.kind == k) for k in KINDS}
     return render_template("eligibility/benefits.html", rules=rules, benefits=shown, kinds=kinds,
                            regions=regions, counts=counts)

@@ -86,7 +86,7 @@ def _editor(benefit_id: str | None):
     if request.method == "GET":
         form.source.data = draft.source_text if draft else (
             revisions.yaml_text(benefit.definition) if benefit else TEMPLATE)
-    problems, cases, status = [], [], 200
+    problems, status = [], 200
     if form.validate_on_submit():
         checked = revisions.check_source(session, form.source.data, rules, benefit_id)
         if checked.definition is None:
@@ -109,8 +109,8 @@ def _editor(benefit_id: str | None):
     messages = [f"{p.path}: {problem_message(p)}" for p in problems]
     if messages:
         form.source.errors = [*form.source.errors, *messages]
-    return render_template("staff/benefit_form.html", form=form, benefit=benefit, draft=draft,
-                           cases=cases), status
+    return render_template("staff/benefit_form.html", form=form, benefit=benefit,
+                           draft=draft), status
 
 
 @bp.route("/benefits/new", methods=["GET", "POST"])
