@@ -52,9 +52,9 @@ bench: install
 
 # Refresh the message catalogs after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
-	$(BIN)/python scripts/fill_en_catalog.py
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
+		-o translations/messages.pot .
+	$(BIN)/python scripts/update_catalogs.py
 
 clean:
 	rm -rf $(VENV) instance
