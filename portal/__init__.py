@@ -52,6 +52,9 @@ def _init_search(app: Flask) -> None:
     # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
     init_jieba(Path(app.instance_path) / "jieba-cache")
     app.extensions["search"] = WhooshBackend(app.config["SEARCH_DIR"])
+    from portal.search import inline
+
+    inline.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

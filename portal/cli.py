@@ -138,7 +138,7 @@ publishing_cli = click.Group("publishing", help="Scheduled publishing.")
 def users_create(email: str, role: str, name: str, password: str) -> None:
     """Create an account (the first admin is made this way)."""
     from portal.accounts.services import AccountError, create_user
-    from portal.publishing.services import audit
+    from portal.core.audit import audit
 
     session = db.session()
     try:
@@ -155,12 +155,10 @@ def users_create(email: str, role: str, name: str, password: str) -> None:
 def publishing_run_due() -> None:
     """Publish scheduled revisions whose time has come and expire policies past their end date."""
     from portal.publishing.services import run_due
-    from portal.search.indexer import drain_all
 
     session = db.session()
     done = run_due(session)
-    session.commit()
-    drain_all(session, current_app.extensions["search"])
+    session.commit()  # indexed by the after-commit hook (inline) or the search worker
     click.echo(f"published {done['published']}, expired {done['expired']}")
 
 
@@ -215,14 +213,11 @@ reminders_cli = click.Group("reminders", help="Asking operators to keep their li
 def reminders_send() -> None:
     """Email operators whose listing confirmation runs out soon; meant for a daily cron job."""
     from portal.operators.freshness import send_reminders
-    from portal.search.indexer import drain_all
 
     session = db.session()
     # Links in the emails point at PUBLIC_BASE_URL (cron has no request to take the host from).
     base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"
     with current_app.test_request_context(base_url=base):
         done = send_reminders(session)
-    session.commit()
-    if current_app.config["SEARCH_INDEXER"] == "inline":
-        drain_all(session, current_app.extensions["search"])
+    session.commit()  # re-ranked listings are indexed by the after-commit hook or the worker
     click.echo(f"reminders sent {done['sent']}, listings re-ranked {done['reranked']}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from PIL import Image
 
 from portal import db
-from portal.accounts.models import utcnow
+from portal.core.clock import utcnow
 from portal.operators import registration
 from portal.operators.models import OperatorProfile, PlaceClaim
 from portal.places.models import Place

@@ -10,10 +10,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from portal import db
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User
+from portal.core.audit import AuditEntry
+from portal.core.clock import utcnow
+from portal.core.files import StoredFile
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
-from portal.publishing.models import AuditEntry, StoredFile
 from tests.operating import form_values, jpeg_with_gps, links_in, mails, make_operator, operator_app
 from tests.pages import check_page
 from tests.staffing import PASSWORD, make_user, sign_in

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from portal import db
-from portal.publishing.files import UploadError, sniff
+from portal.core.files import UploadError, sniff
 from tests.conftest import make_app
 from tests.staffing import make_user, sign_in
 
@@ -154,8 +154,8 @@ ANY_OPERATOR = {"operators.home", "operators.find_place", "operators.new_place",
 def test_url_map_walk_operator_routes_check_role_and_ownership(tmp_path):
     from sqlalchemy import select
 
+    from portal.core.files import StoredFile
     from portal.operators.models import PlaceClaim, PlaceRevision
-    from portal.publishing.models import StoredFile
     from tests.operating import make_operator, operator_app
 
     app = operator_app(tmp_path)

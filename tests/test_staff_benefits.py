@@ -9,8 +9,8 @@ import yaml
 from sqlalchemy import select
 
 from portal import db
+from portal.core.audit import AuditEntry
 from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
-from portal.publishing.models import AuditEntry
 from tests.pages import check_page
 from tests.staffing import client_for
 

@@ -7,10 +7,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from portal import db
-from portal.accounts.models import utcnow
+from portal.core.audit import AuditEntry
+from portal.core.clock import utcnow
 from portal.policies.models import Policy
 from portal.publishing import services as publishing
-from portal.publishing.models import AuditEntry, PolicyRevision
+from portal.publishing.models import PolicyRevision
 from tests.staffing import client_for
 
 NEW_POLICY = {

@@ -22,9 +22,9 @@ ROLE_INCLUDES = {
 }
 
 
-def utcnow() -> dt.datetime:
-    """Naive UTC now, as stored in the database."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+def roles_of(user: User) -> set[str]:
+    """Every role `user` holds, its own and those it includes."""
+    return set(ROLE_INCLUDES.get(user.role, set()))
 
 
 class User(UserMixin, Base):

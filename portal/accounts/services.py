@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts import totp
-from portal.accounts.models import ROLES, LoginAttempt, User, utcnow
+from portal.accounts.models import ROLES, LoginAttempt, User
+from portal.core.clock import utcnow
 
 MAX_FAILURES = 5            # per account or per address ...
 WINDOW = dt.timedelta(minutes=15)  # ... within this window, then sign-in waits

@@ -12,8 +12,9 @@ from flask_login import current_user, login_user, logout_user
 from portal import db
 from portal.accounts import mail, services, totp
 from portal.accounts.forms import CodeForm, ForgotForm, LoginForm, ResetForm
-from portal.accounts.models import User, utcnow
-from portal.publishing.services import audit
+from portal.accounts.models import User
+from portal.core.audit import audit
+from portal.core.clock import utcnow
 
 bp = Blueprint("accounts", __name__)
 PENDING_SECONDS = 600  # time allowed between password and second factor

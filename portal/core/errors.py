@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.params import BadParameter
+
+RETRY_AFTER_SECONDS = 60
 
 
 def _wants_json() -> bool:
@@ -19,6 +22,24 @@ def json_error(status: int, code: str, message: str, field: str | None = None):
     return jsonify(body), status
 
 
+def _server_error(app: Flask, exc: BaseException):
+    """A 503 when the database cannot be used (read-only, disk full, locked), else a 500."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()  # the error page may read (the signed-in user), so leave a usable session
+    if isinstance(exc, OperationalError):
+        app.logger.error("database unavailable on %s: %s", request.path, exc.orig)
+        if _wants_json():
+            response = json_error(503, "unavailable", _("The service cannot store changes right now."))
+        else:
+            response = render_template("errors/503.html"), 503
+        return response[0], 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    app.logger.error("unhandled error on %s", request.path, exc_info=exc)
+    if _wants_json():
+        return json_error(500, "internal_error", _("Something went wrong on our side."))
+    return render_template("errors/500.html"), 500
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(BadParameter)
     def _bad_parameter(exc: BadParameter):
@@ -28,6 +49,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        original = getattr(exc, "original_exception", None)
+        if original is not None:  # an exception after the view, e.g. a commit that failed
+            return _server_error(app, original)
         status = exc.code or 500
         if _wants_json():
             return json_error(status, (exc.name or "error").lower().replace(" ", "_"),
@@ -37,7 +61,4 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        app.logger.exception("unhandled error on %s", request.path)
-        if _wants_json():
-            return json_error(500, "internal_error", _("Something went wrong on our side."))
-        return render_template("errors/500.html"), 500
+        return _server_error(app, exc)

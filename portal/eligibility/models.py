@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User
+from portal.core.clock import utcnow
 from portal.db import Base
 from portal.regions.models import Region
 

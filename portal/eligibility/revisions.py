@@ -13,7 +13,10 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User, roles_of
+from portal.core.audit import audit
+from portal.core.clock import utcnow
+from portal.core.outbox import enqueue
 from portal.eligibility import services
 from portal.eligibility.check import run_cases
 from portal.eligibility.content import definition_hash, plain
@@ -21,7 +24,6 @@ from portal.eligibility.models import Benefit, BenefitRevision
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import N_, FactTypes, Problem, read_benefit
 from portal.publishing import workflow
-from portal.publishing.services import audit, enqueue, roles_of
 
 MAX_SOURCE_CHARS = 200_000
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import utcnow
+from portal.core.clock import utcnow
 from portal.eligibility.models import Benefit, EligibilityQuestion, ResultFeedback
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions

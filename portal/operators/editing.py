@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from portal.core import files, photos
 from portal.i18n import localized
-from portal.operators import photos
 from portal.operators.forms import ListingForm
 from portal.places import taxonomy
 from portal.places.models import TYPES
-from portal.publishing import files
 from portal.regions.services import all_regions
 
 TEXT_FIELDS = (

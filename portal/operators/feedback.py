@@ -9,10 +9,10 @@ import importlib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import utcnow
+from portal.core.audit import audit
+from portal.core.clock import utcnow
 from portal.operators.models import PlaceDailyStat, PlaceFeedback
 from portal.places.models import Place
-from portal.publishing.services import audit
 
 KINDS = ("correction", "problem")
 WINDOW = dt.timedelta(hours=1)

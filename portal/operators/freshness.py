@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts import mail
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User
+from portal.core.audit import audit
+from portal.core.clock import utcnow
+from portal.core.outbox import enqueue
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim
 from portal.operators.services import operators_of
 from portal.places.models import Place
-from portal.publishing.services import audit, enqueue
 
 
 def period() -> int:

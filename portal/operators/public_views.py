@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast, select
 
 from portal import db
+from portal.core import files
+from portal.core.files import StoredFile
 from portal.operators import feedback, notify, services
 from portal.operators.forms import FeedbackForm
 from portal.places.models import Place
-from portal.publishing import files
-from portal.publishing.models import StoredFile
 
 bp = Blueprint("place_help", __name__)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import utcnow
+from portal.core.clock import utcnow
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place

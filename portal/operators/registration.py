@@ -6,10 +6,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from portal.accounts import services as accounts
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User
+from portal.core.audit import audit
+from portal.core.clock import utcnow
 from portal.operators.models import OperatorProfile
 from portal.operators.services import OperatorError
-from portal.publishing.services import audit
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
 

@@ -17,12 +17,13 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User, roles_of
+from portal.core.audit import AuditEntry, audit
+from portal.core.clock import utcnow
+from portal.core.outbox import enqueue
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
-from portal.publishing.models import AuditEntry
-from portal.publishing.services import audit, enqueue, roles_of
 
 # Every field an operator keeps current, in the order the editor and the diff show them.
 EDITABLE = (

@@ -12,12 +12,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import db
 from portal.accounts.auth import role_required
 from portal.accounts.models import User
+from portal.core import files
+from portal.core.files import StoredFile
 from portal.operators import feedback, notify, queue, services, workflow
 from portal.operators.forms import FIELD_LABELS, ReasonForm
 from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, PlaceRevision
 from portal.places.models import Place
-from portal.publishing import files
-from portal.publishing.models import StoredFile
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
 MESSAGES = {

@@ -16,15 +16,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import db
 from portal.accounts import mail
 from portal.accounts.auth import role_required
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User
 from portal.accounts.services import AccountError, normalise_email
+from portal.core import files
+from portal.core.clock import utcnow
+from portal.core.files import StoredFile
 from portal.operators import feedback, freshness, locations, notify, registration, services, workflow
 from portal.operators.editing import EditError, form_data, listing_form, location_message, upload_message
 from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupForm
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places.models import Place
-from portal.publishing import files
-from portal.publishing.models import StoredFile
 
 bp = Blueprint("operators", __name__)
 bp.add_app_template_global(freshness.is_fresh, "listing_fresh")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.publishing.workflow import Transition, WorkflowError, actions_for, check
+from portal.core.states import Transition, WorkflowError, actions_for, check
 
 STATES = ("pending", "needs_info", "approved", "rejected", "withdrawn")
 OPEN_STATES = ("pending", "needs_info")

@@ -13,7 +13,7 @@ import threading
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import utcnow
+from portal.core.clock import utcnow
 from portal.operators import workflow
 from portal.operators.freshness import period
 from portal.places.models import Place

@@ -52,8 +52,7 @@ def detail(policy_id: str):
 @bp.get("/policies/<policy_id>/attachments/<int:position>")
 def attachment(policy_id: str, position: int):
     """Download an attachment of a published policy under its original (Chinese) name."""
-    from portal.publishing.files import path_of
-    from portal.publishing.models import StoredFile
+    from portal.core.files import StoredFile, path_of
 
     session = db.session()
     policy = services.get_policy(session, policy_id)

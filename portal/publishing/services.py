@@ -1,4 +1,4 @@
-"""Publishing operations: revisions, transitions, withdrawals, scheduled work and the audit trail.
+"""Publishing operations: revisions, transitions, withdrawals and scheduled work.
 
 They flush but never commit: the request (or command) owns the transaction, so the policy change,
 its audit entry and its search-outbox row are committed together or not at all.
@@ -15,11 +15,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import ROLE_INCLUDES, User, utcnow
+from portal.accounts.models import User, roles_of
+from portal.core.audit import audit
+from portal.core.clock import utcnow
+from portal.core.outbox import enqueue
 from portal.policies.models import Category, Policy
 from portal.policies.services import apply_policy_data, policy_data
 from portal.publishing import workflow
-from portal.publishing.models import AuditEntry, PolicyRevision, SearchOutbox
+from portal.publishing.models import PolicyRevision
 
 DIFF_LABELS = (
     "title", "title_en", "doc_number", "issuer", "issuer_en", "level", "region_id", "issued_on",
@@ -27,27 +30,6 @@ DIFF_LABELS = (
     "summary_en", "body", "guide", "steps", "attachments", "cites", "source_kind", "source_ref",
     "source_url", "source_note", "verified", "full_text",
 )
-
-
-def audit(db: Session, actor: User | None, entity_type: str, entity_id: str, action: str,
-          from_state: str | None = None, to_state: str | None = None, reason: str | None = None,
-          **detail: Any) -> AuditEntry:
-    """Record one action in the audit log."""
-    entry = AuditEntry(actor_id=actor.id if actor else None, entity_type=entity_type,
-                       entity_id=entity_id, action=action, from_state=from_state,
-                       to_state=to_state, reason=reason, detail=detail, at=utcnow())
-    db.add(entry)
-    return entry
-
-
-def enqueue(db: Session, entity_type: str, entity_id: str) -> None:
-    """Ask the indexer to bring this entity's index entry up to date."""
-    db.add(SearchOutbox(entity_type=entity_type, entity_id=entity_id, created_at=utcnow()))
-    db.info["outbox_written"] = True  # the request teardown drains it once committed
-
-
-def roles_of(user: User) -> set[str]:
-    return set(ROLE_INCLUDES.get(user.role, set()))
 
 
 def open_revision(db: Session, policy_id: str) -> PolicyRevision | None:

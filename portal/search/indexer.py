@@ -11,11 +11,11 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.accounts.models import utcnow
+from portal.core.clock import utcnow
+from portal.core.outbox import SearchOutbox
 from portal.eligibility.models import Benefit
 from portal.places.models import Place
 from portal.policies.models import Policy
-from portal.publishing.models import SearchOutbox
 from portal.regions.models import Region
 from portal.search.documents import benefit_document, place_document, policy_document
 

@@ -15,11 +15,11 @@ from wtforms.validators import DataRequired
 from portal import db
 from portal.accounts.auth import role_required
 from portal.core import params
+from portal.core.audit import AuditEntry
 from portal.eligibility import revisions, services
 from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
 from portal.eligibility.wizard import problem_message
 from portal.publishing import workflow
-from portal.publishing.models import AuditEntry
 from portal.staff.views import bp
 
 TEMPLATE = """id: new-benefit-id
@@ -197,7 +197,7 @@ def resolve_feedback(feedback_id: int):
     if not DecisionForm().validate_on_submit():
         abort(400, description=_("The form has expired. Reload the page and try again."))
     item.state = "resolved"
-    from portal.publishing.services import audit
+    from portal.core.audit import audit
 
     audit(session, current_user, "feedback", str(item.id), "resolve", "new", "resolved")
     flash(_("Marked as resolved."), "success")

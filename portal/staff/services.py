@@ -7,9 +7,11 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User, utcnow
+from portal.accounts.models import User
+from portal.core.audit import AuditEntry
+from portal.core.clock import utcnow
 from portal.policies.models import Policy
-from portal.publishing.models import AuditEntry, PolicyRevision
+from portal.publishing.models import PolicyRevision
 
 
 def working_days_before(day: dt.date, count: int) -> dt.date:

@@ -18,13 +18,14 @@ from portal.accounts import services as accounts
 from portal.accounts.auth import role_required
 from portal.accounts.forms import RoleForm, UserForm
 from portal.accounts.models import ROLES, User
-from portal.core import params
+from portal.core import files, params
+from portal.core.files import StoredFile
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
-from portal.publishing import files, workflow
 from portal.publishing import services as publishing
-from portal.publishing.models import PolicyRevision, StoredFile
+from portal.publishing import workflow
+from portal.publishing.models import PolicyRevision
 from portal.regions.services import all_regions
 from portal.staff import services
 from portal.staff.forms import ActionForm, AuditFilterForm, PolicyForm, parse_ids, parse_steps
@@ -385,4 +386,4 @@ def update_user(user_id: int):
     return redirect(url_for(".users")), 303
 
 # The benefit pages live in their own module and add their routes to this blueprint.
-from portal.staff import benefit_views as _benefit_views  # noqa: E402,F401
+from portal.staff import benefit_views as _benefit_views  # noqa: E402, F401

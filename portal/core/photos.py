@@ -10,9 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from portal.accounts.models import utcnow
-from portal.publishing.files import UploadError, clean_name
-from portal.publishing.models import StoredFile
+from portal.core.clock import utcnow
+from portal.core.files import StoredFile, UploadError, clean_name
 
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them

@@ -1,7 +1,8 @@
-"""Uploaded attachments: the type is read from the content, never trusted from the name."""
+"""Stored uploads: the type is read from the content, never trusted from the name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import uuid
@@ -9,8 +10,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.accounts.models import utcnow
-from portal.publishing.models import StoredFile
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.clock import utcnow
+from portal.db import Base
 
 # (extension, MIME type) by what the bytes are.
 PDF = ("pdf", "application/pdf")
@@ -23,6 +27,21 @@ JPEG = ("jpg", "image/jpeg")
 GIF = ("gif", "image/gif")
 WEBP = ("webp", "image/webp")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class StoredFile(Base):
+    """An uploaded file, stored under a generated name; the original name is kept for download."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    extension: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class UploadError(Exception):
