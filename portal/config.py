@@ -60,6 +60,9 @@ def load_config(instance_path: Path) -> dict:
         "SMTP_PASSWORD": _env("SMTP_PASSWORD", ""),
         "MAIL_FROM": _env("MAIL_FROM", "noreply@localhost"),
         "MAIL_OUTBOX": Path(_env("MAIL_OUTBOX", str(instance_path / "outbox"))),
+        # How passwords are hashed (a werkzeug method). The default scrypt is deliberately slow;
+        # only the test suite uses a cheaper one.
+        "PASSWORD_HASH_METHOD": _env("PASSWORD_HASH_METHOD", "scrypt"),
         # Name shown in authenticator apps next to staff accounts.
         "TOTP_ISSUER": _env("TOTP_ISSUER", "双创平台"),
         # Map background tiles, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png. Empty: no tiles,

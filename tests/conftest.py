@@ -1,13 +1,23 @@
-"""Fixtures: a migrated database per test, factories, and one app loaded with the real content."""
+"""Fixtures: a real database per test, copied from databases built once per session.
+
+Migrating, loading all of content/ and indexing it takes seconds; copying the result takes
+milliseconds. So the session builds two templates (an empty migrated database, and one with the
+content loaded, indexed and three staff accounts) and every test gets its own copy of one of them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import shutil
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
 from alembic import command
+from flask.testing import FlaskClient
 
 from portal import create_app, db
 from portal.cli import alembic_config
@@ -16,19 +26,89 @@ from portal.content.loader import load_content
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
 from portal.search.documents import all_documents
+from tests.pages import check_page
 
 CONTENT = ROOT / "content"
+_WORK = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+# Tests hash passwords cheaply; production keeps the costly default (PASSWORD_HASH_METHOD).
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "SERVER_NAME": None,
+               "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+STAFF = (("editor@example.gov.cn", "editor"), ("reviewer@example.gov.cn", "reviewer"),
+         ("reviewer2@example.gov.cn", "reviewer"))
 
 
-def make_app(tmp: Path, **config):
-    """An app with its own SQLite file and search folder under `tmp`, schema migrated."""
-    os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
-    url = f"sqlite:///{tmp / 'portal.db'}"
-    command.upgrade(alembic_config(url), "head")
-    return create_app({
-        "TESTING": True, "DATABASE_URL": url, "SEARCH_DIR": tmp / "search",
-        "SECRET_KEY": "test", "SERVER_NAME": None, **config,
-    })
+class CheckedClient(FlaskClient):
+    """A test client that holds every HTML page it receives to the structural checks."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if (response.mimetype == "text/html" and not response.is_streamed
+                and not 300 <= response.status_code < 400):
+            html = response.get_data(as_text=True)
+            if html.lstrip().lower().startswith("<!doctype html>"):
+                check_page(html)
+        return response
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the WAL into the database file so a plain file copy holds everything."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+
+
+@functools.cache
+def _empty_template() -> Path:
+    path = _WORK / "empty.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    _checkpoint(path)
+    return path
+
+
+@functools.cache
+def _content_template() -> Path:
+    """A folder with portal.db (all content, three staff accounts) and its search index."""
+    from tests.staffing import make_user
+
+    folder = _WORK / "content"
+    folder.mkdir()
+    shutil.copyfile(_empty_template(), folder / "portal.db")
+    app = _create(folder)
+    with app.app_context():
+        session = db.session()
+        load_content(session, CONTENT)
+        session.commit()
+        app.extensions["search"].rebuild(all_documents(session))
+    for email, role in STAFF:
+        make_user(app, email, role)
+    app.extensions["db_engine"].dispose()
+    _checkpoint(folder / "portal.db")
+    return folder
+
+
+def _create(folder: Path, **config):
+    os.environ.setdefault("INSTANCE_PATH", str(_WORK / "instance"))
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
+                      "SEARCH_DIR": folder / "search", **config})
+    app.test_client_class = CheckedClient
+    return app
+
+
+def make_app(tmp: Path, *, loaded: bool = False, **config):
+    """An app with its own database and index under `tmp`: empty and migrated, or with `loaded`
+    all of content/ indexed and the staff accounts of STAFF (password tests.staffing.PASSWORD)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    if loaded:
+        template = _content_template()
+        shutil.copyfile(template / "portal.db", tmp / "portal.db")
+        shutil.copytree(template / "search", tmp / "search", symlinks=True)
+    else:
+        shutil.copyfile(_empty_template(), tmp / "portal.db")
+    return _create(tmp, **config)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_WORK, ignore_errors=True)
 
 
 @pytest.fixture
@@ -88,14 +168,7 @@ def make_policy(session, make_region):
 @pytest.fixture(scope="session")
 def content_app(tmp_path_factory):
     """One app with all of content/ loaded and indexed, shared by read-only tests."""
-    tmp = tmp_path_factory.mktemp("content")
-    application = make_app(tmp)
-    with application.app_context():
-        session = db.session()
-        load_content(session, CONTENT)
-        session.commit()
-        application.extensions["search"].rebuild(all_documents(session))
-    return application
+    return make_app(tmp_path_factory.mktemp("content"), loaded=True)
 
 
 @pytest.fixture
@@ -105,17 +178,19 @@ def client(content_app):
 
 @pytest.fixture
 def staff_app(tmp_path):
-    """An app with all of content/ loaded and indexed, and an editor and two reviewers."""
-    from tests.staffing import make_user
+    """An app of its own with all of content/ loaded and indexed, an editor and two reviewers."""
+    return make_app(tmp_path, loaded=True, WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads",
+                    MAIL_OUTBOX=tmp_path / "outbox", MAX_UPLOAD_BYTES=200_000)
 
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads",
-                   MAIL_OUTBOX=tmp_path / "outbox", MAX_UPLOAD_BYTES=200_000)
-    with app.app_context():
-        session = db.session()
-        load_content(session, CONTENT)
-        session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
-    make_user(app, "editor@example.gov.cn", "editor")
-    make_user(app, "reviewer@example.gov.cn", "reviewer")
-    make_user(app, "reviewer2@example.gov.cn", "reviewer")
-    return app
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium (Debian's, through Playwright) for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()

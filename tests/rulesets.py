@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-import yaml
-
 from portal.config import ROOT
+from portal.content.files import parse_yaml
 from portal.content.loader import read_content
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions
 
-QUESTIONS = yaml.safe_load((ROOT / "content" / "eligibility" / "questions.yaml").read_text("utf-8"))
+QUESTIONS = parse_yaml((ROOT / "content" / "eligibility" / "questions.yaml").read_text("utf-8"))
 REGIONS = {"cn": None, "gansu": "cn", "gansu-lanzhou": "gansu", "gansu-lanzhou-chengguan": "gansu-lanzhou",
            "hebei": "cn", "hebei-cangzhou": "hebei"}
 ON = dt.date(2026, 12, 1)

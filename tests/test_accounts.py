@@ -29,8 +29,16 @@ def test_cli_creates_the_first_admin_with_a_hashed_password(app_):
     with app_.app_context():
         user = db.session().scalar(select(User))
     assert user.email == "admin@example.gov.cn"
-    assert user.password_hash.startswith("scrypt:")
+    # Hashed with the configured method (the suite's cheap one; scrypt unless configured).
+    assert user.password_hash.startswith(app_.config["PASSWORD_HASH_METHOD"] + "$")
     assert PASSWORD not in user.password_hash
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured(tmp_path, monkeypatch):
+    from portal.config import load_config
+
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    assert load_config(tmp_path)["PASSWORD_HASH_METHOD"] == "scrypt"
 
 
 def test_cli_refuses_a_short_password(app_):

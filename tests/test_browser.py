@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
+
+from tests.browsing import serving
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these, Chromium tries to reach Google's hosts at start, which this network refuses.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def live_url(content_app):
-    server = make_server("127.0.0.1", 0, content_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
+    with serving(content_app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -74,24 +55,16 @@ def test_facet_filter_in_the_browser(page, live_url):
 def staff_live(tmp_path_factory):
     """A separate portal with CSRF on (as in production), content and two staff accounts."""
     from portal import db
-    from portal.content.loader import load_content
-    from portal.search.documents import all_documents
-    from tests.conftest import CONTENT, make_app
-    from tests.staffing import make_user
+    from portal.accounts.models import User
+    from tests.conftest import make_app
 
     tmp = tmp_path_factory.mktemp("staff-browser")
-    app = make_app(tmp, UPLOAD_DIR=tmp / "uploads", MAIL_OUTBOX=tmp / "outbox")
+    app = make_app(tmp, loaded=True, UPLOAD_DIR=tmp / "uploads", MAIL_OUTBOX=tmp / "outbox")
     with app.app_context():
-        session = db.session()
-        load_content(session, CONTENT)
-        session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
-    users = {role: make_user(app, f"{role}@example.gov.cn", role) for role in ("editor", "reviewer")}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", {r: u.totp_secret for r, u in users.items()}
-    server.shutdown()
+        secrets = {role: db.session().query(User).filter_by(email=f"{role}@example.gov.cn").one()
+                   .totp_secret for role in ("editor", "reviewer")}
+    with serving(app) as url:
+        yield url, secrets
 
 
 def _sign_in(page, base, email, secret, step_offset=0):

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from tests.test_browser import ARGS, CHROMIUM, _sign_in
+from tests.browsing import serving
+from tests.test_browser import _sign_in
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, browser):
     """A portal with CSRF on (as in production), a small directory and a reviewer."""
-    from playwright.sync_api import sync_playwright
-
     from portal import db
     from portal.accounts.models import User
     from tests.operating import operator_app
@@ -25,13 +21,8 @@ def live(tmp_path_factory):
     app = operator_app(tmp_path_factory.mktemp("operators-browser"), WTF_CSRF_ENABLED=True)
     with app.app_context():
         secret = db.session().query(User).filter_by(email="reviewer@example.gov.cn").one().totp_secret
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield app, f"http://127.0.0.1:{server.server_port}", secret, browser
-        browser.close()
-    server.shutdown()
+    with serving(app) as url:
+        yield app, url, secret, browser
 
 
 def test_operator_claims_and_updates_free_desks_staff_approve_map_shows_it(live):

@@ -164,14 +164,9 @@ def test_haversine():
 
 
 def test_geojson_follows_changes_to_a_place(tmp_path):
-    from portal.content.loader import load_content
-    from tests.conftest import CONTENT, make_app
+    from tests.conftest import make_app
 
-    app = make_app(tmp_path)
-    with app.app_context():
-        session = db.session()
-        load_content(session, CONTENT)
-        session.commit()
+    app = make_app(tmp_path, loaded=True)
     client = app.test_client()
     before = client.get("/api/v1/places.geojson").get_json()
     names = {f["properties"]["id"]: f["properties"]["name"] for f in before["features"]}

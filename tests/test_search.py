@@ -176,4 +176,5 @@ def test_filtered_word_queries_rank_without_error(content_app):
         for page in (1, 2):
             result = backend.search(SearchQuery(text=text, types=("policy",), page=page, per_page=5,
                                                 filters={"region": ("cn",)}))
-            assert result.total >= 0
+            assert result.total > 0, text
+            assert len(result.hits) <= 5 and {h.type for h in result.hits} <= {"policy"}

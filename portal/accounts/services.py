@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,8 +22,6 @@ MAX_FAILURES = 5            # per account or per address ...
 WINDOW = dt.timedelta(minutes=15)  # ... within this window, then sign-in waits
 MIN_PASSWORD = 12
 RESET_MAX_AGE = 3600
-# A stored hash to compare against when the email is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 class AccountError(Exception):
@@ -37,8 +37,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"] if current_app else "scrypt"
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_method())
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A stored hash to compare against when the email is unknown, so timing reveals no account."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def check_password_rules(password: str) -> None:
@@ -78,7 +88,7 @@ def authenticate(db: Session, email: str, password: str, ip: str) -> User:
     if is_throttled(db, email, ip):
         raise AccountError("too many failed attempts; try again in 15 minutes", code="throttled")
     user = db.scalar(select(User).where(User.email == email))
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = check_password_hash(user.password_hash if user else _dummy_hash(_method()), password)
     ok = ok and user is not None and user.active
     db.add(LoginAttempt(email=email, ip=ip, at=utcnow(), success=ok, user_id=user.id if user else None))
     db.flush()

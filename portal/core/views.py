@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory
-from sqlalchemy import text
 
 from portal import db
+from portal.core import health
 from portal.policies import services as policies
-from portal.search.services import backend
 
 bp = Blueprint("core", __name__)
 
@@ -38,15 +37,8 @@ def vendor(package: str, filename: str):
 
 @bp.get("/healthz")
 def healthz():
-    """Ok once the database answers and the search index can be read."""
-    problems = []
-    try:
-        db.session().execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not ready"
-        current_app.logger.exception("health check: database")
-        problems.append("database")
-    if not backend().is_ready():
-        problems.append("search_index")
-    if problems:
-        return jsonify({"status": "unavailable", "problems": problems}), 503
+    """Ok when the database can be read and written and the index is readable and in step."""
+    found = health.problems(current_app)
+    if found:
+        return jsonify({"status": "unavailable", "problems": found}), 503
     return jsonify({"status": "ok"})

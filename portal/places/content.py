@@ -7,15 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from portal.content.files import read_yaml
 from portal.content.validation import Problems, Record
 from portal.places.models import FUND_TYPES, GEO_PRECISIONS, LEVELS, STAGES, STATUSES, TYPES
 
 
 def _vocabulary(content_dir: Path, name: str) -> set[str]:
-    data = yaml.safe_load((content_dir / "taxonomies.yaml").read_text(encoding="utf-8")) or {}
+    data = read_yaml(content_dir / "taxonomies.yaml") or {}
     return {item["id"] for item in data.get(name, []) if isinstance(item, dict) and "id" in item}
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from flask import current_app
 
+from portal.content.files import parse_yaml
 from portal.i18n import current_language
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def _names(vocabulary: str) -> dict[str, str]:

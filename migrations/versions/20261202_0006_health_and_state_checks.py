@@ -1,0 +1,26 @@
+"""health probe
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-02 04:40:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('health_probe',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('checked_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('health_probe')
