@@ -6,8 +6,8 @@ import datetime as dt
 from functools import cache
 
 from portal.config import ROOT
-from portal.content.files import parse_yaml
 from portal.content.loader import read_content
+from portal.core.content_files import parse_yaml
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from portal.operators import workflow
+from portal.places.freshness import fresh_on
 
 STAFF = {"reviewer", "editor"}
 
@@ -62,9 +63,9 @@ def test_working_days_skip_weekends():
 
 def test_freshness_and_reminders():
     confirmed = dt.date(2026, 9, 1)
-    assert workflow.is_fresh(confirmed, dt.date(2026, 11, 30), 90)
-    assert not workflow.is_fresh(confirmed, dt.date(2026, 12, 1), 90)
-    assert not workflow.is_fresh(None, dt.date(2026, 12, 1), 90)
+    assert fresh_on(confirmed, dt.date(2026, 11, 30), 90)
+    assert not fresh_on(confirmed, dt.date(2026, 12, 1), 90)
+    assert not fresh_on(None, dt.date(2026, 12, 1), 90)
     assert not workflow.reminder_due(confirmed, None, dt.date(2026, 11, 15), 90, 14)
     assert workflow.reminder_due(confirmed, None, dt.date(2026, 11, 16), 90, 14)
     assert not workflow.reminder_due(confirmed, dt.date(2026, 11, 16), dt.date(2026, 11, 20), 90, 14)

@@ -13,6 +13,7 @@ from portal.core import params
 from portal.core.errors import json_error
 from portal.core.params import BadParameter
 from portal.core.security import csrf
+from portal.core.urls import external_url
 from portal.eligibility import engine
 from portal.eligibility import services as eligibility
 from portal.eligibility.answers import answers_json, parse_answers
@@ -22,7 +23,6 @@ from portal.places import geo
 from portal.places import services as places
 from portal.places.views import directory_query
 from portal.policies import services as policies
-from portal.policies.views import external_url
 from portal.regions.services import all_regions
 from portal.search import services as search
 from portal.search.snippets import plain_text

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from portal.content.files import read_front_matter, read_yaml
-from portal.content.validation import ContentError, Problems, Record
+from portal.core.content_checks import ContentError, Problems, Record
+from portal.core.content_files import read_front_matter, read_yaml
 from portal.eligibility.content import read_benefit_files, read_question_file
 from portal.eligibility.services import apply_benefit_definition, replace_questions
 from portal.operators.services import operator_managed_ids

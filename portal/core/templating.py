@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import nh3
-from flask import Flask, request, url_for
+from flask import Flask
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from portal.core import labels
+from portal.core.urls import lang_url, page_url, toggle_url, url_with
 from portal.i18n import current_language
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -51,61 +52,12 @@ def atom_date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def url_with(endpoint: str | None = None, drop: tuple[str, ...] = (), **changes) -> str:
-    """The current page's URL with some parameters replaced; None removes one. Resets page."""
-    args = request.args.to_dict(flat=False)
-    args.pop("page", None)
-    args.pop("lang", None)
-    for name in drop:
-        args.pop(name, None)
-    for name, value in changes.items():
-        if value is None:
-            args.pop(name, None)
-        else:
-            args[name] = value
-    return url_for(endpoint or request.endpoint, **(request.view_args or {}), **args)
-
-
-def toggle_url(name: str, value: str) -> str:
-    """Add `value` to the filter `name`, or remove it if already chosen."""
-    current = [v for raw in request.args.getlist(name) for v in raw.split(",") if v]
-    chosen = [v for v in current if v != value] if value in current else [*current, value]
-    return url_with(**{name: chosen or None})
-
-
-def page_url(page: int) -> str:
-    args = request.args.to_dict(flat=False)
-    args.pop("lang", None)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
-def lang_url(code: str) -> str:
-    """This page in another language."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [code]
-    endpoint = request.endpoint or "core.home"
-    try:
-        return url_for(endpoint, **(request.view_args or {}), **args)
-    except Exception:  # an error page for an unknown URL has no endpoint to rebuild
-        return url_for("core.home", lang=code)
-
-
-def type_label(value: str) -> str:
-    """Display name of a search result type: policy, benefit or a kind of place."""
-    from portal.places.taxonomy import type_labels
-
-    if value in labels.TYPES:
-        return str(labels.TYPES[value])
-    return type_labels().get(value, value)
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
-        labels=labels, type_label=type_label,
+        labels=labels,
     )
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")

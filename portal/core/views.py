@@ -1,24 +1,12 @@
-"""Home page and the health check."""
+"""The portal's own plumbing: front-end libraries and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 
-from portal import db
 from portal.core import health
-from portal.policies import services as policies
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def home():
-    session = db.session()
-    return render_template(
-        "home.html",
-        latest=policies.latest_policies(session, limit=6),
-        categories=policies.all_categories(session),
-    )
 
 
 VENDOR = {"leaflet": "xstatic.pkg.leaflet", "markercluster": "xstatic.pkg.leaflet_markercluster"}

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portal.content.files import read_yaml
-from portal.content.validation import Problems
+from portal.core.content_checks import Problems
+from portal.core.content_files import read_yaml
 from portal.eligibility.rules import Question
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions
 

@@ -17,13 +17,24 @@ from portal.accounts.models import User, roles_of
 from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.outbox import enqueue
+from portal.core.states import Transition, WorkflowError, actions_for, check
 from portal.eligibility import services
 from portal.eligibility.check import run_cases
 from portal.eligibility.content import definition_hash, plain
 from portal.eligibility.models import Benefit, BenefitRevision
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import N_, FactTypes, Problem, read_benefit
-from portal.publishing import workflow
+
+# A benefit's rules change: drafted by an editor, published by another reviewer once its cases pass.
+TRANSITIONS = (
+    Transition("publish", "draft", "published", "reviewer", not_author=True),
+    Transition("discard", "draft", "discarded", "editor"),
+)
+
+
+def available_actions(state: str) -> list[str]:
+    """Actions that exist from `state` (before role checks)."""
+    return actions_for(TRANSITIONS, state)
 
 MAX_SOURCE_CHARS = 200_000
 
@@ -103,15 +114,15 @@ def act(db: Session, user: User, revision: BenefitRevision, action: str, expecte
         rules: Ruleset) -> None:
     """Publish or discard a draft; publishing re-runs the cases on the current ruleset first."""
     if revision.lock_version != expected_version:
-        raise workflow.WorkflowError("stale", "someone else acted on this revision first")
-    t = workflow.check(workflow.BENEFIT_TRANSITIONS, action, revision.state, roles=roles_of(user),
+        raise WorkflowError("stale", "someone else acted on this revision first")
+    t = check(TRANSITIONS, action, revision.state, roles=roles_of(user),
                        actor_id=user.id, author_id=revision.author_id, reason=None)
     if action == "publish":
         checked = check_source(db, revision.source_text, rules, revision.benefit_id)
         if checked.definition is None or not checked.cases_pass:
             revision.case_report = checked.cases
             revision.cases_pass = False
-            raise workflow.WorkflowError("cases_fail", "rules are published only when every case passes")
+            raise WorkflowError("cases_fail", "rules are published only when every case passes")
         definition = checked.definition
         services.apply_benefit_definition(db, definition, definition_hash(definition))
         enqueue(db, "benefit", revision.benefit_id)

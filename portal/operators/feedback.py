@@ -13,6 +13,7 @@ from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.operators.models import PlaceDailyStat, PlaceFeedback
 from portal.places.models import Place
+from portal.places.signals import place_viewed
 
 KINDS = ("correction", "problem")
 WINDOW = dt.timedelta(hours=1)
@@ -104,6 +105,12 @@ def record_view(db: Session, place_id: str, from_map: bool, day: dt.date | None 
     else:
         row.views += 1
         row.map_clicks += int(from_map)
+
+
+@place_viewed.connect
+def _count_view(_sender, session: Session, place_id: str, from_map: bool) -> None:
+    """Operators see their listing's page views; the places area only announces them."""
+    record_view(session, place_id, from_map)
 
 
 def figures(

@@ -33,7 +33,7 @@ from wtforms.validators import (
 from portal.accounts.forms import EMAIL
 from portal.accounts.services import MIN_PASSWORD
 from portal.core import labels
-from portal.staff.forms import MultiCheckboxField
+from portal.core.forms import MultiCheckboxField
 
 PHONE = Regexp(r"^[0-9+()\- ,、/转]*$", message=_l("Use digits, spaces, +, - and parentheses only."))
 # Anything that looks like markup: descriptions are plain text, shown as typed.

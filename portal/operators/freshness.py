@@ -1,10 +1,10 @@
-"""Keeping listings current: confirmations, reminders before they run out, and what the public sees."""
+"""Keeping listings current: operators confirm them and are reminded before a confirmation runs out."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, has_app_context, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,21 +17,9 @@ from portal.core.outbox import enqueue
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim
 from portal.operators.services import operators_of
+from portal.places import freshness
+from portal.places.freshness import period
 from portal.places.models import Place
-
-
-def period() -> int:
-    """Days a confirmation counts (the default outside an application, e.g. in benchmarks)."""
-    return current_app.config["LISTING_CONFIRM_DAYS"] if has_app_context() else 90
-
-
-def is_fresh(place: Place, today: dt.date | None = None) -> bool:
-    """Confirmed by its operator within the confirmation period."""
-    return workflow.is_fresh(place.last_confirmed_on, today or utcnow().date(), period())
-
-
-def confirmed_until(place: Place) -> dt.date | None:
-    return workflow.confirmed_until(place.last_confirmed_on, period())
 
 
 def confirm(db: Session, user: User, place: Place, today: dt.date | None = None) -> None:
@@ -58,7 +46,7 @@ def send_reminders(db: Session, today: dt.date | None = None) -> dict[str, int]:
     ):
         if not workflow.reminder_due(place.last_confirmed_on, place.confirm_reminder_on, today, days, lead):
             continue
-        until = workflow.confirmed_until(place.last_confirmed_on, days)
+        until = freshness.confirmed_until_date(place.last_confirmed_on, days)
         link = url_for("operators.home", _external=True)
         for user in operators_of(db, place.id):
             body = (

@@ -25,10 +25,10 @@ from portal.operators import feedback, freshness, locations, notify, registratio
 from portal.operators.editing import EditError, form_data, listing_form, location_message, upload_message
 from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupForm
 from portal.operators.models import PlaceClaim, PlaceRevision
+from portal.places import freshness as place_freshness
 from portal.places.models import Place
 
 bp = Blueprint("operators", __name__)
-bp.add_app_template_global(freshness.is_fresh, "listing_fresh")
 
 
 def _verified(view):
@@ -133,7 +133,7 @@ def home():
         claims=claims,
         figures=feedback.figures(session, ids),
         suggestions=feedback.open_feedback(session, ids),
-        freshness=freshness,
+        freshness=place_freshness,
         lead=current_app.config["LISTING_REMINDER_DAYS"],
         names=dict(
             session.execute(

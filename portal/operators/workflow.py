@@ -1,4 +1,4 @@
-"""The moderation state machine for claims and listing revisions, and the freshness rules.
+"""The moderation state machine for claims and listing revisions, and when to remind operators.
 
 Pure: no Flask, no database. Services call `check` before changing anything, then write one
 audit entry per transition.
@@ -63,16 +63,6 @@ def is_overdue(submitted: dt.datetime, now: dt.datetime, limit: int) -> bool:
     return working_days_between(submitted.date(), now.date()) > limit
 
 
-def confirmed_until(last_confirmed: dt.date | None, period_days: int) -> dt.date | None:
-    """The last day a confirmation counts; None when never confirmed."""
-    return last_confirmed + dt.timedelta(days=period_days) if last_confirmed else None
-
-
-def is_fresh(last_confirmed: dt.date | None, today: dt.date, period_days: int) -> bool:
-    until = confirmed_until(last_confirmed, period_days)
-    return until is not None and today <= until
-
-
 def reminder_due(
     last_confirmed: dt.date | None, reminded: dt.date | None, today: dt.date, period_days: int, lead_days: int
 ) -> bool:
@@ -92,8 +82,6 @@ __all__ = [
     "WorkflowError",
     "available",
     "check_action",
-    "confirmed_until",
-    "is_fresh",
     "is_overdue",
     "reminder_due",
     "working_days_between",

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portal.content.files import read_yaml
-from portal.content.validation import Problems, Record
+from portal.core.content_checks import Problems, Record
+from portal.core.content_files import read_yaml
 from portal.places.models import FUND_TYPES, GEO_PRECISIONS, LEVELS, STAGES, STATUSES, TYPES
 
 

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
-from portal.operators import workflow
-from portal.operators.freshness import period
+from portal.places.freshness import fresh_on, period
 from portal.places.models import Place
 from portal.places.services import PUBLIC
 
@@ -52,7 +51,7 @@ def _features(db: Session, base_url: str) -> dict[str, str]:
                     "id": row.id, "type": row.type, "name": row.name, "name_en": row.name_en,
                     "url": base_url + row.id, "geo_precision": row.geo_precision, "level": row.level,
                     "region": row.region_id, "desks_free": row.desks_free, "status": row.status,
-                    "confirmed": workflow.is_fresh(row.last_confirmed_on, today, days),
+                    "confirmed": fresh_on(row.last_confirmed_on, today, days),
                     "last_confirmed_on": row.last_confirmed_on.isoformat() if row.last_confirmed_on else None,
                     "desks_updated_at": (row.desks_updated_at.isoformat(timespec="seconds") + "Z"
                                          if row.desks_updated_at else None),

@@ -92,7 +92,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def place_json(place: Place, url: str) -> dict[str, Any]:
     """API v1 representation (PRODUCT.md: add fields, never rename)."""
-    from portal.operators.freshness import is_fresh
+    from portal.places.freshness import is_fresh
 
     return {
         "id": place.id, "type": place.type, "name": place.name, "name_en": place.name_en,

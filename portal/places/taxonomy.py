@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal.content.files import parse_yaml
+from portal.core import labels
+from portal.core.content_files import parse_yaml
 from portal.i18n import current_language
 
 
@@ -32,3 +33,10 @@ def industries() -> dict[str, str]:
 
 def services() -> dict[str, str]:
     return _names("services")
+
+
+def type_label(value: str) -> str:
+    """Display name of a search result type: policy, benefit or a kind of place."""
+    if value in labels.TYPES:
+        return str(labels.TYPES[value])
+    return type_labels().get(value, value)

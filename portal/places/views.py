@@ -6,12 +6,21 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import db
 from portal.core import params
-from portal.places import near, services, taxonomy
+from portal.core.urls import external_url
+from portal.places import freshness, near, services, taxonomy
 from portal.places.models import TYPES
-from portal.policies.views import external_url
+from portal.places.signals import place_viewed
 from portal.search import services as search
 
 bp = Blueprint("places", __name__)
+bp.add_app_template_global(freshness.is_fresh, "listing_fresh")
+bp.add_app_template_global(taxonomy.type_label, "type_label")
+
+
+@bp.app_template_global("places_named_in")
+def places_named_in(policy_id: str) -> list:
+    """Places a plan names, for the plan's page (the policies area does not depend on places)."""
+    return services.places_mentioned_in(db.session(), policy_id)
 FACETS = ("type", "region", "level", "industry", "service", "desks")
 
 
@@ -49,9 +58,8 @@ def detail(place_id: str):
     place = services.get_place(session, place_id)
     if place is None:
         abort(404)
-    from portal.operators import feedback, freshness
-
-    feedback.record_view(session, place.id, from_map=request.args.get("from") == "map")
+    place_viewed.send(current_app._get_current_object(), session=session, place_id=place.id,
+                      from_map=request.args.get("from") == "map")
     return render_template(
         "places/detail.html", place=place, related=services.related_policies(session, place),
         fresh=freshness.is_fresh(place),

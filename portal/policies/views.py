@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, render_template, send_file
 
 from portal import db
-from portal.places.services import places_mentioned_in
+from portal.core.urls import external_url
 from portal.policies import services
 from portal.search import services as search
 
 bp = Blueprint("policies", __name__)
 LIST_FACETS = ("level", "region", "category", "year", "status")
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL, on PUBLIC_BASE_URL when configured."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 @bp.get("/policies")
@@ -44,7 +36,6 @@ def detail(policy_id: str):
     return render_template(
         "policies/detail.html", policy=policy,
         related=services.related_policies(session, policy),
-        places=places_mentioned_in(session, policy.id),
         permalink=external_url("policies.detail", policy_id=policy.id),
     )
 
@@ -85,7 +76,7 @@ def category_feed(category_id: str):
 def _feed(policies, self_url: str, category):
     body = render_template(
         "feeds/atom.xml", policies=policies, self_url=self_url, category=category,
-        home_url=external_url("core.home"),
+        home_url=external_url("home.index"),
         entry_url=lambda p: external_url("policies.detail", policy_id=p.id),
     )
     return current_app.response_class(body, mimetype="application/atom+xml")

@@ -1,4 +1,4 @@
-"""The publishing state tables: which action moves a revision, benefit draft or policy where.
+"""The publishing state tables: which action moves a policy revision or a policy where.
 
 Pure: no Flask, no database. Services call `check_*` before changing anything.
 """
@@ -24,12 +24,6 @@ REVISION_TRANSITIONS = (
     Transition("publish_due", "scheduled", "published", "system"),
     Transition("discard", "draft", "discarded", "editor"),
     Transition("discard", "rejected", "discarded", "editor"),
-)
-
-# A benefit's rules change: drafted by an editor, published by another reviewer once its cases pass.
-BENEFIT_TRANSITIONS = (
-    Transition("publish", "draft", "published", "reviewer", not_author=True),
-    Transition("discard", "draft", "discarded", "editor"),
 )
 
 POLICY_TRANSITIONS = (

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.eligibility.models import Benefit
-from portal.operators.freshness import is_fresh
+from portal.places.freshness import is_fresh
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.regions.models import Region

@@ -16,10 +16,10 @@ from portal import db
 from portal.accounts.auth import role_required
 from portal.core import params
 from portal.core.audit import AuditEntry
+from portal.core.states import WorkflowError
 from portal.eligibility import revisions, services
 from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
 from portal.eligibility.wizard import problem_message
-from portal.publishing import workflow
 from portal.staff.views import bp
 
 TEMPLATE = """id: new-benefit-id
@@ -138,7 +138,7 @@ def benefit_revision(revision_id: int):
     history = list(session.scalars(select(AuditEntry).where(
         AuditEntry.entity_type == "benefit", AuditEntry.entity_id == rev.benefit_id)
         .order_by(AuditEntry.at.desc()).limit(50)))
-    actions = workflow.actions_for(workflow.BENEFIT_TRANSITIONS, rev.state)
+    actions = revisions.available_actions(rev.state)
     return render_template("staff/benefit_revision.html", rev=rev, benefit=benefit,
                            diff=revisions.diff_lines(before, after), actions=actions,
                            entries=history, form=DecisionForm())
@@ -158,7 +158,7 @@ def benefit_revision_action(revision_id: int, action: str):
         revisions.act(session, current_user, rev, action, int(version) if version.isdigit() else -1,
                       services.ruleset(session))
         session.flush()
-    except workflow.WorkflowError as exc:
+    except WorkflowError as exc:
         messages = {
             "role": _("Your role does not allow this action."),
             "own_change": _("A reviewer cannot publish their own change; another reviewer must."),

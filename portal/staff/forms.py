@@ -12,25 +12,17 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core import labels
+from portal.core.forms import MultiCheckboxField
 from portal.policies.models import LEVELS, STATUSES
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,79}$"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes in a fieldset instead of a multi-select (easier to use, works without JS)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PolicyForm(FlaskForm):

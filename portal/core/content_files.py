@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from portal.content.validation import ContentError
+from portal.core.content_checks import ContentError
 
 # libyaml's parser when PyYAML was built with it (the usual wheels are): several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,0 +1,53 @@
+"""Links: absolute ones on PUBLIC_BASE_URL, and the current page with some parameters changed."""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL, on PUBLIC_BASE_URL when configured."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def url_with(endpoint: str | None = None, drop: tuple[str, ...] = (), **changes) -> str:
+    """The current page's URL with some parameters replaced; None removes one. Resets page."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    args.pop("lang", None)
+    for name in drop:
+        args.pop(name, None)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return url_for(endpoint or request.endpoint, **(request.view_args or {}), **args)
+
+
+def toggle_url(name: str, value: str) -> str:
+    """Add `value` to the filter `name`, or remove it if already chosen."""
+    current = [v for raw in request.args.getlist(name) for v in raw.split(",") if v]
+    chosen = [v for v in current if v != value] if value in current else [*current, value]
+    return url_with(**{name: chosen or None})
+
+
+def page_url(page: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args.pop("lang", None)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def lang_url(code: str) -> str:
+    """This page in another language."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    endpoint = request.endpoint or "home.index"
+    try:
+        return url_for(endpoint, **(request.view_args or {}), **args)
+    except Exception:  # an error page for an unknown URL has no endpoint to rebuild
+        return url_for("home.index", lang=code)

@@ -1,0 +1,1 @@
+"""The home page: search box, latest policies, categories and the entry points."""
