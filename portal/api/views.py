@@ -21,7 +21,7 @@ from portal.eligibility.rules import KINDS
 from portal.eligibility.wizard import hint_text, problem_message, relevant_answers
 from portal.places import geo
 from portal.places import services as places
-from portal.places.views import directory_query
+from portal.places.directory import directory_query
 from portal.policies import services as policies
 from portal.regions.services import all_regions
 from portal.search import services as search

@@ -350,7 +350,7 @@ def _stale(session, place: Place):
 
 
 def _map_config() -> dict:
-    from portal.places.views import map_config
+    from portal.places.directory import map_config
 
     return map_config()
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import db
-from portal.core import params
 from portal.core.urls import external_url
-from portal.places import freshness, near, services, taxonomy
-from portal.places.models import TYPES
+from portal.places import freshness, services, taxonomy
+from portal.places.directory import FACETS, directory_query, map_config
 from portal.places.signals import place_viewed
 from portal.search import services as search
 
@@ -21,21 +20,8 @@ bp.add_app_template_global(taxonomy.type_label, "type_label")
 def places_named_in(policy_id: str) -> list:
     """Places a plan names, for the plan's page (the policies area does not depend on places)."""
     return services.places_mentioned_in(db.session(), policy_id)
-FACETS = ("type", "region", "level", "industry", "service", "desks")
 
 
-def directory_query(session):
-    """The directory's search from the query string, with `near` resolved to a point."""
-    query = search.query_from_request(session, scope=TYPES)
-    query.facets = FACETS
-    point = near.resolve(session, params.query_text("near"))
-    if point is not None:
-        query.near = point[0]
-    if query.sort == "distance" and point is None:
-        query.sort = "title"
-    if not query.text and query.sort == "relevance":
-        query.sort = "distance" if point else "title"
-    return query, point
 
 
 @bp.get("/places")
@@ -81,10 +67,3 @@ def map_page():
         pages=max(1, -(-result.total // query.per_page)), map_config=map_config(),
         near_text=request.args.get("near", ""), near_unknown=bool(request.args.get("near")) and not point,
     )
-
-
-def map_config() -> dict:
-    """What the map script needs, passed as data attributes (no inline script under our CSP)."""
-    cfg = current_app.config
-    return {"tiles": cfg["MAP_TILE_URL"], "attribution": cfg["MAP_TILE_ATTRIBUTION"],
-            "crs": cfg["MAP_TILE_CRS"]}
