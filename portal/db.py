@@ -8,14 +8,22 @@ SQLAlchemy's `after_commit` event, registered by the package that owns that work
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, Response, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import CheckConstraint, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
 class Base(DeclarativeBase):
     """Base class of every ORM model."""
+
+
+def one_of(table: str, column: str, values: Iterable[str]) -> CheckConstraint:
+    """A CHECK that a code or state column holds one of its code list (NULL stays allowed)."""
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=f"ck_{table}_{column}")
 
 
 def make_engine(url: str) -> Engine:

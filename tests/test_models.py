@@ -37,3 +37,28 @@ def test_related_policies_put_citations_before_shared_categories(session, make_p
     session.flush()
     related = related_policies(session, get_policy(session, "a"))
     assert [p.id for p in related] == ["b", "c"]
+
+
+def test_state_columns_refuse_values_outside_their_code_list(session, make_policy):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    policy = make_policy()
+    session.commit()
+    policy.status = "maybe"
+    with pytest.raises(IntegrityError, match="ck_policies_status"):
+        session.flush()
+    session.rollback()
+
+
+def test_every_code_has_a_translated_label():
+    from portal.accounts.models import ROLES
+    from portal.core import labels
+    from portal.eligibility.rules import KINDS
+    from portal.operators.workflow import STATES as MODERATION_STATES
+    from portal.publishing.workflow import REVISION_STATES
+
+    assert set(labels.ROLES) == set(ROLES)
+    assert set(labels.BENEFIT_KINDS) == set(KINDS)
+    assert set(labels.REVISION_STATES) == set(REVISION_STATES)
+    assert set(MODERATION_STATES) <= set(labels.MODERATION_STATES)

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
+from portal.db import Base, one_of
 
 STAFF_ROLES = ("editor", "reviewer", "admin")
 ROLES = (*STAFF_ROLES, "operator", "founder")
@@ -31,6 +31,7 @@ class User(UserMixin, Base):
     """A person who signs in."""
 
     __tablename__ = "users"
+    __table_args__ = (one_of("users", "role", ROLES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -9,17 +9,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, one_of
+from portal.eligibility.rules import KINDS
 from portal.regions.models import Region
 
 # A benefit revision is drafted by an editor and published by a reviewer once all its cases pass.
 REVISION_STATES = ("draft", "published", "discarded")
+FEEDBACK_STATES = ("new", "resolved")
 
 
 class Benefit(Base):
     """A benefit as published; `definition` is the whole rule definition the engine reads."""
 
     __tablename__ = "benefits"
+    __table_args__ = (one_of("benefits", "kind", KINDS),)
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -53,6 +56,7 @@ class BenefitRevision(Base):
     """A staff change to a benefit's definition, with the result of its cases."""
 
     __tablename__ = "benefit_revisions"
+    __table_args__ = (one_of("benefit_revisions", "state", REVISION_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     benefit_id: Mapped[str] = mapped_column(String(80), index=True)
@@ -81,6 +85,7 @@ class ResultFeedback(Base):
     """"This result looks wrong": what the founder saw and said, for staff to check."""
 
     __tablename__ = "eligibility_feedback"
+    __table_args__ = (one_of("eligibility_feedback", "state", FEEDBACK_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -89,4 +94,4 @@ class ResultFeedback(Base):
     ruleset_version: Mapped[str] = mapped_column(String(40))
     status_shown: Mapped[str | None] = mapped_column(String(20))
     message: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(20), default="new")  # new | resolved
+    state: Mapped[str] = mapped_column(String(20), default="new")

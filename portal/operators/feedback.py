@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from portal.core.audit import audit
 from portal.core.clock import utcnow
-from portal.operators.models import PlaceDailyStat, PlaceFeedback
+from portal.operators.models import FEEDBACK_KINDS, PlaceDailyStat, PlaceFeedback
 from portal.places.models import Place
 from portal.places.signals import place_viewed
 
-KINDS = ("correction", "problem")
+KINDS = FEEDBACK_KINDS
 WINDOW = dt.timedelta(hours=1)
 
 

@@ -9,7 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, one_of
+from portal.operators.workflow import STATES
+
+REVISION_KINDS = ("new", "edit")
+FEEDBACK_KINDS = ("correction", "problem")
+FEEDBACK_STATES = ("open", "handled")
 
 
 class OperatorProfile(Base):
@@ -31,6 +36,7 @@ class PlaceClaim(Base):
     """An operator's request to manage a listing; once approved the operator is one of its operators."""
 
     __tablename__ = "place_claims"
+    __table_args__ = (one_of("place_claims", "state", STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
@@ -60,11 +66,15 @@ class PlaceRevision(Base):
     """A proposed version of a listing; the public sees the approved place until staff approve."""
 
     __tablename__ = "place_revisions"
+    __table_args__ = (
+        one_of("place_revisions", "state", STATES),
+        one_of("place_revisions", "kind", REVISION_KINDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     place_id: Mapped[str] = mapped_column(String(80), index=True)  # no FK: a new listing has no place yet
     number: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(10))  # "new" or "edit"
+    kind: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(20), index=True)
     data: Mapped[dict] = mapped_column(JSON)
     base: Mapped[dict | None] = mapped_column(JSON)  # the approved fields it was edited from
@@ -86,10 +96,14 @@ class PlaceFeedback(Base):
     """A correction suggested or a problem reported by a visitor; no account needed."""
 
     __tablename__ = "place_feedback"
+    __table_args__ = (
+        one_of("place_feedback", "kind", FEEDBACK_KINDS),
+        one_of("place_feedback", "state", FEEDBACK_STATES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "correction" or "problem"
+    kind: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(254))
     ip_hash: Mapped[str] = mapped_column(String(64), index=True)  # for rate limiting, not the address

@@ -7,22 +7,29 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
-from portal.regions.models import Region
+from portal.core import labels
+from portal.db import Base, one_of
+from portal.regions.models import LEVELS, Region
 
 TYPES = ("makerspace", "incubator", "accelerator", "park", "science_park", "fund", "investor",
          "platform", "event", "service_point")
-LEVELS = ("national", "provincial", "city", "district")
-GEO_PRECISIONS = ("exact", "street", "district", "city")
-STATUSES = ("active", "planned", "closed", "unknown")
-FUND_TYPES = ("guidance", "angel", "venture", "industry", "other")
-STAGES = ("idea_seed", "startup", "growth", "scale_up", "mature")
+GEO_PRECISIONS = tuple(labels.GEO_PRECISION)
+STATUSES = tuple(labels.PLACE_STATUSES)
+FUND_TYPES = tuple(labels.FUND_TYPES)
+STAGES = tuple(labels.STAGES)
+PUBLICATION_STATES = tuple(labels.PUBLICATION_STATES)
 
 
 class Place(Base):
     """A directory entry; coordinates are WGS-84 with an honest precision."""
 
     __tablename__ = "places"
+    __table_args__ = (
+        one_of("places", "status", STATUSES),
+        one_of("places", "level", LEVELS),
+        one_of("places", "geo_precision", GEO_PRECISIONS),
+        one_of("places", "publication_state", PUBLICATION_STATES),
+    )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     type: Mapped[str] = mapped_column(String(20), index=True)

@@ -7,13 +7,13 @@ import datetime as dt
 from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
-from portal.regions.models import Region
+from portal.core import labels
+from portal.db import Base, one_of
+from portal.regions.models import LEVELS, Region
 
-LEVELS = ("national", "provincial", "city", "district")
-STATUSES = ("in_force", "expired", "withdrawn", "to_draft", "proposed", "unknown")
+STATUSES = tuple(labels.STATUSES)
 # Whether the public sees the policy: a draft was never published; withdrawn was taken down.
-PUBLICATION_STATES = ("draft", "published", "withdrawn")
+PUBLICATION_STATES = tuple(labels.PUBLICATION_STATES)
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
 
 policy_categories = Table(
@@ -46,6 +46,12 @@ class Policy(Base):
     """One policy document as published in the library."""
 
     __tablename__ = "policies"
+    __table_args__ = (
+        one_of("policies", "level", LEVELS),
+        one_of("policies", "status", STATUSES),
+        one_of("policies", "publication_state", PUBLICATION_STATES),
+        one_of("policies", "date_precision", DATE_PRECISIONS),
+    )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))

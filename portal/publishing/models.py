@@ -9,13 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, one_of
+from portal.publishing.workflow import REVISION_STATES
 
 
 class PolicyRevision(Base):
     """A proposed version of a policy; published ones stay visible while a revision is reviewed."""
 
     __tablename__ = "policy_revisions"
+    __table_args__ = (one_of("policy_revisions", "state", REVISION_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     policy_id: Mapped[str] = mapped_column(String(80), index=True)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
+from portal.core import labels
+from portal.db import Base, one_of
 
-LEVELS = ("national", "provincial", "city", "district")
+LEVELS = tuple(labels.LEVELS)  # the code list and its names live in core.labels
 
 
 class Region(Base):
     """An administrative area; `parent_id` builds the hierarchy."""
 
     __tablename__ = "regions"
+    __table_args__ = (one_of("regions", "level", LEVELS),)
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
