@@ -111,3 +111,30 @@ def test_healthz_says_when_the_index_falls_behind(staff_app):
         db.session().commit()
     body = client.get("/healthz").get_json()
     assert body["problems"] == ["search_index_behind"]
+
+
+def test_a_refused_workflow_action_stores_nothing_even_though_it_redirects(rule_app):
+    from portal.core.actions import decide
+    from portal.core.states import WorkflowError
+
+    def refused():
+        def act():
+            _write("refused")
+            raise WorkflowError("own_change")
+        return decide(act, back="/", done="done")
+
+    def raced():
+        return decide(lambda: _write("raced"), back="/", done="done", version=2)
+
+    rule_app.add_url_rule("/_t/refused", "refused", refused, methods=["POST"])
+    rule_app.add_url_rule("/_t/raced", "raced", raced, methods=["POST"])
+    client = rule_app.test_client()
+    before = _stored(rule_app)
+    assert client.post("/_t/refused").status_code == 303
+    assert client.post("/_t/raced", data={"version": "1"}).status_code == 303
+    assert _stored(rule_app) == before
+    with client.session_transaction() as flask_session:
+        flashes = [text for _category, text in flask_session.get("_flashes", [])]
+    assert any("another reviewer" in text or "另一位" in text for text in flashes), flashes
+    assert client.post("/_t/raced", data={"version": "2"}).status_code == 303
+    assert _stored(rule_app) - before == {"raced"}

@@ -14,6 +14,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
+from portal.core.problems import UserError
 from portal.db import Base
 
 # (extension, MIME type) by what the bytes are.
@@ -44,8 +45,8 @@ class StoredFile(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class UploadError(Exception):
-    """The file is refused; the message says why."""
+class UploadError(UserError):
+    """The file is refused; `code` says why (empty, too_large, damaged, not_allowed, not_photo)."""
 
 
 @dataclass
@@ -71,16 +72,16 @@ def sniff(data: bytes, filename: str) -> Sniffed:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
-            raise UploadError("the file is damaged") from exc
+            raise UploadError("damaged") from exc
         if "word/document.xml" in names:
             return Sniffed(*DOCX)
         if "xl/workbook.xml" in names:
             return Sniffed(*XLSX)
-        raise UploadError("only PDF, Word, Excel and image files can be attached")
+        raise UploadError("not_allowed")
     if data.startswith(OLE_MAGIC):
         # Old Office files share one container; the name decides between Word and Excel.
         return Sniffed(*(XLS if filename.lower().endswith(".xls") else DOC))
-    raise UploadError("only PDF, Word, Excel and image files can be attached")
+    raise UploadError("not_allowed")
 
 
 def clean_name(filename: str) -> str:
@@ -94,9 +95,9 @@ def store(db, folder: Path, data: bytes, filename: str, max_bytes: int,
           user_id: int | None) -> StoredFile:
     """Check and keep an uploaded file under a generated name; returns its record."""
     if not data:
-        raise UploadError("the file is empty")
+        raise UploadError("empty")
     if len(data) > max_bytes:
-        raise UploadError(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise UploadError("too_large", mb=max_bytes // (1024 * 1024))
     kind = sniff(data, filename)
     file_id = uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)

@@ -21,17 +21,17 @@ MAX_PHOTOS = 10
 def process(data: bytes, max_bytes: int, max_side: int) -> bytes:
     """A clean JPEG of the photo, at most `max_side` pixels per side; UploadError otherwise."""
     if not data:
-        raise UploadError("the file is empty")
+        raise UploadError("empty")
     if len(data) > max_bytes:
-        raise UploadError(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise UploadError("too_large", mb=max_bytes // (1024 * 1024))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise UploadError("not a photo")
+                raise UploadError("not_photo")
             if image.width * image.height > MAX_PIXELS:
-                raise UploadError("not a photo")
+                raise UploadError("not_photo")
             image.load()
     except (
         UnidentifiedImageError,
@@ -41,7 +41,7 @@ def process(data: bytes, max_bytes: int, max_side: int) -> bytes:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise UploadError("not a photo") from exc
+        raise UploadError("not_photo") from exc
     image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, then drop EXIF
     image = image.convert("RGB")
     image.thumbnail((max_side, max_side))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.core.problems import UserError
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -22,19 +24,15 @@ class Transition:
     not_author: bool = False
 
 
-class WorkflowError(Exception):
-    """The action is not allowed; `code` names the rule, the message is for the user."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class WorkflowError(UserError):
+    """The action is not allowed now; `code` names the rule that refused it."""
 
 
 def find(transitions, action: str, state: str) -> Transition:
     for t in transitions:
         if t.action == action and t.source == state:
             return t
-    raise WorkflowError("not_allowed", f"'{action}' is not possible from '{state}'")
+    raise WorkflowError("not_allowed", action=action, state=state)
 
 
 def check(transitions, action: str, state: str, *, roles: set[str], actor_id: int | None,
@@ -42,15 +40,15 @@ def check(transitions, action: str, state: str, *, roles: set[str], actor_id: in
     """Return the transition if the actor may take it now, else raise WorkflowError."""
     t = find(transitions, action, state)
     if t.role != "system" and t.role not in roles:
-        raise WorkflowError("role", f"'{action}' needs the {t.role} role")
+        raise WorkflowError("role", action=action, role=t.role)
     if t.role == "system" and "system" not in roles:
-        raise WorkflowError("role", f"'{action}' is done by the scheduler only")
+        raise WorkflowError("role", action=action, role="system")
     if t.not_author and actor_id is not None and actor_id == author_id:
-        raise WorkflowError("own_change", "a reviewer cannot approve or reject their own change")
+        raise WorkflowError("own_change", action=action)
     if t.author_only and actor_id != author_id:
-        raise WorkflowError("not_author", "only the author can recall a submission")
+        raise WorkflowError("not_author", action=action)
     if t.needs_reason and not (reason or "").strip():
-        raise WorkflowError("reason_required", f"'{action}' needs a reason")
+        raise WorkflowError("reason_required", "reason", action=action)
     return t
 
 

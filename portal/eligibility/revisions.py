@@ -114,7 +114,7 @@ def act(db: Session, user: User, revision: BenefitRevision, action: str, expecte
         rules: Ruleset) -> None:
     """Publish or discard a draft; publishing re-runs the cases on the current ruleset first."""
     if revision.lock_version != expected_version:
-        raise WorkflowError("stale", "someone else acted on this revision first")
+        raise WorkflowError("stale")
     t = check(TRANSITIONS, action, revision.state, roles=roles_of(user),
                        actor_id=user.id, author_id=revision.author_id, reason=None)
     if action == "publish":
@@ -122,7 +122,7 @@ def act(db: Session, user: User, revision: BenefitRevision, action: str, expecte
         if checked.definition is None or not checked.cases_pass:
             revision.case_report = checked.cases
             revision.cases_pass = False
-            raise WorkflowError("cases_fail", "rules are published only when every case passes")
+            raise WorkflowError("cases_fail")
         definition = checked.definition
         services.apply_benefit_definition(db, definition, definition_hash(definition))
         enqueue(db, "benefit", revision.benefit_id)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from portal.core import files, photos
+from portal.core.messages import message
 from portal.i18n import localized
 from portal.operators.forms import ListingForm
 from portal.places import taxonomy
@@ -110,7 +111,7 @@ def form_data(db: Session, form: ListingForm, previous: dict[str, Any]) -> dict[
                 current_user.id,
             )
         except files.UploadError as exc:
-            raise EditError("photos", upload_message(exc, photo=True)) from exc
+            raise EditError("photos", message(exc)) from exc
         kept.append(record.id)
     data["photos"] = kept
     data["certificate_file_id"] = previous.get("certificate_file_id")
@@ -126,23 +127,9 @@ def form_data(db: Session, form: ListingForm, previous: dict[str, Any]) -> dict[
                 current_user.id,
             )
         except files.UploadError as exc:
-            raise EditError("certificate", upload_message(exc)) from exc
+            raise EditError("certificate", message(exc)) from exc
         data["certificate_file_id"] = record.id
     return data
-
-
-def upload_message(exc: files.UploadError, photo: bool = False) -> str:
-    text = str(exc)
-    if text.startswith("the file is larger"):
-        limit = current_app.config["MAX_PHOTO_BYTES" if photo else "MAX_UPLOAD_BYTES"]
-        return _("The file is larger than %(mb)s MB.", mb=limit // 2**20)
-    if text == "the file is empty":
-        return _("The file is empty.")
-    if photo:
-        return _("This file is not a photo: only JPEG, PNG, WebP or GIF images can be added.")
-    if text == "the file is damaged":
-        return _("The file is damaged.")
-    return _("Only PDF, Word, Excel and image files can be attached.")
 
 
 def location_message(problem: str) -> str:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
 from portal.accounts.auth import role_required
 from portal.accounts.models import User
 from portal.core import files
+from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.operators import feedback, notify, queue, services, workflow
 from portal.operators.forms import FIELD_LABELS, ReasonForm
@@ -20,6 +20,8 @@ from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, 
 from portal.places.models import Place
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
+# Refusals worded for moderators (the shared workflow words cover the rest).
+REFUSALS = {"reason_required": _l("Give a reason: the operator is told it.")}
 MESSAGES = {
     "approve": _l("Approved; the operator has been told."),
     "reject": _l("Rejected; the operator has been told why."),
@@ -118,32 +120,14 @@ def revision_action(revision_id: int, action: str):
 def _decide(item, action: str, back: str, what: str, link: str):
     session = db.session()
     form = ReasonForm()
-    expected = request.form.get("version", "")
     if not form.validate_on_submit():
         flash(_("Reason: use plain text, at most 4000 characters."), "error")
         return redirect(back), 303
-    if not expected.isdigit() or int(expected) != item.version:
-        flash(_("Someone else acted on this while you were reading it. Check it again."), "error")
-        return redirect(back), 303
-    try:
-        services.act(session, current_user, item, action, form.reason.data)
-        session.flush()
-    except workflow.WorkflowError as exc:
-        message = (
-            _("Give a reason: the operator is told it.")
-            if exc.code == "reason_required"
-            else _("This action is not possible in the current state.")
-        )
-        flash(message, "error")
-        return redirect(back), 303
-    except StaleDataError:
-        session.rollback()
-        flash(_("Someone else acted on this while you were reading it. Check it again."), "error")
-        return redirect(back), 303
-    author = session.get(User, item.author_id)
-    notify.decision(author, what, action, form.reason.data, link)
-    flash(str(MESSAGES[action]), "info")
-    return redirect(back), 303
+    return decide(
+        lambda: services.act(session, current_user, item, action, form.reason.data),
+        version=item.version, back=back, done=MESSAGES[action], refusals=REFUSALS,
+        after=lambda: notify.decision(session.get(User, item.author_id), what, action,
+                                      form.reason.data, link))
 
 
 @bp.post("/feedback/<int:feedback_id>/handled")

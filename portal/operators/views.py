@@ -9,9 +9,9 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
 from portal.accounts import mail
@@ -19,15 +19,22 @@ from portal.accounts.auth import role_required
 from portal.accounts.models import User
 from portal.accounts.services import AccountError, normalise_email
 from portal.core import files
+from portal.core.actions import decide
 from portal.core.clock import utcnow
 from portal.core.files import StoredFile
+from portal.core.messages import message
 from portal.operators import feedback, freshness, locations, notify, registration, services, workflow
-from portal.operators.editing import EditError, form_data, listing_form, location_message, upload_message
+from portal.operators.editing import EditError, form_data, listing_form, location_message
 from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupForm
 from portal.operators.models import PlaceClaim, PlaceRevision
 from portal.places import freshness as place_freshness
 from portal.places.models import Place
 
+# Refusals worded for operators: the item changed under them (the shared words cover the rest).
+REFUSALS = {
+    "not_allowed": _l("This is no longer possible: it has been decided or changed. Check it again."),
+    "stale": _l("This is no longer possible: it has been decided or changed. Check it again."),
+}
 bp = Blueprint("operators", __name__)
 
 
@@ -194,7 +201,7 @@ def claim_place(place_id: str):
                 record = _store_upload(upload)
                 claim = services.start_claim(session, current_user, place, record.id, form.note.data or "")
             except files.UploadError as exc:
-                form.evidence.errors = [upload_message(exc)]
+                form.evidence.errors = [message(exc)]
                 status = 400
             except services.OperatorError:
                 form.evidence.errors = [_("You have already claimed this listing; staff will decide soon.")]
@@ -256,21 +263,18 @@ def claim_action(claim_id: int, action: str):
     if action == "answer" and not form.validate_on_submit():
         flash(_("Write your answer."), "error")
         return redirect(url_for(".claim", claim_id=claim_id)), 303
-    try:
+    session = db.session()
+
+    def answer_or_withdraw():
         if action == "answer" and getattr(form.evidence.data, "filename", ""):
             item.evidence_file_id = _store_upload(form.evidence.data).id
-        services.act(db.session(), current_user, item, action, form.reason.data)
-        db.session().flush()
-    except files.UploadError as exc:
-        flash(upload_message(exc), "error")
-        return redirect(url_for(".claim", claim_id=claim_id)), 303
-    except (workflow.WorkflowError, StaleDataError):
-        flash(_("This is no longer possible: the claim has changed. Check it again."), "error")
-        return redirect(url_for(".claim", claim_id=claim_id)), 303
-    if action == "answer":
-        notify.staff(_("Answer on a claim"), url_for("moderation.claim", claim_id=item.id, _external=True))
-    flash(_("Answer sent to the staff.") if action == "answer" else _("Claim withdrawn."), "info")
-    return redirect(url_for(".claim", claim_id=claim_id)), 303
+        services.act(session, current_user, item, action, form.reason.data)
+
+    return decide(
+        answer_or_withdraw, back=url_for(".claim", claim_id=claim_id), refusals=REFUSALS,
+        done=_("Answer sent to the staff.") if action == "answer" else _("Claim withdrawn."),
+        after=lambda: action == "answer" and notify.staff(
+            _("Answer on a claim"), url_for("moderation.claim", claim_id=item.id, _external=True)))
 
 
 # -- the listing editor --------------------------------------------------------------------------
@@ -400,21 +404,13 @@ def revision_action(revision_id: int, action: str):
     if action == "answer" and not form.validate_on_submit():
         flash(_("Write your answer."), "error")
         return redirect(url_for(".revision", revision_id=revision_id)), 303
-    try:
-        services.act(db.session(), current_user, rev, action, form.reason.data)
-        db.session().flush()
-    except (workflow.WorkflowError, StaleDataError):
-        flash(
-            _("This is no longer possible: the change has been decided or changed. Check it again."), "error"
-        )
-        return redirect(url_for(".revision", revision_id=revision_id)), 303
-    if action == "answer":
-        notify.staff(
+    return decide(
+        lambda: services.act(db.session(), current_user, rev, action, form.reason.data),
+        back=url_for(".revision", revision_id=revision_id), refusals=REFUSALS,
+        done=_("Answer sent to the staff.") if action == "answer" else _("Change withdrawn."),
+        after=lambda: action == "answer" and notify.staff(
             _("Answer on a listing change"),
-            url_for("moderation.revision", revision_id=rev.id, _external=True),
-        )
-    flash(_("Answer sent to the staff.") if action == "answer" else _("Change withdrawn."), "info")
-    return redirect(url_for(".revision", revision_id=revision_id)), 303
+            url_for("moderation.revision", revision_id=rev.id, _external=True)))
 
 
 @bp.get("/operator/photos/<file_id>")

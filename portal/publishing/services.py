@@ -50,7 +50,7 @@ def start_revision(db: Session, user: User, policy: Policy | None,
     """Open a revision: of an existing policy (its published record stays visible) or a new one."""
     existing = open_revision(db, data["id"])
     if existing is not None:
-        raise workflow.WorkflowError("open_revision", "this policy already has a revision in progress")
+        raise workflow.WorkflowError("open_revision")
     number = (db.scalar(select(func.max(PolicyRevision.number))
                         .where(PolicyRevision.policy_id == data["id"])) or 0) + 1
     revision = PolicyRevision(
@@ -67,7 +67,7 @@ def start_revision(db: Session, user: User, policy: Policy | None,
 def save_revision(db: Session, user: User, revision: PolicyRevision, data: dict[str, Any]) -> None:
     """Store edited data; a rejected revision becomes a draft again when edited."""
     if revision.state not in workflow.EDITABLE_STATES:
-        raise workflow.WorkflowError("not_editable", "only drafts and returned revisions can be edited")
+        raise workflow.WorkflowError("not_editable")
     before = revision.state
     revision.data = _jsonable(data)
     revision.updated_at = utcnow()

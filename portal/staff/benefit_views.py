@@ -8,15 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from portal import db
 from portal.accounts.auth import role_required
 from portal.core import params
+from portal.core.actions import decide
 from portal.core.audit import AuditEntry
-from portal.core.states import WorkflowError
 from portal.eligibility import revisions, services
 from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
 from portal.eligibility.wizard import problem_message
@@ -154,27 +153,12 @@ def benefit_revision_action(revision_id: int, action: str):
     if not DecisionForm().validate_on_submit():
         abort(400, description=_("The form has expired. Reload the page and try again."))
     version = request.form.get("version", "")
-    try:
-        revisions.act(session, current_user, rev, action, int(version) if version.isdigit() else -1,
-                      services.ruleset(session))
-        session.flush()
-    except WorkflowError as exc:
-        messages = {
-            "role": _("Your role does not allow this action."),
-            "own_change": _("A reviewer cannot publish their own change; another reviewer must."),
-            "stale": _("Someone else acted on this revision while you were reading it. Check it again."),
-            "cases_fail": _("The rules can only be published when every case passes."),
-        }
-        flash(messages.get(exc.code, _("This action is not possible in the revision's current state.")),
-              "error")
-        return redirect(url_for(".benefit_revision", revision_id=revision_id), 303)
-    except StaleDataError:
-        session.rollback()
-        flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
-        return redirect(url_for(".benefit_revision", revision_id=revision_id), 303)
-    flash(_("Published: the wizard uses the new rules now.") if action == "publish"
-          else _("Draft discarded."), "success")
-    return redirect(url_for(".benefit_revision", revision_id=revision_id), 303)
+    return decide(
+        lambda: revisions.act(session, current_user, rev, action,
+                              int(version) if version.isdigit() else -1, services.ruleset(session)),
+        back=url_for(".benefit_revision", revision_id=revision_id),
+        done=_("Published: the wizard uses the new rules now.") if action == "publish"
+        else _("Draft discarded."))
 
 
 @bp.get("/feedback")

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
 from portal.accounts import mail
@@ -19,7 +18,9 @@ from portal.accounts.auth import role_required
 from portal.accounts.forms import RoleForm, UserForm
 from portal.accounts.models import ROLES, User
 from portal.core import files, params
+from portal.core.actions import decide
 from portal.core.files import StoredFile
+from portal.core.messages import message
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -151,7 +152,7 @@ def new_policy():
             try:
                 data = _form_data(form, None)
             except files.UploadError as exc:
-                form.uploads.errors = [_upload_message(exc)]
+                form.uploads.errors = [message(exc)]
                 status = 400
             else:
                 revision = publishing.start_revision(session, current_user, None, data)
@@ -160,17 +161,6 @@ def new_policy():
     elif form.is_submitted():
         status = 400
     return render_template("staff/policy_form.html", form=form, revision=None, policy=None), status
-
-
-def _upload_message(exc: files.UploadError) -> str:
-    text = str(exc)
-    if text.startswith("the file is larger"):
-        return _("The file is larger than %(mb)s MB.", mb=current_app.config["MAX_UPLOAD_BYTES"] // 2**20)
-    if text == "the file is empty":
-        return _("The file is empty.")
-    if text == "the file is damaged":
-        return _("The file is damaged.")
-    return _("Only PDF, Word, Excel and image files can be attached.")
 
 
 @bp.route("/policies/<policy_id>/edit", methods=["GET", "POST"])
@@ -197,7 +187,7 @@ def edit_policy(policy_id: str):
         try:
             data = _form_data(form, current)
         except files.UploadError as exc:
-            form.uploads.errors = [_upload_message(exc)]
+            form.uploads.errors = [message(exc)]
             status = 400
         else:
             if revision is None:
@@ -247,35 +237,11 @@ def revision_action(revision_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("The form could not be read. Try again."), "error")
         return redirect(url_for(".revision", revision_id=revision_id)), 303
-    expected = request.form.get("version", "")
-    if not expected.isdigit() or int(expected) != rev.version:
-        flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
-        return redirect(url_for(".revision", revision_id=revision_id)), 303
-    try:
-        publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                       publish_at=form.publish_at.data)
-        session.flush()
-    except workflow.WorkflowError as exc:
-        flash(_workflow_message(exc), "error")
-        return redirect(url_for(".revision", revision_id=revision_id)), 303
-    except StaleDataError:
-        session.rollback()
-        flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
-        return redirect(url_for(".revision", revision_id=revision_id)), 303
-    flash(str(ACTION_MESSAGES[action]), "info")
-    return redirect(url_for(".revision", revision_id=revision_id)), 303
-
-
-def _workflow_message(exc: workflow.WorkflowError) -> str:
-    return {
-        "role": _("Your role does not allow this action."),
-        "own_change": _("You cannot approve or return your own change; another reviewer must."),
-        "not_author": _("Only the author can recall a submission."),
-        "reason_required": _("Give a reason."),
-        "not_allowed": _("This action is not possible in the revision's current state."),
-        "open_revision": _("This policy already has a revision in progress."),
-        "not_editable": _("Only drafts and returned revisions can be edited."),
-    }.get(exc.code, _("This action is not possible."))
+    return decide(
+        lambda: publishing.act(session, current_user, rev, action, reason=form.reason.data,
+                               publish_at=form.publish_at.data),
+        version=rev.version, back=url_for(".revision", revision_id=revision_id),
+        done=ACTION_MESSAGES[action])
 
 
 @bp.post("/policies/<policy_id>/<action>")
@@ -286,14 +252,13 @@ def policy_action(policy_id: str, action: str):
     if policy is None or action not in ("withdraw", "republish"):
         abort(404)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            publishing.change_policy_state(session, current_user, policy, action, form.reason.data)
-            flash(_("Withdrawn from the public site.") if action == "withdraw"
-                  else _("Published again."), "info")
-        except workflow.WorkflowError as exc:
-            flash(_workflow_message(exc), "error")
-    return redirect(url_for(".policies")), 303
+    if not form.validate_on_submit():
+        flash(_("The form could not be read. Try again."), "error")
+        return redirect(url_for(".policies")), 303
+    return decide(
+        lambda: publishing.change_policy_state(session, current_user, policy, action, form.reason.data),
+        back=url_for(".policies"),
+        done=_("Withdrawn from the public site.") if action == "withdraw" else _("Published again."))
 
 
 @bp.get("/policies/<policy_id>/history")
