@@ -20,7 +20,6 @@ def load_config(instance_path: Path) -> dict:
         # Signs sessions and CSRF tokens. Must be the same on every worker and host; when unset a
         # random key is made per process, which is only fine for a single-process development run.
         "SECRET_KEY": secret or secrets.token_hex(32),
-        "SECRET_KEY_FROM_ENV": secret is not None,
         # SQLAlchemy URL of the database that holds all content (the source of truth).
         # Default: the embedded SQLite file under instance/.
         "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),

@@ -67,10 +67,6 @@ def drain_all(db: Session, backend) -> int:
     return total
 
 
-def pending(db: Session) -> int:
-    return len(list(db.scalars(select(SearchOutbox.seq).where(SearchOutbox.done_at.is_(None)))))
-
-
 def run_forever(make_session, backend, interval: float = 1.0) -> None:  # pragma: no cover - loop
     """`flask --app portal search worker`: keep the index in step with the outbox."""
     while True:
