@@ -10,6 +10,7 @@ from sqlalchemy import create_engine
 from portal.accounts import models as _accounts  # noqa: F401  (registers tables)
 from portal.db import Base
 from portal.eligibility import models as _eligibility  # noqa: F401
+from portal.events import models as _events  # noqa: F401
 from portal.operators import models as _operators  # noqa: F401
 from portal.places import models as _places  # noqa: F401
 from portal.policies import models as _policies  # noqa: F401

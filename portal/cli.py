@@ -69,6 +69,8 @@ def content_load(content_dir: Path | None, index: bool) -> None:
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
         f"updated, {report.benefits_unchanged} unchanged"
     )
+    click.echo(f"events: {report.events_created} new, {report.events_updated} updated, "
+               f"{report.events_unchanged} unchanged")
     if index:
         _rebuild()
 
