@@ -59,6 +59,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
     from portal.eligibility.views import bp as eligibility_bp
+    from portal.events.api import bp as events_api_bp
+    from portal.events.views import bp as events_bp
     from portal.operators.public_views import bp as place_help_bp
     from portal.operators.staff_views import bp as moderation_bp
     from portal.operators.views import bp as operators_bp
@@ -68,7 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp, operators_bp, moderation_bp, place_help_bp):
+               staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp):
         app.register_blueprint(bp)
 
 
