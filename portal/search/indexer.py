@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import utcnow
 from portal.eligibility.models import Benefit
+from portal.events.models import Event
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.publishing.models import SearchOutbox
 from portal.regions.models import Region
-from portal.search.documents import benefit_document, place_document, policy_document
+from portal.search.documents import benefit_document, event_document, place_document, policy_document
 
 BATCH = 200
 
@@ -49,6 +50,12 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
             upserts.append(benefit_document(benefit, regions))
         else:
             deletes.append(f"benefit:{entity_id}")
+    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "event"):
+        event = db.get(Event, entity_id)
+        if event is not None and event.publication_state == "published":
+            upserts.append(event_document(event, regions))
+        else:
+            deletes.append(f"event:{entity_id}")
     if deletes:
         backend.delete(deletes)
     if upserts:
