@@ -238,3 +238,11 @@ def test_operator_event_routes_need_a_verified_operator_with_a_listing(app_):
     assert client_for(app_, "nolisting@example.cn").get("/operator/events/new").status_code == 403
     rules = [r for r in app_.url_map.iter_rules() if r.endpoint.startswith("event_moderation.")]
     assert len(rules) >= 5
+
+
+def test_operator_sees_own_proposals_with_their_state(app_):
+    operator = client_for(app_, "op@example.cn")
+    operator.post("/operator/events/new", data=_form())
+    html = operator.get("/operator/events/?lang=en").get_data(as_text=True)
+    check_page(html)
+    assert "城关创客路演日" in html and "Waiting for staff" in html

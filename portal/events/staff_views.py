@@ -158,6 +158,22 @@ def _own_places() -> list[Place]:
     return [p for p in (session.get(Place, pid) for pid in ids) if p is not None]
 
 
+@operator_bp.get("/")
+@operator_required
+def mine():
+    """The operator's proposed events and the state of each."""
+    rows = (
+        db.session()
+        .scalars(
+            select(EventRevision)
+            .where(EventRevision.author_id == current_user.id)
+            .order_by(EventRevision.updated_at.desc())
+        )
+        .all()
+    )
+    return render_template("events/mine.html", revisions=rows, has_places=bool(_own_places()))
+
+
 @operator_bp.route("/new", methods=["GET", "POST"])
 @operator_required
 def operator_new():
