@@ -104,3 +104,10 @@ def test_map_page_loads_the_events_layer_and_geojson_has_this_month(world):
     feature = data["features"][ids.index("soon-roadshow")]
     assert feature["geometry"]["coordinates"] == [103.84, 36.06]
     assert client.get("/api/v1/events.geojson?month=May").status_code == 400
+
+
+def test_place_page_links_to_its_events_and_feed(world):
+    html = world.test_client().get("/places/test-space?lang=en").get_data(as_text=True)
+    assert "/places/test-space/events.ics" in html and "place=test-space" in html
+    listed = world.test_client().get("/events?place=test-space&when=all&lang=en").get_data(as_text=True)
+    assert "Chengguan roadshow" in listed and "Earlier salon" in listed and "Startup training" not in listed
