@@ -67,6 +67,11 @@ def test_operator_posts_for_own_listing_and_reviewer_approves(app_):
         assert rev.state == "pending" and db.session().get(Event, event_id) is None
     assert app_.test_client().get(f"/events/{event_id}").status_code == 404  # not public yet
     reviewer = client_for(app_, "reviewer@example.gov.cn")
+    listings_queue = reviewer.get("/staff/moderation/?lang=en").get_data(as_text=True)
+    assert "1 proposed event waits for a decision" in listings_queue
+    queue = reviewer.get("/staff/events/?lang=en").get_data(as_text=True)
+    check_page(queue)
+    assert f"/staff/events/revisions/{rev_id}" in queue
     page = reviewer.get(f"/staff/events/revisions/{rev_id}?lang=en").get_data(as_text=True)
     check_page(page)
     assert "Chengguan demo day" in page

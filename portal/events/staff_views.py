@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
@@ -36,6 +36,15 @@ DONE = {
     "answer": _l("Answer sent; the change waits for staff again."),
     "withdraw": _l("Withdrawn."),
 }
+
+
+def events_waiting() -> int:
+    """Proposed events waiting for a reviewer, for the listings queue's link."""
+    stmt = select(func.count()).select_from(EventRevision).where(EventRevision.state == "pending")
+    return db.session().scalar(stmt) or 0
+
+
+bp.add_app_template_global(events_waiting, "events_waiting")
 
 
 # -- the form ------------------------------------------------------------------------------------------
