@@ -14,6 +14,7 @@ from portal.core import health as _health  # noqa: F401
 from portal.core import outbox as _outbox  # noqa: F401
 from portal.db import Base
 from portal.eligibility import models as _eligibility  # noqa: F401
+from portal.events import models as _events  # noqa: F401
 from portal.operators import models as _operators  # noqa: F401
 from portal.places import models as _places  # noqa: F401
 from portal.policies import models as _policies  # noqa: F401

@@ -62,6 +62,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
     from portal.eligibility.views import bp as eligibility_bp
+    from portal.events.api import bp as events_api_bp
+    from portal.events.staff_views import bp as event_moderation_bp
+    from portal.events.staff_views import operator_bp as event_operators_bp
+    from portal.events.views import bp as events_bp
     from portal.home.views import bp as home_bp
     from portal.operators.public_views import bp as place_help_bp
     from portal.operators.staff_views import bp as moderation_bp
@@ -72,7 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp, operators_bp, moderation_bp, place_help_bp):
+               staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
+               event_moderation_bp, event_operators_bp):
         app.register_blueprint(bp)
 
 

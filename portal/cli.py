@@ -69,6 +69,8 @@ def content_load(content_dir: Path | None, index: bool) -> None:
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
         f"updated, {report.benefits_unchanged} unchanged"
     )
+    click.echo(f"events: {report.events_created} new, {report.events_updated} updated, "
+               f"{report.events_unchanged} unchanged")
     if index:
         _rebuild()
 
@@ -100,12 +102,13 @@ def search_rebuild() -> None:
 
 def _rebuild() -> None:
     from portal.search.documents import all_documents, count_documents
+    from portal.search.indexer import rebuild_with_outbox
 
     session = db.session()
     backend = current_app.extensions["search"]
     total = count_documents(session)
     with click.progressbar(length=total, label="indexing", show_pos=True) as bar:
-        written = backend.rebuild(all_documents(session), total=total, progress=bar.update)
+        written = rebuild_with_outbox(session, backend, lambda: all_documents(session), total, bar.update)
     click.echo(f"search index rebuilt: {written} documents")
 
 

@@ -26,6 +26,7 @@ from portal.content.loader import load_content
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
 from portal.search.documents import all_documents
+from portal.search.indexer import rebuild_with_outbox
 from tests.pages import check_page
 
 CONTENT = ROOT / "content"
@@ -78,7 +79,7 @@ def _content_template() -> Path:
         session = db.session()
         load_content(session, CONTENT)
         session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
+        rebuild_with_outbox(session, app.extensions["search"], lambda: all_documents(session))
     for email, role in STAFF:
         make_user(app, email, role)
     app.extensions["db_engine"].dispose()

@@ -15,13 +15,13 @@ from portal.config import ROOT
 # Lowest first. `core` holds the infrastructure every area uses (db, config and i18n count as core).
 LAYERS = (
     "core", "accounts", "regions", "search", "policies", "publishing", "places", "operators",
-    "eligibility", "content", "staff", "api", "home", "app",
+    "events", "eligibility", "content", "staff", "api", "home", "app",
 )
 TOP_MODULES = {"db": "core", "config": "core", "i18n": "core", "cli": "app", "__init__": "app"}
 # The search package still hands its index documents and result rows to the feature areas it
 # indexes; until those move behind a registry, these imports are the one known way up.
 KNOWN_UPWARD = {("search", "policies"), ("search", "places"), ("search", "eligibility"),
-                ("search", "regions")}
+                ("search", "regions"), ("search", "events")}
 
 
 def _area(parts: list[str]) -> str:

@@ -138,3 +138,18 @@ def test_a_refused_workflow_action_stores_nothing_even_though_it_redirects(rule_
     assert any("another reviewer" in text or "另一位" in text for text in flashes), flashes
     assert client.post("/_t/raced", data={"version": "2"}).status_code == 303
     assert _stored(rule_app) - before == {"raced"}
+
+
+def test_loading_content_leaves_no_change_waiting_for_the_index(tmp_path):
+    from sqlalchemy import func
+
+    from portal.core.outbox import SearchOutbox
+
+    app = make_app(tmp_path)
+    result = app.test_cli_runner().invoke(args=["content", "load"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        waiting = db.session().scalar(select(func.count()).select_from(SearchOutbox)
+                                      .where(SearchOutbox.done_at.is_(None)))
+    assert waiting == 0
+    assert app.test_client().get("/healthz").get_json() == {"status": "ok"}

@@ -58,6 +58,8 @@ def _result_url(row) -> str:
         return external_url("policies.detail", policy_id=row.id)
     if row.type == "benefit":
         return external_url("eligibility.benefit_detail", benefit_id=row.id)
+    if row.type == "event":
+        return external_url("events.detail", event_id=row.id)
     return external_url("places.detail", place_id=row.id)
 
 

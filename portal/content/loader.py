@@ -15,6 +15,8 @@ from portal.core.content_checks import ContentError, Problems, Record
 from portal.core.content_files import read_front_matter, read_yaml
 from portal.eligibility.content import read_benefit_files, read_question_file
 from portal.eligibility.services import apply_benefit_definition, replace_questions
+from portal.events.content import read_events
+from portal.events.services import load_events
 from portal.operators.services import operator_managed_ids
 from portal.places.content import read_places
 from portal.places.models import Place
@@ -43,6 +45,9 @@ class LoadReport:
     benefits_created: int = 0
     benefits_updated: int = 0
     benefits_unchanged: int = 0
+    events_created: int = 0
+    events_updated: int = 0
+    events_unchanged: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -174,9 +179,10 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
     places = read_places(content_dir, region_ids, problems)
     questions, parsed = read_question_file(content_dir, region_ids, problems)
     benefits = read_benefit_files(content_dir, parsed, region_ids, policy_ids, problems)
+    events = read_events(content_dir, regions, places, problems)
     problems.raise_if_any()
     return {"regions": regions, "categories": categories, "policies": policies, "places": places,
-            "questions": questions, "benefits": benefits}
+            "questions": questions, "benefits": benefits, "events": events}
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -247,6 +253,9 @@ def load_content(
     for item in found["benefits"]:
         outcome = apply_benefit_definition(db, item["definition"], item["hash"])
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
+    db.flush()
+    for outcome in load_events(db, found["events"]):
+        setattr(report, f"events_{outcome}", getattr(report, f"events_{outcome}") + 1)
     db.flush()
     return report
 

@@ -5,8 +5,6 @@ Each view checks role and ownership, calls a service and redirects; errors name 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +22,7 @@ from portal.core.clock import utcnow
 from portal.core.files import StoredFile
 from portal.core.messages import message
 from portal.operators import feedback, freshness, locations, notify, registration, services, workflow
+from portal.operators.access import operator_required
 from portal.operators.editing import EditError, form_data, listing_form, location_message
 from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupForm
 from portal.operators.models import PlaceClaim, PlaceRevision
@@ -36,21 +35,6 @@ REFUSALS = {
     "stale": _l("This is no longer possible: it has been decided or changed. Check it again."),
 }
 bp = Blueprint("operators", __name__)
-
-
-def _verified(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not registration.is_verified(db.session(), current_user):
-            return render_template("operators/unverified.html"), 403
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def operator_required(view):
-    """Signed in as an operator whose email address is proven."""
-    return role_required("operator")(_verified(view))
 
 
 def _own_place(place_id: str) -> Place:

@@ -10,11 +10,13 @@ from portal.places.models import TYPES
 from portal.search import services as search
 
 FACETS = ("type", "region", "level", "industry", "service", "desks")
+# Events are indexed with type "event" and have their own pages (portal/events), not the directory.
+DIRECTORY_TYPES = tuple(t for t in TYPES if t != "event")
 
 
 def directory_query(session):
     """The directory's search from the query string, with `near` resolved to a point."""
-    query = search.query_from_request(session, scope=TYPES)
+    query = search.query_from_request(session, scope=DIRECTORY_TYPES)
     query.facets = FACETS
     point = near.resolve(session, params.query_text("near"))
     if point is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.eligibility.models import Benefit
+from portal.events.models import Event
 from portal.places.freshness import is_fresh
 from portal.places.models import Place
 from portal.policies.models import Policy
@@ -84,12 +85,29 @@ def benefit_document(benefit: Benefit, regions: dict[str, Region]) -> IndexDoc:
     )
 
 
+def event_document(event: Event, regions: dict[str, Region]) -> IndexDoc:
+    """The index form of an event: titles (with pinyin), organiser, description; dated by its start."""
+    start = event.starts_at
+    return IndexDoc(
+        key=f"event:{event.id}", type="event",
+        title=" ".join([event.title, event.title_en or "", pinyin_forms(event.title)]),
+        text="\n".join([event.description, event.description_en or "", event.organiser or "",
+                        event.organiser_en or "", event.address or ""]),
+        regions=tuple(ancestry(regions, event.region_id)), level="", status="",
+        year=str(start.year) if start else "", date_ordinal=start.toordinal() if start else 0,
+        sort_title=" ".join(lazy_pinyin(event.title)),
+        lat=event.point[0] if event.point else None, lon=event.point[1] if event.point else None,
+    )
+
+
 def count_documents(db: Session) -> int:
     """How many documents a full rebuild will write."""
     stmt = select(func.count()).select_from(Policy).where(Policy.publication_state == "published")
     places = select(func.count()).select_from(Place).where(Place.publication_state == "published")
     benefits = select(func.count()).select_from(Benefit)
-    return (db.scalar(stmt) or 0) + (db.scalar(places) or 0) + (db.scalar(benefits) or 0)
+    events = select(func.count()).select_from(Event).where(Event.publication_state == "published")
+    return (db.scalar(stmt) or 0) + (db.scalar(places) or 0) + (db.scalar(benefits) or 0) + (
+        db.scalar(events) or 0)
 
 
 def all_documents(db: Session) -> Iterator[IndexDoc]:
@@ -103,3 +121,5 @@ def all_documents(db: Session) -> Iterator[IndexDoc]:
         yield place_document(place, regions)
     for benefit in db.scalars(select(Benefit)):
         yield benefit_document(benefit, regions)
+    for event in db.scalars(select(Event).where(Event.publication_state == "published")):
+        yield event_document(event, regions)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import utcnow
 from portal.core.outbox import SearchOutbox
 from portal.eligibility.models import Benefit
+from portal.events.models import Event
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.regions.models import Region
-from portal.search.documents import benefit_document, place_document, policy_document
+from portal.search.documents import benefit_document, event_document, place_document, policy_document
 
 BATCH = 200
 
@@ -49,6 +50,12 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
             upserts.append(benefit_document(benefit, regions))
         else:
             deletes.append(f"benefit:{entity_id}")
+    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "event"):
+        event = db.get(Event, entity_id)
+        if event is not None and event.publication_state == "published":
+            upserts.append(event_document(event, regions))
+        else:
+            deletes.append(f"event:{entity_id}")
     if deletes:
         backend.delete(deletes)
     if upserts:
@@ -73,3 +80,16 @@ def run_forever(make_session, backend, interval: float = 1.0) -> None:  # pragma
         with make_session() as db:
             drain_all(db, backend)
         time.sleep(interval)
+
+
+def rebuild_with_outbox(db: Session, backend, documents, total: int | None = None, progress=None) -> int:
+    """Rebuild the index from the database, then settle the outbox: changes written before the
+    rebuild read the database are in it; changes written since are replayed."""
+
+    last_seen = db.scalar(select(func.max(SearchOutbox.seq))) or 0
+    written = backend.rebuild(documents(), total=total, progress=progress)
+    db.execute(update(SearchOutbox).where(SearchOutbox.seq <= last_seen, SearchOutbox.done_at.is_(None))
+               .values(done_at=utcnow()))
+    db.commit()
+    drain_all(db, backend)
+    return written

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.core import params
 from portal.eligibility.services import benefit_rows
+from portal.events.services import events_by_ids
 from portal.i18n import localized
 from portal.places.models import TYPES as PLACE_TYPES
 from portal.places.services import places_by_ids
@@ -87,6 +88,7 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
     policies = policies_by_ids(db, policy_ids)
     places = places_by_ids(db, [h.id for h in result.hits if h.type == "place"])
     benefits = {b.id: b for b in benefit_rows(db, [h.id for h in result.hits if h.type == "benefit"])}
+    events = events_by_ids(db, [h.id for h in result.hits if h.type == "event"])
     out: list[Row] = []
     for hit in result.hits:
         if hit.type == "policy" and hit.id in policies:
@@ -108,6 +110,12 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
             out.append(Row(id=b.id, type="benefit", title=localized(b, "name"),
                            url=url_for("eligibility.benefit_detail", benefit_id=b.id),
                            snippet=snippet(source, text), obj=b))
+        elif hit.type == "event" and hit.id in events:
+            ev = events[hit.id]
+            source = "\n".join([localized(ev, "description"), ev.description_en or ""])
+            out.append(Row(id=ev.id, type="event", title=localized(ev, "title"),
+                           url=url_for("events.detail", event_id=ev.id),
+                           snippet=snippet(source, text), obj=ev))
     return out
 
 
