@@ -251,3 +251,43 @@ def test_operator_sees_own_proposals_with_their_state(app_):
     html = operator.get("/operator/events/?lang=en").get_data(as_text=True)
     check_page(html)
     assert "城关创客路演日" in html and "Waiting for staff" in html
+
+
+def test_a_new_event_needs_a_start_but_a_series_can_stay_undated(app_):
+    editor = client_for(app_, "editor@example.gov.cn")
+    response = editor.post("/staff/events/new?lang=en", data=_form(starts_at="", ends_at=""))
+    assert response.status_code == 400 and "Give the start" in response.get_data(as_text=True)
+    with app_.app_context():
+        session = db.session()
+        session.add(
+            Event(
+                id="yearly-week",
+                title="双创活动周",
+                kind="innovation_week",
+                recurrence="annual",
+                region_id="cn",
+                description="每年举办",
+                audience=[],
+                fee="unknown",
+            )
+        )
+        session.commit()
+    response = editor.post(
+        "/staff/events/yearly-week/edit",
+        data=_form(
+            title="双创活动周",
+            title_en=None,
+            kind="innovation_week",
+            place_id="",
+            region_id="cn",
+            starts_at="",
+            ends_at="",
+            description="每年秋季举办",
+            registration_url="",
+            audience=[],
+        ),
+    )
+    assert response.status_code == 303
+    with app_.app_context():
+        rev = db.session().scalars(select(EventRevision)).one()
+        assert rev.data["starts_at"] is None and rev.data["description"] == "每年秋季举办"

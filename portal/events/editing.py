@@ -57,6 +57,7 @@ MESSAGES = {
         "Give the end like the start: a date and time, or only a date for an all-day event."
     ),
     "ends_at.before_start": _l("The event would end before it starts: the end must come after the start."),
+    "starts_at.required": _l("Give the start: a date and time, or a date for an all-day event."),
     "starts_at.end_without_start": _l("Give a start when you give an end."),
     "starts_at.past": _l("This date has passed: a new event must start in the future."),
     "registration_url": _l("Give an address starting with https:// or http://."),
@@ -89,11 +90,13 @@ def clean(
     *,
     is_new: bool,
     allowed_places: set[str] | None,
+    undated_ok: bool = False,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Checked values ready for a revision (times as naive-UTC ISO text); EventInputError otherwise.
 
-    `allowed_places` limits an operator to their own listings (None: any published place)."""
+    `allowed_places` limits an operator to their own listings (None: any published place);
+    `undated_ok` lets a recurring series keep "dates not yet announced"."""
     problems: dict[str, Any] = {}
     now = now or utcnow()
     try:
@@ -107,6 +110,8 @@ def clean(
         problems[exc.field] = MESSAGES[f"{exc.field}.{exc.code}"]
         starts = ends = None
         all_day = False
+    if starts is None and not problems and not undated_ok:
+        problems["starts_at"] = MESSAGES["starts_at.required"]
     place_id = raw.get("place_id") or None
     place = db.get(Place, place_id) if place_id else None
     if place_id and (

@@ -44,9 +44,7 @@ class EventForm(FlaskForm):
     title_en = StringField(FIELD_LABELS["title_en"], [Optional(), Length(max=400), plain_text])
     kind = SelectField(FIELD_LABELS["kind"], [DataRequired()], choices=[])
     series_id = SelectField(FIELD_LABELS["series_id"], choices=[], validate_choice=False)
-    starts_at = StringField(
-        FIELD_LABELS["starts_at"], [DataRequired(), Length(max=40)], description=TIME_HINT
-    )
+    starts_at = StringField(FIELD_LABELS["starts_at"], [Optional(), Length(max=40)], description=TIME_HINT)
     ends_at = StringField(FIELD_LABELS["ends_at"], [Optional(), Length(max=40)], description=TIME_HINT)
     place_id = SelectField(FIELD_LABELS["place_id"], choices=[], validate_choice=False)
     region_id = SelectField(

@@ -83,7 +83,13 @@ def _handle(form: EventForm, *, event: Event | None, own_places: list[Place] | N
         raw = {name: getattr(form, name).data for name in editing.EDITABLE if hasattr(form, name)}
         allowed = {p.id for p in own_places} if own_places is not None else None
         try:
-            data = editing.clean(session, raw, is_new=event is None, allowed_places=allowed)
+            data = editing.clean(
+                session,
+                raw,
+                is_new=event is None,
+                allowed_places=allowed,
+                undated_ok=event is not None and event.recurrence is not None,
+            )
             revision = (
                 editing.submit_new(session, current_user, data)
                 if event is None
