@@ -15,7 +15,11 @@ from typing import Any
 from portal.eligibility.rules import NOT_APPLICABLE, Benefit, Leaf, Node, Question, Ruleset
 
 ELIGIBLE, INELIGIBLE, NEEDS_INFO = "eligible", "ineligible", "needs_info"
-DERIVED = {"company_age_years": "company_founded_on", "years_since_graduation": "graduation_year"}
+# Facts the engine derives on the evaluation date, each with the questions it is computed from.
+DERIVED = {"company_age_years": ("company_founded_on",),
+           "months_since_registration": ("company_founded_on",),
+           "years_since_graduation": ("graduation_year",),
+           "registration_years_after_graduation": ("company_founded_on", "graduation_year")}
 MAX_HINT_CHANGES = 2
 
 
@@ -72,19 +76,27 @@ def facts_for(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> dict[st
     founded = facts.get("company_founded_on")
     if isinstance(founded, dt.date):
         facts["company_age_years"] = (on - founded).days / 365.25
+        # The texts count "3 years" as 36 months from the month of registration (that month is
+        # month 1): registered in December 2023, the 36th month is November 2026.
+        facts["months_since_registration"] = (on.year - founded.year) * 12 + on.month - founded.month
     year = facts.get("graduation_year")
     if isinstance(year, int):
+        # 毕业年度 is the calendar year of graduation: 0 in that year, 1 in the next.
         facts["years_since_graduation"] = on.year - year
+        if isinstance(founded, dt.date):
+            facts["registration_years_after_graduation"] = founded.year - year
     for question in ruleset.questions:
         if question.asked_when is not None and _value(question.asked_when, facts, ruleset) is False:
             facts[question.id] = NOT_APPLICABLE
-            for derived, base in DERIVED.items():
-                if base == question.id:
+            for derived, bases in DERIVED.items():
+                if question.id in bases:
                     facts[derived] = NOT_APPLICABLE
     return facts
 
 
 def _leaf(leaf: Leaf, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
+    if leaf.op == "undefined":
+        return None  # the text leaves the term undefined: no answer can meet it
     value = facts.get(leaf.fact)
     if value is None:
         return None
@@ -138,7 +150,7 @@ def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> l
     if _value(node, facts, ruleset) is not None:
         return []
     if isinstance(node, Leaf):
-        return [node.fact]
+        return [] if node.op == "undefined" else [node.fact]
     found: list[str] = []
     for child in node.children:
         found.extend(_deciding_unknowns(child, facts, ruleset))
@@ -161,7 +173,8 @@ def _in_force(benefit: Benefit, on: dt.date) -> tuple[tuple[Any, Any], ...]:
 
 def _askable(fact: str, facts: dict[str, Any], ruleset: Ruleset) -> list[str]:
     """The questions to ask to learn `fact`: itself, or first what decides whether it applies."""
-    fact = DERIVED.get(fact, fact)
+    if fact in DERIVED:
+        return [f for base in DERIVED[fact] if base not in facts for f in _askable(base, facts, ruleset)]
     question = ruleset.question(fact)
     if question is None or facts.get(fact) is NOT_APPLICABLE:
         return []
