@@ -19,7 +19,8 @@ ELIGIBLE, INELIGIBLE, NEEDS_INFO = "eligible", "ineligible", "needs_info"
 DERIVED = {"company_age_years": ("company_founded_on",),
            "months_since_registration": ("company_founded_on",),
            "years_since_graduation": ("graduation_year",),
-           "registration_years_after_graduation": ("company_founded_on", "graduation_year")}
+           "registration_years_after_graduation": ("company_founded_on", "graduation_year"),
+           "new_hires_percent": ("employees", "guaranteed_loan_new_hires")}
 MAX_HINT_CHANGES = 2
 
 
@@ -85,6 +86,9 @@ def facts_for(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> dict[st
         facts["years_since_graduation"] = on.year - year
         if isinstance(founded, dt.date):
             facts["registration_years_after_graduation"] = founded.year - year
+    hires, staff = facts.get("guaranteed_loan_new_hires"), facts.get("employees")
+    if isinstance(hires, int) and isinstance(staff, int):
+        facts["new_hires_percent"] = hires * 100 / staff if staff else 0
     for question in ruleset.questions:
         if question.asked_when is not None and _value(question.asked_when, facts, ruleset) is False:
             facts[question.id] = NOT_APPLICABLE

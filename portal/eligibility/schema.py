@@ -29,7 +29,7 @@ from portal.eligibility.rules import (
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 DERIVED_FACTS = {"company_age_years": "number", "years_since_graduation": "integer",
                  "months_since_registration": "integer", "registration_years_after_graduation": "integer",
-                 "evaluation_date": "integer"}
+                 "new_hires_percent": "number", "evaluation_date": "integer"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker name that extraction looks for
