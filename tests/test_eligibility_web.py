@@ -24,6 +24,7 @@ FOUNDER = {
     "first_patent_insurance": False, "operates_space": "no", "talent_programmes": [], "rural_return": False,
     "enterprise_size": "small", "guaranteed_loan_new_hires": 1, "restricted_industry": False,
     "small_scale_taxpayer": True, "hires_key_groups": False, "hires_veterans": False,
+    "patent_equity_contribution": False, "ma_loan": False, "above_designated_size": False, "new_equipment": True,
 }
 
 
