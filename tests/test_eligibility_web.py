@@ -24,7 +24,8 @@ FOUNDER = {
     "first_patent_insurance": False, "operates_space": "no", "talent_programmes": [], "rural_return": False,
     "enterprise_size": "small", "guaranteed_loan_new_hires": 1, "restricted_industry": False,
     "small_scale_taxpayer": True, "hires_key_groups": False, "hires_veterans": False,
-    "patent_equity_contribution": False, "ma_loan": False, "above_designated_size": False, "new_equipment": True,
+    "patent_equity_contribution": False, "ma_loan": False, "above_designated_size": False,
+    "new_equipment": True,
 }
 
 
@@ -379,3 +380,18 @@ def test_api_accepts_an_empty_group_list_as_none_of_these(client):
     assert body["answers"]["person_groups"] == []
     loan = {r["benefit_id"]: r for r in body["results"]}["national-guaranteed-startup-loan-individual"]
     assert loan["status"] == "ineligible"
+
+
+def test_an_undefined_term_is_shown_as_the_office_deciding(client):
+    html = client.get("/eligibility/results?applicant=individual&region=guangdong-shenzhen-nanshan"
+                      "&lang=en").get_data(as_text=True)
+    doc = parse(html)
+    needs = doc.find("section", **{"aria-labelledby": "group-needs_info"})
+    assert needs.find("article", id="benefit-nanshan-youth-housing-card") is not None
+    card = needs.find("article", id="benefit-nanshan-youth-housing-card")
+    assert "Not defined by the published text" in card.text
+    body = client.post("/api/v1/eligibility", json={"answers": {
+        "applicant": "individual", "region": "guangdong-shenzhen-nanshan", "age": 52}}).get_json()
+    card = {r["benefit_id"]: r for r in body["results"]}["nanshan-youth-housing-card"]
+    assert card["status"] == "needs_info" and card["missing"] == []
+    assert [c["id"] for c in card["criteria"] if c["undefined"]] == ["youth"]

@@ -261,8 +261,8 @@ def _result_json(r, rules) -> dict:
         "benefit_id": r.benefit.id, "name": r.benefit.name, "name_en": r.benefit.name_en,
         "kind": r.benefit.kind, "status": r.status, "verified": r.benefit.verified,
         "url": external_url("eligibility.benefit_detail", benefit_id=r.benefit.id),
-        "criteria": [{"id": c.id, "text": c.text, "text_en": c.text_en, "met": c.met, "source": c.source}
-                     for c in r.criteria],
+        "criteria": [{"id": c.id, "text": c.text, "text_en": c.text_en, "met": c.met, "source": c.source,
+                      "undefined": c.undefined} for c in r.criteria],
         "missing": list(r.missing),
         "unlock_hints": hint_texts(r.hints, rules),
         # A discretionary fund the founder may approach (status stays as computed).

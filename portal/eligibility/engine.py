@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.eligibility.rules import NOT_APPLICABLE, Benefit, Leaf, Node, Question, Ruleset
+from portal.eligibility.rules import NOT_APPLICABLE, UNDEFINED, Benefit, Leaf, Node, Question, Ruleset
 
 ELIGIBLE, INELIGIBLE, NEEDS_INFO = "eligible", "ineligible", "needs_info"
 # Facts the engine derives on the evaluation date, each with the questions it is computed from.
@@ -36,6 +36,8 @@ class CriterionResult:
     # Unmet only because a question does not apply (no company, so no employee count): pages show
     # the criterion that rules the question out instead.
     not_applicable: bool = False
+    # The text leaves the term undefined: no answer decides it, the office does.
+    undefined: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def facts_for(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> dict[st
 
 
 def _leaf(leaf: Leaf, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
-    if leaf.op == "undefined":
+    if leaf.op == UNDEFINED:
         return None  # the text leaves the term undefined: no answer can meet it
     value = facts.get(leaf.fact)
     if value is None:
@@ -154,7 +156,7 @@ def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> l
     if _value(node, facts, ruleset) is not None:
         return []
     if isinstance(node, Leaf):
-        return [] if node.op == "undefined" else [node.fact]
+        return [] if node.op == UNDEFINED else [node.fact]
     found: list[str] = []
     for child in node.children:
         found.extend(_deciding_unknowns(child, facts, ruleset))
@@ -198,7 +200,8 @@ def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
     for node in _criteria(benefit, ruleset):
         met = _value(node, facts, ruleset)
         na = met is False and _only_not_applicable(node, facts, ruleset)
-        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met, na))
+        undefined = isinstance(node, Leaf) and node.op == UNDEFINED
+        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met, na, undefined))
     values = [c.met for c in criteria]
     status = INELIGIBLE if False in values else (NEEDS_INFO if None in values else ELIGIBLE)
     if status == NEEDS_INFO:
