@@ -252,3 +252,16 @@ def test_a_year_reads_without_a_thousands_separator():
     rules = make_ruleset(benefit_data())
     assert answer_text(rules.question("graduation_year"), 2025, rules) == "2025"
     assert answer_text(rules.question("employees"), 1200, rules) == "1,200"
+
+
+def test_two_changes_meeting_the_same_criterion_give_one_hint():
+    from tests.rulesets import content_ruleset
+
+    rules = content_ruleset()
+    answers = {"applicant": "company", "region": "cn", "company_registered": False}
+    evaluation = engine.evaluate(answers, rules, dt.date(2026, 12, 2))
+    for r in evaluation.results:
+        keys = [(tuple(c.id for c in h.criteria) or tuple(sorted(h.changes)), h.complete) for h in r.hints]
+        assert len(keys) == len(set(keys)), r.benefit.id
+    six = next(r for r in evaluation.results if r.benefit.id == "six-taxes-two-fees-halving")
+    assert six.hints and len({h.complete for h in six.hints}) == len(six.hints)

@@ -358,4 +358,10 @@ def unlock_hints(result: BenefitResult, answers: dict[str, Any], ruleset: Rulese
         if found:
             break
     found.sort(key=lambda h: (not h.complete, len(h.changes)))
-    return found[:3]
+    # Two changes that meet the same criteria read as the same hint ("small or micro" by either
+    # answer): keep the simplest once.
+    unique: dict[tuple, Hint] = {}
+    for h in found:
+        key = (tuple(c.id for c in h.criteria) or tuple(sorted(h.changes)), h.complete)
+        unique.setdefault(key, h)
+    return list(unique.values())[:3]
