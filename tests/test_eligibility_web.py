@@ -395,3 +395,10 @@ def test_an_undefined_term_is_shown_as_the_office_deciding(client):
     card = {r["benefit_id"]: r for r in body["results"]}["nanshan-youth-housing-card"]
     assert card["status"] == "needs_info" and card["missing"] == []
     assert [c["id"] for c in card["criteria"] if c["undefined"]] == ["youth"]
+
+
+def test_a_fund_with_answers_missing_stays_with_the_benefits_that_need_them(client):
+    body = client.post("/api/v1/eligibility", json={"answers": {
+        "applicant": "individual", "region": "gansu-lanzhou-chengguan"}}).get_json()
+    fund = {r["benefit_id"]: r for r in body["results"]}["chengguan-social-angel-funds"]
+    assert fund["status"] == "needs_info" and fund["approach"] is False

@@ -193,3 +193,20 @@ def test_content_quotes_match_the_seeds_when_they_are_there():
         seeds = read_seeds(ROOT.parent.parent / "shared" / "seeds")  # a worktree beside the checkout
     assert seeds is not None, "the seed plans (../shared/seeds) are needed to compare basis quotes"
     assert structural_problems(RULES, seeds) == []
+
+
+def test_cli_rules_check_compares_quotes_with_the_seed_folder_or_says_it_did_not(content_app, tmp_path):
+    runner, old = content_app.test_cli_runner(), content_app.config["SEEDS_DIR"]
+    try:
+        content_app.config["SEEDS_DIR"] = tmp_path / "missing"
+        skipped = runner.invoke(args=["rules", "check"])
+        assert skipped.exit_code == 0 and "basis quotes not compared" in skipped.output
+        blank = tmp_path / "seeds"
+        blank.mkdir()
+        for prefix in ("000", "001", "002", "003", "004"):
+            (blank / f"{prefix}_seed.txt").write_text("无关的文字\n" * 1100, "utf-8")
+        content_app.config["SEEDS_DIR"] = blank
+        wrong = runner.invoke(args=["rules", "check"])
+        assert wrong.exit_code == 1 and "is not on" in wrong.output
+    finally:
+        content_app.config["SEEDS_DIR"] = old

@@ -130,8 +130,9 @@ def hint_texts(hints, rules: Ruleset) -> list[str]:
 
 
 def can_approach(result: engine.BenefitResult) -> bool:
-    """A discretionary fund the founder is not ruled out from: something to approach, not to claim."""
-    return result.benefit.discretionary and result.status != engine.INELIGIBLE
+    """A discretionary fund whose conditions the founder meets: something to approach, not to claim
+    (while answers are missing it stays with the benefits that need them)."""
+    return result.benefit.discretionary and result.status == engine.ELIGIBLE
 
 
 def needs_hosting(benefit) -> bool:
