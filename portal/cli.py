@@ -185,14 +185,18 @@ def search_worker(interval: float, once: bool) -> None:
 @with_appcontext
 def rules_check() -> None:
     """Run every benefit's cases and the structural checks; exit 1 on any failure."""
-    from portal.eligibility.check import run_cases, structural_problems
+    from portal.eligibility.check import read_seeds, run_cases, structural_problems
     from portal.eligibility.services import ruleset
 
     try:
         rules = ruleset(db.session())
     except ValueError as exc:  # a stored definition no longer reads (e.g. a question was removed)
         raise click.ClickException(str(exc)) from exc
-    failures = structural_problems(rules)
+    seeds = read_seeds(current_app.config["SEEDS_DIR"])
+    if seeds is None:
+        click.echo(f"seed folder {current_app.config['SEEDS_DIR']} not found: basis quotes not compared "
+                   "with the seed lines", err=True)
+    failures = structural_problems(rules, seeds)
     total = 0
     for benefit in rules.benefits:
         for case in run_cases(benefit, rules):

@@ -13,6 +13,11 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def seeds_dir() -> Path:
+    """The seed plans that benefits' `basis` quotes are checked against (../shared/seeds beside the repo)."""
+    return Path(_env("SEEDS_DIR", str(ROOT.parent / "shared" / "seeds")))
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables."""
     secret = os.environ.get("SECRET_KEY")
@@ -27,6 +32,9 @@ def load_config(instance_path: Path) -> dict:
         "SEARCH_DIR": Path(_env("SEARCH_DIR", str(instance_path / "search"))),
         # Directory with the content files loaded by `flask --app portal content load`.
         "CONTENT_DIR": Path(_env("CONTENT_DIR", str(ROOT / "content"))),
+        # Directory of the seed plans (000_*.txt …) that `rules check` compares `basis` quotes with;
+        # when it does not exist only that comparison is skipped (and reported).
+        "SEEDS_DIR": seeds_dir(),
         # Interface language used when the visitor has not chosen one (zh or en).
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", "zh"),
         # Absolute base URL used in feeds and API links when set (e.g. https://sc.example.gov.cn);

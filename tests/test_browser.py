@@ -170,6 +170,8 @@ def test_wizard_without_javascript(page, live_url):
             page.get_by_label("University or college graduate").check()
         elif heading.startswith("In which year"):
             page.get_by_label(heading).fill("2026")
+        elif page.locator("#answer-none").count():  # another list of choices: "none of these"
+            page.locator("label[for=answer-none]").click()
         elif page.locator("input[type=radio][value=no]").count():
             page.locator("label[for=answer-no]").click()
         elif page.locator("input[type=radio]").count():

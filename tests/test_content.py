@@ -54,7 +54,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 BAD_EDITS = [
     ("level: district", "level: galactic", "level"),
-    ("status: in_force", "status: maybe", "status"),
+    ("status: expired", "status: maybe", "status"),
     ("region: gansu-lanzhou-chengguan", "region: atlantis", "region"),
     ("date_precision: day", "date_precision: fortnight", "date_precision"),
     ("issued_on: 2017-08-31", "issued_on: '2017-02-31'", "issued_on"),

@@ -209,3 +209,59 @@ def test_criteria_unmet_only_because_a_question_does_not_apply_are_marked():
     assert by_id["small"].met is False and by_id["small"].not_applicable
     big = result(rules, {"region": "cn", "company_registered": True, "employees": 50})
     assert not {c.id: c for c in big.criteria}["small"].not_applicable
+
+
+def test_months_count_from_the_month_of_registration():
+    rules = make_ruleset(benefit_data())
+    facts = engine.facts_for({"company_founded_on": dt.date(2023, 12, 15)}, rules, dt.date(2026, 12, 1))
+    assert facts["months_since_registration"] == 36  # December 2023 is month 1: outside in December 2026
+    facts = engine.facts_for({"company_founded_on": dt.date(2024, 1, 1)}, rules, dt.date(2026, 12, 31))
+    assert facts["months_since_registration"] == 35
+
+
+def test_undefined_terms_never_give_eligible_and_ask_nothing():
+    vague = {"id": "youth", "text": "青年", "text_en": "Young", "source": "NS L316",
+             "undefined": "青年 is not defined"}
+    rules = make_ruleset(benefit_data(criteria=[vague], cases=[
+        {"name": "a", "on": "2026-12-01", "expect": "needs_info", "answers": {"region": "cn"}},
+        {"name": "b", "on": "2026-12-01", "expect": "ineligible", "answers": {"region": "hebei"}}]))
+    r = result(rules, {"region": "cn", "applicant": "individual", "age": 26})
+    assert r.status == "needs_info"
+    assert r.missing == ()
+    assert engine.next_question({"region": "cn", "applicant": "individual"}, rules, ON) is None
+
+
+def test_answers_read_years_with_units_refuse_future_graduation_and_accept_an_empty_group_list():
+    from portal.eligibility.answers import parse_answers
+
+    rules = make_ruleset(benefit_data())
+    answers, problems = parse_answers({"person_groups": ["college_graduate"], "graduation_year": "2025年"},
+                                      rules, today=dt.date(2026, 12, 2))
+    assert answers["graduation_year"] == 2025 and problems == []
+    _a, problems = parse_answers({"graduation_year": "2027"}, rules, today=dt.date(2026, 12, 2))
+    assert [p.path for p in problems] == ["graduation_year"]
+    answers, problems = parse_answers({"person_groups": []}, rules, strict=True)
+    assert answers["person_groups"] == [] and problems == []
+    _a, problems = parse_answers({"person_groups": ["none", "veteran"]}, rules)
+    assert "none of these" in problems[0].message
+
+
+def test_a_year_reads_without_a_thousands_separator():
+    from portal.eligibility.wizard import answer_text
+
+    rules = make_ruleset(benefit_data())
+    assert answer_text(rules.question("graduation_year"), 2025, rules) == "2025"
+    assert answer_text(rules.question("employees"), 1200, rules) == "1,200"
+
+
+def test_two_changes_meeting_the_same_criterion_give_one_hint():
+    from tests.rulesets import content_ruleset
+
+    rules = content_ruleset()
+    answers = {"applicant": "company", "region": "cn", "company_registered": False}
+    evaluation = engine.evaluate(answers, rules, dt.date(2026, 12, 2))
+    for r in evaluation.results:
+        keys = [(tuple(c.id for c in h.criteria) or tuple(sorted(h.changes)), h.complete) for h in r.hints]
+        assert len(keys) == len(set(keys)), r.benefit.id
+    six = next(r for r in evaluation.results if r.benefit.id == "six-taxes-two-fees-halving")
+    assert six.hints and len({h.complete for h in six.hints}) == len(six.hints)

@@ -21,7 +21,11 @@ FOUNDER = {
     "employees": 6, "annual_revenue_cny": 500000, "annual_taxable_income_cny": 100000,
     "total_assets_cny": 800000, "tech_sme": True, "high_tech_enterprise": False, "has_rd_expenses": True,
     "hosted_in_recognized_space": True, "has_invention_patent": False, "patent_pledge_financing": False,
-    "first_patent_insurance": False, "operates_space": "no",
+    "first_patent_insurance": False, "operates_space": "no", "talent_programmes": [], "rural_return": False,
+    "enterprise_size": "small", "guaranteed_loan_new_hires": 1, "restricted_industry": False,
+    "small_scale_taxpayer": True, "hires_key_groups": False, "hires_veterans": False,
+    "patent_equity_contribution": False, "ma_loan": False, "above_designated_size": False,
+    "new_equipment": True,
 }
 
 
@@ -87,6 +91,10 @@ def test_results_show_reasons_amounts_checklist_share_and_print(client):
     printed = client.get(location + "&view=print&lang=en")
     check_page(printed.get_data(as_text=True), "en")
     assert 'id="feedback"' not in printed.get_data(as_text=True)
+    printed_doc = parse(printed.get_data(as_text=True))
+    assert printed_doc.find("nav", **{"class": "main-nav"}) is None  # no site navigation in print
+    assert printed_doc.find("button", id="print-button") is not None
+    assert "js/print.js" in printed.get_data(as_text=True)
 
 
 def test_change_an_answer_and_back_link(client):
@@ -155,9 +163,13 @@ def test_feedback_is_stored_and_needs_csrf(content_app):
         item = db.session().query(ResultFeedback).order_by(ResultFeedback.id.desc()).first()
         assert item.message == "我符合条件" and item.answers == "applicant=individual&region=cn"
         assert item.ruleset_version
-    empty = client.post("/eligibility/feedback", data={"csrf_token": token, "message": " "})
+    empty = client.post("/eligibility/feedback", data={"csrf_token": token, "message": " ",
+                                                       "answers": "applicant=individual&region=cn"})
     assert empty.status_code == 302
     assert "#feedback" in empty.headers["Location"]
+    after = parse(client.get(empty.headers["Location"]).get_data(as_text=True))
+    section = after.find("section", id="feedback")
+    assert section.find("div", **{"class": "flash flash-error"}) is not None  # shown beside the form
 
 
 @pytest.mark.parametrize("lang,html_lang", [("zh", "zh-Hans"), ("en", "en")])
@@ -238,7 +250,8 @@ def test_api_needs_info_lists_missing_questions(client):
 
 def test_api_dated_rules_follow_on(client):
     answers = {"applicant": "company", "region": "cn", "company_registered": True, "employees": 10,
-               "annual_taxable_income_cny": 1000000, "total_assets_cny": 1000000}
+               "annual_taxable_income_cny": 1000000, "total_assets_cny": 1000000,
+               "restricted_industry": False}
     now = client.post("/api/v1/eligibility", json={"answers": answers, "on": "2026-12-01"}).get_json()
     later = client.post("/api/v1/eligibility", json={"answers": answers, "on": "2028-06-01"}).get_json()
     def status(body):
@@ -306,3 +319,86 @@ def test_benefit_region_filter_keeps_what_is_open_there(client):
     assert shown == {b["id"] for b in api}
     assert "chengguan-guaranteed-startup-loan" in shown and "rd-expense-super-deduction" in shown
     assert not any(b.startswith("cangzhou-") for b in shown)
+
+
+def test_progress_never_says_about_zero_more_questions(client):
+    pages, _location = _walk(client, FOUNDER, lang="en")
+    assert not any("about 0 more" in p for p in pages)
+    assert "probably the last question" in pages[-1]
+
+
+def test_graduation_year_reads_2025_and_accepts_the_year_character(client):
+    base = "applicant=individual&region=cn&person_groups=college_graduate"
+    response = client.get(f"/eligibility/answer?{base}&graduation_year=2025年&question=graduation_year")
+    assert response.status_code == 302 and "graduation_year=2025&" in response.headers["Location"] + "&"
+    results = parse(client.get(f"/eligibility/results?{base}&graduation_year=2025").get_data(as_text=True))
+    answers = results.find("dl", **{"class": "answers"}).text
+    assert "2025" in answers and "2,025" not in answers
+    future = client.get("/eligibility/answer?applicant=individual&region=cn&person_groups=college_graduate"
+                        "&graduation_year=2999&question=graduation_year")
+    assert future.status_code == 400
+
+
+def test_none_of_these_with_another_choice_gets_a_sentence(client):
+    response = client.get("/eligibility/answer?applicant=individual&region=cn&question=person_groups"
+                          "&person_groups=none&person_groups=veteran&lang=en")
+    assert response.status_code == 400
+    text = parse(response.get_data(as_text=True)).find(id="answer-error").text
+    assert "none of these" in text and "Unknown option" not in text
+
+
+def test_no_business_licence_for_someone_without_a_business(client):
+    html = client.get("/eligibility/results?applicant=individual&region=cn&person_groups=veteran"
+                      "&company_registered=no&lang=en").get_data(as_text=True)
+    checklist = parse(html).find("section", **{"aria-labelledby": "checklist-heading"})
+    assert checklist is not None and "Business licence" not in checklist.text
+    registered = client.get("/eligibility/results?applicant=individual&region=cn&person_groups=veteran"
+                            "&company_registered=yes&company_founded_on=2026-01-05&lang=en").get_data(as_text=True)
+    heading = {"aria-labelledby": "checklist-heading"}
+    assert "Business licence" in parse(registered).find("section", **heading).text
+
+
+def test_discretionary_funds_are_to_approach_not_to_get(client):
+    html = client.get("/eligibility/results?applicant=individual&region=gansu-lanzhou-chengguan"
+                      "&person_groups=student").get_data(as_text=True)
+    doc = check_page(html, "zh-Hans")
+    approach = doc.find("section", **{"aria-labelledby": "group-approach"})
+    assert approach is not None and approach.find(id="benefit-chengguan-social-angel-funds") is not None
+    eligible = doc.find("section", **{"aria-labelledby": "group-eligible"})
+    assert eligible.find(id="benefit-chengguan-social-angel-funds") is None
+    body = client.post("/api/v1/eligibility", json={"answers": {
+        "applicant": "individual", "region": "gansu-lanzhou-chengguan", "person_groups": ["student"]}})
+    by_id = {r["benefit_id"]: r for r in body.get_json()["results"]}
+    fund = by_id["chengguan-social-angel-funds"]
+    assert fund["approach"] is True and fund["status"] == "eligible"  # the status values stay as they were
+    assert by_id["national-suspend-studies-to-found"]["approach"] is False
+
+
+def test_api_accepts_an_empty_group_list_as_none_of_these(client):
+    body = client.post("/api/v1/eligibility", json={"answers": {
+        "applicant": "individual", "region": "cn", "person_groups": []}}).get_json()
+    assert body["answers"]["person_groups"] == []
+    loan = {r["benefit_id"]: r for r in body["results"]}["national-guaranteed-startup-loan-individual"]
+    assert loan["status"] == "ineligible"
+
+
+def test_an_undefined_term_is_shown_as_the_office_deciding(client):
+    html = client.get("/eligibility/results?applicant=individual&region=guangdong-shenzhen-nanshan"
+                      "&lang=en").get_data(as_text=True)
+    doc = parse(html)
+    needs = doc.find("section", **{"aria-labelledby": "group-needs_info"})
+    assert needs.find("article", id="benefit-nanshan-youth-housing-card") is not None
+    card = needs.find("article", id="benefit-nanshan-youth-housing-card")
+    assert "Not defined by the published text" in card.text
+    body = client.post("/api/v1/eligibility", json={"answers": {
+        "applicant": "individual", "region": "guangdong-shenzhen-nanshan", "age": 52}}).get_json()
+    card = {r["benefit_id"]: r for r in body["results"]}["nanshan-youth-housing-card"]
+    assert card["status"] == "needs_info" and card["missing"] == []
+    assert [c["id"] for c in card["criteria"] if c["undefined"]] == ["youth"]
+
+
+def test_a_fund_with_answers_missing_stays_with_the_benefits_that_need_them(client):
+    body = client.post("/api/v1/eligibility", json={"answers": {
+        "applicant": "individual", "region": "gansu-lanzhou-chengguan"}}).get_json()
+    fund = {r["benefit_id"]: r for r in body["results"]}["chengguan-social-angel-funds"]
+    assert fund["status"] == "needs_info" and fund["approach"] is False

@@ -18,7 +18,7 @@ from portal.eligibility import engine
 from portal.eligibility import services as eligibility
 from portal.eligibility.answers import answers_json, parse_answers
 from portal.eligibility.rules import KINDS
-from portal.eligibility.wizard import hint_text, problem_message, relevant_answers
+from portal.eligibility.wizard import can_approach, hint_texts, problem_message, relevant_answers
 from portal.places import geo
 from portal.places import services as places
 from portal.places.directory import directory_query
@@ -161,6 +161,7 @@ def _benefit_summary(b, rules, on) -> dict:
         "url": external_url("eligibility.benefit_detail", benefit_id=b.id),
         "summary": b.data.get("summary"), "summary_en": b.data.get("summary_en"),
         "verified": b.verified, "verified_on": b.data.get("verified_on"),
+        "discretionary": b.discretionary,
         "amounts": [{"id": a.id, "label": a.label, "label_en": a.label_en,
                      "in_force": _dated_json(in_force[a.id]) if in_force[a.id] else None}
                     for a in b.amounts],
@@ -262,10 +263,12 @@ def _result_json(r, rules) -> dict:
         "benefit_id": r.benefit.id, "name": r.benefit.name, "name_en": r.benefit.name_en,
         "kind": r.benefit.kind, "status": r.status, "verified": r.benefit.verified,
         "url": external_url("eligibility.benefit_detail", benefit_id=r.benefit.id),
-        "criteria": [{"id": c.id, "text": c.text, "text_en": c.text_en, "met": c.met, "source": c.source}
-                     for c in r.criteria],
+        "criteria": [{"id": c.id, "text": c.text, "text_en": c.text_en, "met": c.met, "source": c.source,
+                      "undefined": c.undefined} for c in r.criteria],
         "missing": list(r.missing),
-        "unlock_hints": [hint_text(h, rules) for h in r.hints],
+        "unlock_hints": hint_texts(r.hints, rules),
+        # A discretionary fund the founder may approach (status stays as computed).
+        "approach": can_approach(r),
         "unlock": [{"changes": answers_json(h.changes), "complete": h.complete} for h in r.hints],
         "amounts": [{"id": a.id, "label": a.label, "label_en": a.label_en,
                      "in_force": _dated_json(v) if v else None} for a, v in r.amounts],

@@ -92,6 +92,20 @@ def _categories(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
     return out
 
 
+SUPERSEDED_SCOPES = ("fully", "partly")
+
+
+def _superseded(rec: Record, where: str, problems: Problems) -> dict[str, str] | None:
+    """`superseded_by: {policy: id, scope: fully|partly}`: the document that replaces this one."""
+    raw = rec.data.get("superseded_by")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("policy") or raw.get("scope") not in SUPERSEDED_SCOPES:
+        problems.add(where, "superseded_by", "must be {policy: <id>, scope: fully|partly}")
+        return None
+    return {"policy": str(raw["policy"]), "scope": str(raw["scope"])}
+
+
 def _policy(path: Path, regions: set[str], categories: set[str], problems: Problems) -> dict[str, Any]:
     meta, body = read_front_matter(path)
     rec = Record(meta, str(path), problems)
@@ -127,6 +141,7 @@ def _policy(path: Path, regions: set[str], categories: set[str], problems: Probl
         "verified": rec.boolean("verified"),
         "categories": rec.ids("categories", categories),
         "cites": rec.data.get("cites") or [],
+        "superseded_by": _superseded(rec, str(path), problems),
         "guide": {k: guide.text(k, max_len=4000) for k in GUIDE_FIELDS} if guide else None,
         "steps": [
             {"title": s.text("title", required=True, max_len=200), "detail": s.text("detail")}
@@ -176,6 +191,9 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
         for cited in p["cites"]:
             if cited not in policy_ids:
                 problems.add(f"policy {p['id']}", "cites", f"unknown policy '{cited}'")
+        successor = (p.get("superseded_by") or {}).get("policy")
+        if successor and (successor not in policy_ids or successor == p["id"]):
+            problems.add(f"policy {p['id']}", "superseded_by.policy", f"unknown policy '{successor}'")
     places = read_places(content_dir, region_ids, problems)
     questions, parsed = read_question_file(content_dir, region_ids, problems)
     benefits = read_benefit_files(content_dir, parsed, region_ids, policy_ids, problems)
@@ -232,6 +250,9 @@ def load_content(
     for data in policies:
         policy = db.get(Policy, data["id"])
         policy.cites = [db.get(Policy, c) for c in data["cites"]]
+        successor = data.get("superseded_by") or {}
+        policy.superseded_by_id = successor.get("policy")
+        policy.superseded_scope = successor.get("scope")
         if policy.published_at is None and policy.publication_state == "published":
             policy.published_at = policy.updated_at
     db.flush()

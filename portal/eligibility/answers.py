@@ -14,16 +14,19 @@ from portal.eligibility.schema import N_, Problem
 NONE_OF_THESE = "none"
 _INTEGER = re.compile(r"^-?\d{1,15}$")
 _NUMBER = re.compile(r"^-?\d{1,15}(\.\d{1,4})?$")
+# Units people type after a number ("2025年", "30人", "5万元" is not accepted: 万 changes the value).
+_UNIT = re.compile(r"\s*(年|岁|周岁|人|名|元)$")
 
 
 def _fail(problems: list[Problem], field: str, message: str, **params: Any) -> None:
     problems.append(Problem(field, message, params))
 
 
-def _number(q: Question, value: Any, problems: list[Problem]) -> int | float | None:
+def _number(q: Question, value: Any, problems: list[Problem],
+            today: dt.date | None = None) -> int | float | None:
     integer = q.type == "integer"
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
+        text = _UNIT.sub("", value.strip().replace(",", "").replace("，", ""))
         if not (_INTEGER if integer else _NUMBER).match(text):
             _fail(problems, q.id, N_("Enter a whole number.") if integer else N_("Enter a number."))
             return None
@@ -44,6 +47,9 @@ def _number(q: Question, value: Any, problems: list[Problem]) -> int | float | N
         return None
     if q.maximum is not None and value > q.maximum:
         _fail(problems, q.id, N_("Must be at most %(max)s."), max=q.maximum)
+        return None
+    if q.not_future and today is not None and value > today.year:
+        _fail(problems, q.id, N_("The year cannot be in the future."))
         return None
     return value
 
@@ -82,6 +88,8 @@ def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date,
                 problems: list[Problem]) -> Any:
     """One answer, typed; None (with a problem recorded) when it is not a valid answer."""
     if q.type == "multi":
+        if value == []:
+            return []  # an empty JSON list is "none of these" (the API contract)
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) for v in items):
             _fail(problems, q.id, N_("Choose from the options given."))
@@ -92,6 +100,10 @@ def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date,
             return None
         if chosen == [NONE_OF_THESE]:
             return []
+        if NONE_OF_THESE in chosen:
+            _fail(problems, q.id, N_("You chose “none of these” together with another answer: "
+                                     "choose the groups that apply, or only “none of these”."))
+            return None
         unknown = [v for v in chosen if q.option(v) is None]
         if unknown:
             _fail(problems, q.id, N_("Unknown option “%(value)s”."), value=unknown[0][:60])
@@ -105,7 +117,7 @@ def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date,
     if q.type == "boolean":
         return _boolean(q, value, problems)
     if q.type in ("integer", "number"):
-        return _number(q, value, problems)
+        return _number(q, value, problems, today)
     if q.type == "date":
         return _date(q, value, today, problems)
     if not isinstance(value, str) or not value.strip():

@@ -12,10 +12,15 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.eligibility.rules import NOT_APPLICABLE, Benefit, Leaf, Node, Question, Ruleset
+from portal.eligibility.rules import NOT_APPLICABLE, UNDEFINED, Benefit, Leaf, Node, Question, Ruleset
 
 ELIGIBLE, INELIGIBLE, NEEDS_INFO = "eligible", "ineligible", "needs_info"
-DERIVED = {"company_age_years": "company_founded_on", "years_since_graduation": "graduation_year"}
+# Facts the engine derives on the evaluation date, each with the questions it is computed from.
+DERIVED = {"company_age_years": ("company_founded_on",),
+           "months_since_registration": ("company_founded_on",),
+           "years_since_graduation": ("graduation_year",),
+           "registration_years_after_graduation": ("company_founded_on", "graduation_year"),
+           "new_hires_percent": ("employees", "guaranteed_loan_new_hires")}
 MAX_HINT_CHANGES = 2
 
 
@@ -31,6 +36,8 @@ class CriterionResult:
     # Unmet only because a question does not apply (no company, so no employee count): pages show
     # the criterion that rules the question out instead.
     not_applicable: bool = False
+    # The text leaves the term undefined: no answer decides it, the office does.
+    undefined: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,19 +79,30 @@ def facts_for(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> dict[st
     founded = facts.get("company_founded_on")
     if isinstance(founded, dt.date):
         facts["company_age_years"] = (on - founded).days / 365.25
+        # The texts count "3 years" as 36 months from the month of registration (that month is
+        # month 1): registered in December 2023, the 36th month is November 2026.
+        facts["months_since_registration"] = (on.year - founded.year) * 12 + on.month - founded.month
     year = facts.get("graduation_year")
     if isinstance(year, int):
+        # 毕业年度 is the calendar year of graduation: 0 in that year, 1 in the next.
         facts["years_since_graduation"] = on.year - year
+        if isinstance(founded, dt.date):
+            facts["registration_years_after_graduation"] = founded.year - year
+    hires, staff = facts.get("guaranteed_loan_new_hires"), facts.get("employees")
+    if isinstance(hires, int) and isinstance(staff, int):
+        facts["new_hires_percent"] = hires * 100 / staff if staff else 0
     for question in ruleset.questions:
         if question.asked_when is not None and _value(question.asked_when, facts, ruleset) is False:
             facts[question.id] = NOT_APPLICABLE
-            for derived, base in DERIVED.items():
-                if base == question.id:
+            for derived, bases in DERIVED.items():
+                if question.id in bases:
                     facts[derived] = NOT_APPLICABLE
     return facts
 
 
 def _leaf(leaf: Leaf, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
+    if leaf.op == UNDEFINED:
+        return None  # the text leaves the term undefined: no answer can meet it
     value = facts.get(leaf.fact)
     if value is None:
         return None
@@ -138,7 +156,7 @@ def _deciding_unknowns(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> l
     if _value(node, facts, ruleset) is not None:
         return []
     if isinstance(node, Leaf):
-        return [node.fact]
+        return [] if node.op == UNDEFINED else [node.fact]
     found: list[str] = []
     for child in node.children:
         found.extend(_deciding_unknowns(child, facts, ruleset))
@@ -161,7 +179,8 @@ def _in_force(benefit: Benefit, on: dt.date) -> tuple[tuple[Any, Any], ...]:
 
 def _askable(fact: str, facts: dict[str, Any], ruleset: Ruleset) -> list[str]:
     """The questions to ask to learn `fact`: itself, or first what decides whether it applies."""
-    fact = DERIVED.get(fact, fact)
+    if fact in DERIVED:
+        return [f for base in DERIVED[fact] if base not in facts for f in _askable(base, facts, ruleset)]
     question = ruleset.question(fact)
     if question is None or facts.get(fact) is NOT_APPLICABLE:
         return []
@@ -181,7 +200,8 @@ def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
     for node in _criteria(benefit, ruleset):
         met = _value(node, facts, ruleset)
         na = met is False and _only_not_applicable(node, facts, ruleset)
-        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met, na))
+        undefined = isinstance(node, Leaf) and node.op == UNDEFINED
+        criteria.append(CriterionResult(node.id, node.text, node.text_en, node.source, met, na, undefined))
     values = [c.met for c in criteria]
     status = INELIGIBLE if False in values else (NEEDS_INFO if None in values else ELIGIBLE)
     if status == NEEDS_INFO:
@@ -338,4 +358,10 @@ def unlock_hints(result: BenefitResult, answers: dict[str, Any], ruleset: Rulese
         if found:
             break
     found.sort(key=lambda h: (not h.complete, len(h.changes)))
-    return found[:3]
+    # Two changes that meet the same criteria read as the same hint ("small or micro" by either
+    # answer): keep the simplest once.
+    unique: dict[tuple, Hint] = {}
+    for h in found:
+        key = (tuple(c.id for c in h.criteria) or tuple(sorted(h.changes)), h.complete)
+        unique.setdefault(key, h)
+    return list(unique.values())[:3]

@@ -16,6 +16,7 @@ class _NotApplicable:
 
 NOT_APPLICABLE = _NotApplicable()
 LEAF_OPS = ("is", "in", "contains", "contains_any", "within", "min", "max", "less_than", "more_than")
+UNDEFINED = "undefined"  # a criterion whose term the text does not define: never met, never asked
 GROUP_OPS = ("all", "any", "not")
 QUESTION_TYPES = ("choice", "multi", "boolean", "integer", "number", "date", "region")
 KINDS = ("voucher", "guaranteed_loan", "interest_subsidy", "rent_subsidy", "grant", "tax_relief",
@@ -74,6 +75,7 @@ class Question:
     asked_when: Node | None = None
     changeable: bool = True
     reserved: bool = False  # an answer key of the API contract that no rule reads yet
+    not_future: bool = False  # a year that cannot lie after the current year (a graduation year)
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -136,6 +138,8 @@ class Benefit:
     data: dict[str, Any] = field(compare=False, repr=False)
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    # A fund that decides case by case: a founder can approach it, never "can probably get" it.
+    discretionary: bool = False
 
     def top_level(self) -> tuple[Node, ...]:
         if self.conditions.op == "all":
@@ -215,6 +219,6 @@ def facts_in(node: Node | None) -> set[str]:
     if node is None:
         return set()
     if isinstance(node, Leaf):
-        return {node.fact}
+        return set() if node.op == UNDEFINED else {node.fact}
     return set().union(*(facts_in(c) for c in node.children))
 

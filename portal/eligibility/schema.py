@@ -14,6 +14,7 @@ from portal.eligibility.rules import (
     LEAF_OPS,
     QUESTION_TYPES,
     STATUSES,
+    UNDEFINED,
     Amount,
     Benefit,
     Case,
@@ -27,7 +28,8 @@ from portal.eligibility.rules import (
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 DERIVED_FACTS = {"company_age_years": "number", "years_since_graduation": "integer",
-                 "evaluation_date": "integer"}
+                 "months_since_registration": "integer", "registration_years_after_graduation": "integer",
+                 "new_hires_percent": "number", "evaluation_date": "integer"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker name that extraction looks for
@@ -151,6 +153,10 @@ def read_node(r: Reader, data: Any, path: str, facts: FactTypes, top: bool = Fal
             r.fail(f"{path}.id", N_("must be a slug of lowercase letters, digits, - and _"))
     else:
         labels = {k: str(data.get(k) or "") for k in ("id", "text", "text_en", "source")}
+    if UNDEFINED in data and not any(op in data for op in (*GROUP_OPS, *LEAF_OPS, "fact")):
+        # A term the text leaves undefined ("青年"): the criterion stays unknown, so never eligible.
+        reason = r.text(data, UNDEFINED, f"{path}.")
+        return Leaf(UNDEFINED, UNDEFINED, reason, **labels) if reason else None
     groups = [op for op in GROUP_OPS if op in data]
     ops = [op for op in LEAF_OPS if op in data]
     if len(groups) + len(ops) != 1 or (ops and "fact" not in data):
@@ -211,7 +217,8 @@ def read_question(r: Reader, data: dict, path: str, known: FactTypes) -> Questio
     return Question(qid, qtype, r.text(data, "text", f"{path}."), r.text(data, "text_en", f"{path}."),
                     r.text(data, "hint", f"{path}.", False), r.text(data, "hint_en", f"{path}.", False),
                     options, data.get("min"), data.get("max"), asked_when,
-                    bool(data.get("changeable", True)), bool(data.get("reserved", False)))
+                    bool(data.get("changeable", True)), bool(data.get("reserved", False)),
+                    bool(data.get("not_future", False)))
 
 
 def read_questions(data: Any, region_ids: set[str]) -> tuple[tuple[Question, ...], list[Problem]]:
@@ -266,6 +273,8 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         r.fail("region", N_("unknown region '%(value)s'"), value=region)
     if not isinstance(data.get("verified"), bool):
         r.fail("verified", N_("must be true or false"))
+    if not isinstance(data.get("discretionary", False), bool):
+        r.fail("discretionary", N_("must be true or false"))
     r.date(data, "verified_on", "", required=True)
     effective_from, effective_to = r.date(data, "effective_from", ""), r.date(data, "effective_to", "")
     if effective_from and effective_to and effective_to < effective_from:
@@ -287,6 +296,8 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
             r.fail(path, N_("needs a policy id or the name of the document"))
         if not (item.get("clause") or item.get("source")):
             r.fail(f"{path}.clause", N_("say which clause or seed line it rests on"))
+        if item.get("quote") is not None:
+            r.text(item, "quote", f"{path}.")
     amounts = []
     for path, item in r.items(data, "amounts", ""):
         values = []
@@ -347,7 +358,11 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         cases.append(Case(r.text(item, "name", f"{path}."), r.date(item, "on", f"{path}.", True)
                           or dt.date.today(), typed, expect))
     expects = {c.expect for c in cases}
-    if not {"eligible", "ineligible"} <= expects:
+    undefined = conditions is not None and any(
+        isinstance(n, Leaf) and n.op == UNDEFINED for n in conditions.children)
+    if undefined and not {"needs_info", "ineligible"} <= expects:
+        r.fail("cases", N_("needs at least one needs_info and one ineligible case"))
+    elif not undefined and not {"eligible", "ineligible"} <= expects:
         r.fail("cases", N_("needs at least one eligible and one ineligible case"))
     if r.problems or conditions is None:
         return None, r.problems
@@ -357,5 +372,6 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         conditions=conditions, amounts=tuple(amounts), excludes=tuple(excludes), cases=tuple(cases),
         policy_ids=tuple(dict.fromkeys(cited)), verified=data["verified"], data=data,
         effective_from=effective_from, effective_to=effective_to,
+        discretionary=bool(data.get("discretionary", False)),
     )
     return benefit, r.problems

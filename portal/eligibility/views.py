@@ -103,7 +103,11 @@ def results():
         return _render_question(q, answers, rules, today, problems[0], 400)
     on = today
     evaluation = engine.evaluate(answers, rules, on)
-    groups = {status: [r for r in evaluation.results if r.status == status] for status in GROUP_ORDER}
+    # Funds that invest at their own discretion are listed apart as "you can approach", never as
+    # something the founder can probably get.
+    approach = [r for r in evaluation.results if wizard.can_approach(r)]
+    groups = {status: [r for r in evaluation.results if r.status == status and not wizard.can_approach(r)]
+              for status in GROUP_ORDER}
     # Benefits of other regions are listed by name only: their reasons would only say "elsewhere".
     elsewhere = [r for r in groups[engine.INELIGIBLE] if _only_region_fails(r)]
     groups[engine.INELIGIBLE] = [r for r in groups[engine.INELIGIBLE] if not _only_region_fails(r)]
@@ -115,8 +119,8 @@ def results():
     policy_ids = {pid for r in evaluation.results for pid in r.benefit.policy_ids}
     return render_template(
         "eligibility/results.html", rules=rules, evaluation=evaluation, groups=groups,
-        answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth),
-        elsewhere=elsewhere,
+        answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth, answers),
+        elsewhere=elsewhere, approach=approach,
         policies=services.policy_titles(session, sorted(policy_ids)),
         spaces=wizard.spaces_in_region(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
@@ -199,7 +203,7 @@ def _region_choices(rules) -> list[dict]:
 def _helpers():
     return {
         "loc": wizard.loc_for(current_language()), "answer_text": wizard.answer_text,
-        "hint_text": wizard.hint_text,
+        "hint_text": wizard.hint_text, "hint_texts": wizard.hint_texts,
         "amount_lines": wizard.amount_lines, "question_link": wizard.question_url,
         "results_link": wizard.results_url, "region_choices": _region_choices,
         "region_label": _region_label, "today": dt.date.today,

@@ -21,6 +21,8 @@ from portal.i18n import current_language
 from portal.places.models import Place
 
 HOSTING_FACT = "hosted_in_recognized_space"
+# Documents only someone with a registered business has.
+BUSINESS_DOCUMENTS = {"business_licence"}
 RECOGNISED_SPACE_TYPES = ("makerspace", "incubator", "accelerator", "science_park")
 
 
@@ -94,6 +96,8 @@ def answer_text(q: Question, value: Any, rules: Ruleset) -> str:
     if q.type == "region":
         name, name_en = rules.region_names.get(value, (value, value))
         return _("Elsewhere in China") if value == "cn" else loc(name, name_en)
+    if q.not_future or q.id.endswith("_year"):
+        return str(value)  # a year reads 2025, never 2,025
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     if isinstance(value, int | float):
@@ -118,6 +122,17 @@ def hint_text(hint: engine.Hint, rules: Ruleset) -> str:
         return _("You would qualify if: %(what)s", what=met)
     return _("You would no longer be ruled out if: %(what)s (other questions would then decide)",
              what=met)
+
+
+def hint_texts(hints, rules: Ruleset) -> list[str]:
+    """Unlock hints in words, each once (two changes can unlock the same criterion)."""
+    return list(dict.fromkeys(hint_text(h, rules) for h in hints))
+
+
+def can_approach(result: engine.BenefitResult) -> bool:
+    """A discretionary fund whose conditions the founder meets: something to approach, not to claim
+    (while answers are missing it stays with the benefits that need them)."""
+    return result.benefit.discretionary and result.status == engine.ELIGIBLE
 
 
 def needs_hosting(benefit) -> bool:
@@ -148,12 +163,17 @@ class ChecklistItem:
     benefits: list[str]
 
 
-def checklist(results: list[engine.BenefitResult]) -> list[ChecklistItem]:
-    """One list of documents for every benefit worth applying for, each listed once."""
+def checklist(results: list[engine.BenefitResult],
+              answers: Mapping[str, Any] | None = None) -> list[ChecklistItem]:
+    """One list of documents for every benefit worth applying for, each listed once; no business
+    licence for someone who said they have no registered business."""
     items: dict[str, ChecklistItem] = {}
+    no_business = (answers or {}).get("company_registered") is False
     for r in results:
         for doc in r.benefit.data.get("documents") or []:
             key = doc.get("id") or doc.get("name")
+            if no_business and key in BUSINESS_DOCUMENTS:
+                continue
             item = items.setdefault(key, ChecklistItem(loc(doc.get("name"), doc.get("name_en")), []))
             item.benefits.append(loc(r.benefit.name, r.benefit.name_en))
     return list(items.values())

@@ -75,6 +75,10 @@ class Policy(Base):
     source_url: Mapped[str | None] = mapped_column(String(500))
     source_note: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
+    # The document that replaces this one, wholly ("fully") or in part ("partly"); from content files.
+    superseded_by_id: Mapped[str | None] = mapped_column(
+        ForeignKey("policies.id", name="fk_policies_superseded_by_id"))
+    superseded_scope: Mapped[str | None] = mapped_column(String(10))
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     publication_state: Mapped[str] = mapped_column(
         String(20), default="published", server_default="published", index=True)
@@ -99,6 +103,7 @@ class Policy(Base):
         back_populates="cites",
         viewonly=True,
     )
+    superseded_by: Mapped[Policy | None] = relationship(remote_side=[id], foreign_keys=[superseded_by_id])
     guide: Mapped[PolicyGuide | None] = relationship(
         back_populates="policy", cascade="all, delete-orphan", uselist=False
     )

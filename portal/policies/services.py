@@ -90,6 +90,9 @@ def policy_json(policy: Policy, url: str) -> dict:
         "effective_from": policy.effective_from.isoformat() if policy.effective_from else None,
         "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
         "status": policy.status,
+        # The document that replaces this one ("fully" or "partly"), or null.
+        "superseded_by": ({"id": policy.superseded_by_id, "scope": policy.superseded_scope}
+                          if policy.superseded_by_id else None),
         "categories": [c.id for c in policy.categories],
         "summary": policy.summary,
         "summary_en": policy.summary_en,
