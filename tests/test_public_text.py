@@ -17,8 +17,11 @@ from portal.regions.models import Region
 LINE_REF = re.compile(r"\b(?:S[0-9]|NS|LJ|HD)\s*L\s*\d+|\bL\d+\s*[-–]\s*L?\d+")
 # 种子基金、种子期、种子轮… and "seed fund", "seed stage" are real terms; anything else calls the plans seeds.
 SEED_ZH = re.compile(r"种子(?!基金|期|轮|阶段|资金|投资|项目|企业|用户|、|\+)")
-SEED_EN = re.compile(r"(?<!idea and )\bseeds?\b(?![ -](?:funds?|stages?|rounds?|capital|investments?|money|"
-                     r"funding|financing|projects?|companies|firms|enterprises)|, angel)", re.IGNORECASE)
+SEED_EN = re.compile(
+    r"(?<!idea and )\bseeds?\b(?![ -](?:funds?|stages?|rounds?|capital|investments?|money|"
+    r"funding|financing|projects?|companies|firms|enterprises)|, angel)",
+    re.IGNORECASE,
+)
 OUTSIDE = re.compile(r"outside knowledge|外部知识|常识补充")
 MASK = re.compile(r"20XX", re.IGNORECASE)
 MASK_OK = {"zh": "原文年份缺失（20XX）", "en": "year missing in the original (20XX)"}
@@ -33,10 +36,14 @@ def visible_text(page: str) -> str:
 
 def problems_in(text: str, lang: str) -> list[str]:
     found = []
-    for name, pattern in (("line reference", LINE_REF), ("seed wording", SEED_ZH), ("seed wording", SEED_EN),
-                          ("outside knowledge", OUTSIDE)):
+    for name, pattern in (
+        ("line reference", LINE_REF),
+        ("seed wording", SEED_ZH),
+        ("seed wording", SEED_EN),
+        ("outside knowledge", OUTSIDE),
+    ):
         for m in pattern.finditer(text):
-            found.append(f"{name}: …{text[max(0, m.start() - 30):m.end() + 30]}…")
+            found.append(f"{name}: …{text[max(0, m.start() - 30) : m.end() + 30]}…")
     # Every masked year is announced as missing in the original, in the page's language.
     masks = len(MASK.findall(text))
     if masks and text.count(MASK_OK[lang]) != masks:
@@ -48,7 +55,8 @@ def public_urls(app) -> list[str]:
     with app.app_context():
         session = db.session()
         rules = eligibility.ruleset(session)
-        urls = ["/", "/policies", "/places", "/map", "/benefits", "/eligibility", "/search?q=创业"]
+        urls = ["/", "/policies", "/places", "/map", "/benefits", "/eligibility", "/search?q=创业",
+                "/guides", "/service-points"]
         urls += [f"/policies/{pid}" for pid in session.scalars(select(Policy.id))]
         urls += [f"/places/{pid}" for pid in session.scalars(select(Place.id))]
         urls += [f"/benefits/{b.id}" for b in rules.benefits]
@@ -57,7 +65,10 @@ def public_urls(app) -> list[str]:
         for region in session.scalars(select(Region.id)):
             for applicant in ("company", "individual"):
                 urls.append(f"/eligibility/results?applicant={applicant}&region={region}")
-        TOPICS = []
+        from portal.service_points.models import ServicePoint
+        from portal.service_points.topics import TOPICS
+
+        urls += [f"/service-points/{sid}" for sid in session.scalars(select(ServicePoint.id))]
 
         urls += [f"/guides/{t.id}" for t in TOPICS]
     return urls

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.content.files import read_front_matter, read_yaml
@@ -23,6 +24,8 @@ from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, 
 from portal.policies.services import GUIDE_FIELDS, apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region
+from portal.service_points.content import definition_hash, read_service_points
+from portal.service_points.services import apply_definition as apply_service_point
 
 T = TypeVar("T")
 
@@ -43,6 +46,9 @@ class LoadReport:
     benefits_created: int = 0
     benefits_updated: int = 0
     benefits_unchanged: int = 0
+    service_points_created: int = 0
+    service_points_updated: int = 0
+    service_points_unchanged: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -174,9 +180,14 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
     places = read_places(content_dir, region_ids, problems)
     questions, parsed = read_question_file(content_dir, region_ids, problems)
     benefits = read_benefit_files(content_dir, parsed, region_ids, policy_ids, problems)
+    service_points = read_service_points(content_dir, region_ids, problems)
+    place_ids = {p["id"] for p in places}
+    for sp in service_points:
+        if "sp-" + sp["id"] in place_ids:
+            problems.add(f"service point {sp['id']}", "id", f"place 'sp-{sp['id']}' already exists")
     problems.raise_if_any()
     return {"regions": regions, "categories": categories, "policies": policies, "places": places,
-            "questions": questions, "benefits": benefits}
+            "questions": questions, "benefits": benefits, "service_points": service_points}
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -248,7 +259,24 @@ def load_content(
         outcome = apply_benefit_definition(db, item["definition"], item["hash"])
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
     db.flush()
+    _load_service_points(db, found["service_points"], report)
     return report
+
+
+def _load_service_points(db: Session, points: list[dict], report: LoadReport) -> None:
+    """Service points from files; one a reviewer has published since keeps the published version."""
+    from portal.service_points.models import ServicePointRevision
+
+    edited = set(db.scalars(select(ServicePointRevision.service_point_id)
+                            .where(ServicePointRevision.state == "published")))
+    for data in points:
+        if data["id"] in edited:
+            report.service_points_unchanged += 1
+            continue
+        outcome = apply_service_point(db, data, definition_hash(data))
+        name = f"service_points_{outcome}"
+        setattr(report, name, getattr(report, name) + 1)
+    db.flush()
 
 
 __all__ = ["ContentError", "LoadReport", "load_content", "read_content"]

@@ -24,6 +24,7 @@ from portal.eligibility.rules import (
     Option,
     Question,
 )
+from portal.service_points.kinds import KINDS as OFFICE_KINDS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 DERIVED_FACTS = {"company_age_years": "number", "years_since_graduation": "integer",
@@ -335,6 +336,8 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         apply = r.mapping(apply, "apply")
         for path, step in r.items(apply, "steps", "apply."):
             r.text(step, "title", f"{path}.")
+        if apply.get("office") is not None and apply.get("office") not in OFFICE_KINDS:
+            r.fail("apply.office", N_("must be one of %(values)s"), values=", ".join(OFFICE_KINDS))
     cases = []
     for path, item in r.items(data, "cases", ""):
         expect = r.text(item, "expect", f"{path}.")
