@@ -63,7 +63,9 @@ def mark_masked_years(html: str) -> str:
     if not MASKED_YEAR.search(html):
         return html
     title = gettext("The published copy hides this year; the portal does not know it.")
-    label = str(Markup('<abbr class="masked-year" title="{}">{}</abbr>').format(title, masked_year_label()))
+    lang = "en" if current_language() == "en" else "zh-Hans"  # the label is in the interface language
+    label = str(Markup('<abbr class="masked-year" lang="{}" title="{}">{}</abbr>').format(
+        lang, title, masked_year_label()))
     return MASKED_YEAR.sub(lambda _m: label, html)
 
 

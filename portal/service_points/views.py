@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, g, render_template
 from sqlalchemy import select
 
 from portal import db
@@ -99,6 +99,23 @@ def _office(benefit) -> str | None:
     return (benefit.data.get("apply") or {}).get("office")
 
 
+def next_step_for(region_id: str | None, kind: str | None) -> dict:
+    """The next step for a region and kind of office, computed once per request."""
+    cache = g.setdefault("next_steps", {})
+    key = (region_id, kind or "government_service")
+    if key not in cache:
+        cache[key] = services.next_step(db.session(), region_id, key[1])
+    return cache[key]
+
+
+def policy_topic(policy) -> topics.Topic | None:
+    return topics.topic_for_categories([c.id for c in policy.categories])
+
+
 @bp.app_context_processor
 def _helpers():
-    return {"office_kind_labels": KIND_LABELS, "flow_who_labels": WHO_LABELS, "benefit_office": _office}
+    return {
+        "office_kind_labels": KIND_LABELS, "flow_who_labels": WHO_LABELS, "benefit_office": _office,
+        "next_step_for": next_step_for, "policy_topic": policy_topic,
+        "benefit_topic": lambda b: topics.topic_for_benefit(b.kind, _office(b)),
+    }
