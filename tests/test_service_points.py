@@ -162,3 +162,46 @@ def test_staff_edit_review_and_publish_a_service_point(staff_app):
     assert "工作日 9:00-17:00（测试）" in reviewer.get(
         "/service-points?region=gansu-lanzhou-chengguan"
     ).get_data(as_text=True)
+
+
+def test_every_benefit_and_policy_ends_with_an_office_and_a_flow(client, content_app):
+    with content_app.app_context():
+        session = db.session()
+        benefits = [b.id for b in eligibility.ruleset(session).benefits]
+        from portal.policies.models import Policy
+
+        policies = list(session.scalars(select(Policy.id)))
+    for url in [f"/benefits/{b}" for b in benefits] + [f"/policies/{p}" for p in policies]:
+        page = client.get(url).get_data(as_text=True)
+        assert "tel:" in page and "/service-points/" in page, url  # an office with a phone, always
+        assert "请向发文机关咨询" not in page and "ask the issuing office" not in page, url
+    loan = client.get("/benefits/chengguan-guaranteed-startup-loan").get_data(as_text=True)
+    doc = check_page(loan)
+    flow = doc.find("ol", class_="flow")
+    assert flow is not None and len(flow.find_all("li")) == 4
+    assert "兰州市城关区人力资源和社会保障局" in loan
+    # The founder's region chooses the office, on benefit and results pages alike.
+    national = client.get(
+        "/benefits/national-guaranteed-startup-loan-individual?region=guangdong-shenzhen-nanshan"
+    )
+    assert "深圳市南山区人力资源局" in national.get_data(as_text=True)
+    results = client.get(
+        "/eligibility/results?applicant=individual&region=gansu-lanzhou-chengguan"
+        "&person_groups=registered_unemployed"
+    ).get_data(as_text=True)
+    assert "兰州市城关区人力资源和社会保障局" in results and 'class="flow"' in results
+
+
+def test_topic_guides_walk_through_with_an_accessible_flow(client):
+    doc = check_page(client.get("/guides").get_data(as_text=True))
+    links = [a.attrs["href"] for a in doc.find_all("a") if a.attrs.get("href", "").startswith("/guides/")]
+    assert len(links) == 4
+    for link in links:
+        for lang, html_lang in (("zh", "zh-Hans"), ("en", "en")):
+            page = client.get(f"{link}?region=gansu-lanzhou-chengguan&lang={lang}").get_data(as_text=True)
+            guide = check_page(page, html_lang)
+            flow = guide.find("ol", class_="flow")
+            assert flow is not None and flow.attrs.get("aria-label")
+            assert all(li.find("span", class_="flow-who") for li in flow.find_all("li"))
+    assert client.get("/guides/nothing").status_code == 404
+    assert client.get("/guides/loans?region=atlantis").status_code == 400
