@@ -205,3 +205,39 @@ def test_topic_guides_walk_through_with_an_accessible_flow(client):
             assert all(li.find("span", class_="flow-who") for li in flow.find_all("li"))
     assert client.get("/guides/nothing").status_code == 404
     assert client.get("/guides/loans?region=atlantis").status_code == 400
+
+
+def test_staff_home_counts_empty_guides_and_lists_items_without_a_contact(staff_app):
+    from portal.policies.models import Policy, PolicyGuide
+
+    with staff_app.app_context():
+        session = db.session()
+        policy = session.get(Policy, "caishui-2018-54")
+        policy.guide = PolicyGuide(source="财税〔2018〕54号")  # a guide with nothing a founder can use
+        session.commit()
+        published = session.scalars(select(Policy).where(Policy.publication_state == "published")).all()
+        expected = sum(1 for p in published if not p.has_usable_guide)
+        assert not policy.has_usable_guide and expected >= 70
+    editor = client_for(staff_app, "editor@example.gov.cn")
+    doc = check_page(editor.get("/staff/").get_data(as_text=True))
+    heading = doc.find("h2", id="q-guide").text
+    assert f"({expected})" in heading
+    page = editor.get("/staff/?lang=en").get_data(as_text=True)
+    assert "/staff/policies/caishui-2018-54/edit" in page
+    contact = check_page(page, "en").find("h2", id="q-contact")
+    assert contact is not None and "/staff/benefits/hebei-provincial-innovation-voucher/edit" in page
+
+    # Once a verified local office with a phone exists, its benefits leave the list.
+    with staff_app.app_context():
+        session = db.session()
+        point = session.get(ServicePoint, "hebei-cangzhou-science")
+        definition = {
+            **point.definition,
+            "verified": True,
+            "source": {"url": "https://example.gov.cn/", "note": "t"},
+        }
+        services.apply_definition(session, definition, "changed")
+        session.commit()
+    page = editor.get("/staff/?lang=en").get_data(as_text=True)
+    assert "/staff/benefits/cangzhou-city-innovation-voucher/edit" not in page
+    assert "/staff/benefits/hebei-provincial-innovation-voucher/edit" in page
