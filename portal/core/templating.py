@@ -37,6 +37,14 @@ _SEED_REMARK = re.compile(r"\s*[（(][^（）()]*(?:种子|\bseeds?\b)[^（）()
 _EDGE_PUNCT = " ;；,，、。.:："
 
 
+def policy_body(text: str) -> Markup:
+    """A policy's text with stable anchors on every heading and paragraph (三（三）→ #s3-3)."""
+    from portal.policies.outline import number_blocks
+
+    html, _blocks = number_blocks(str(render_markdown(text)))
+    return Markup(html)  # noqa: S704 - sanitised by render_markdown; only generated ids are added
+
+
 def public_source(text: str | None) -> str:
     """A source as the public sees it: the document or clause, without seed line references."""
     if not text:
@@ -146,6 +154,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.filters["public_source"] = public_source
+    app.jinja_env.filters["policy_body"] = policy_body
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
         labels=labels, type_label=type_label,

@@ -112,10 +112,33 @@ def policy_topic(policy) -> topics.Topic | None:
     return topics.topic_for_categories([c.id for c in policy.categories])
 
 
+def basis_link(policy_id: str | None, clause: str | None) -> dict | None:
+    """Where a basis points: the policy page, at the paragraph its clause names when it can be found."""
+    if not policy_id:
+        return None
+    from flask import url_for
+
+    from portal.core.templating import render_markdown
+    from portal.policies.outline import find_clause, number_blocks
+
+    outlines = g.setdefault("policy_outlines", {})
+    if policy_id not in outlines:
+        policy = db.session().get(Policy, policy_id)
+        outlines[policy_id] = number_blocks(str(render_markdown(policy.body)))[1] if policy else None
+    blocks = outlines[policy_id]
+    if blocks is None:
+        return None
+    block = find_clause(blocks, clause)
+    label = block.label if block and block.label and block.label not in (clause or "") else ""
+    return {"url": url_for("policies.detail", policy_id=policy_id, _anchor=block.id if block else None),
+            "label": label}
+
+
 @bp.app_context_processor
 def _helpers():
     return {
         "office_kind_labels": KIND_LABELS, "flow_who_labels": WHO_LABELS, "benefit_office": _office,
         "next_step_for": next_step_for, "policy_topic": policy_topic,
         "benefit_topic": lambda b: topics.topic_for_benefit(b.kind, _office(b)),
+        "basis_link": basis_link,
     }
