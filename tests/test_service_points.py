@@ -241,3 +241,13 @@ def test_staff_home_counts_empty_guides_and_lists_items_without_a_contact(staff_
     page = editor.get("/staff/?lang=en").get_data(as_text=True)
     assert "/staff/benefits/cangzhou-city-innovation-voucher/edit" not in page
     assert "/staff/benefits/hebei-provincial-innovation-voucher/edit" in page
+
+
+def test_service_points_are_in_the_directory_and_the_map_data(client):
+    listing = client.get("/places?type=service_point&region=gansu-lanzhou-chengguan").get_data(as_text=True)
+    assert "/places/sp-gansu-lanzhou-chengguan-hr" in listing
+    geo = client.get("/api/v1/places.geojson?type=service_point").get_json()
+    ids = {f["properties"]["id"] for f in geo["features"]}
+    assert "sp-gansu-lanzhou-chengguan-government-service" in ids
+    place = client.get("/places/sp-gansu-lanzhou-chengguan-hr").get_data(as_text=True)
+    assert "/service-points/gansu-lanzhou-chengguan-hr" in place
