@@ -67,7 +67,9 @@ def content_load(content_dir: Path | None, index: bool) -> None:
         f"{report.policies_unchanged} unchanged; places: {report.places_created} new, "
         f"{report.places_updated} updated, {report.places_unchanged} unchanged; questions "
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
-        f"updated, {report.benefits_unchanged} unchanged"
+        f"updated, {report.benefits_unchanged} unchanged; service points: "
+        f"{report.service_points_created} new, {report.service_points_updated} updated, "
+        f"{report.service_points_unchanged} unchanged"
     )
     click.echo(f"events: {report.events_created} new, {report.events_updated} updated, "
                f"{report.events_unchanged} unchanged")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core.content_checks import ContentError, Problems, Record
@@ -25,6 +26,8 @@ from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, 
 from portal.policies.services import GUIDE_FIELDS, apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region
+from portal.service_points.content import definition_hash, read_service_points
+from portal.service_points.services import apply_definition as apply_service_point
 
 T = TypeVar("T")
 
@@ -48,6 +51,9 @@ class LoadReport:
     events_created: int = 0
     events_updated: int = 0
     events_unchanged: int = 0
+    service_points_created: int = 0
+    service_points_updated: int = 0
+    service_points_unchanged: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -198,9 +204,15 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
     questions, parsed = read_question_file(content_dir, region_ids, problems)
     benefits = read_benefit_files(content_dir, parsed, region_ids, policy_ids, problems)
     events = read_events(content_dir, regions, places, problems)
+    service_points = read_service_points(content_dir, region_ids, problems)
+    place_ids = {p["id"] for p in places}
+    for sp in service_points:
+        if "sp-" + sp["id"] in place_ids:
+            problems.add(f"service point {sp['id']}", "id", f"place 'sp-{sp['id']}' already exists")
     problems.raise_if_any()
     return {"regions": regions, "categories": categories, "policies": policies, "places": places,
-            "questions": questions, "benefits": benefits, "events": events}
+            "questions": questions, "benefits": benefits, "events": events,
+            "service_points": service_points}
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -278,7 +290,24 @@ def load_content(
     for outcome in load_events(db, found["events"]):
         setattr(report, f"events_{outcome}", getattr(report, f"events_{outcome}") + 1)
     db.flush()
+    _load_service_points(db, found["service_points"], report)
     return report
+
+
+def _load_service_points(db: Session, points: list[dict], report: LoadReport) -> None:
+    """Service points from files; one a reviewer has published since keeps the published version."""
+    from portal.service_points.models import ServicePointRevision
+
+    edited = set(db.scalars(select(ServicePointRevision.service_point_id)
+                            .where(ServicePointRevision.state == "published")))
+    for data in points:
+        if data["id"] in edited:
+            report.service_points_unchanged += 1
+            continue
+        outcome = apply_service_point(db, data, definition_hash(data))
+        name = f"service_points_{outcome}"
+        setattr(report, name, getattr(report, name) + 1)
+    db.flush()
 
 
 __all__ = ["ContentError", "LoadReport", "load_content", "read_content"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import nh3
 from flask import Flask
@@ -26,7 +27,55 @@ def render_markdown(text: str) -> Markup:
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                       url_schemes={"http", "https", "mailto"})
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(mark_masked_years(clean))  # noqa: S704 - sanitised by nh3 just above
+
+
+# Seed line references ("S4 L162", "NS L10–12", "L22") are editorial notes: kept in files and staff views.
+LINE_REF = re.compile(r"(?:\b(?:S\d|NS|LJ|HD)\s*)?\bL\d+(?:\s*[-–—]\s*L?\d+)?")
+_EMPTY_BRACKETS = re.compile(r"[（(]\s*[)）]")
+# A remark in brackets about the seed plans ("（种子未写额度）") is a note for staff, not a citation.
+_SEED_REMARK = re.compile(r"\s*[（(][^（）()]*(?:种子|\bseeds?\b)[^（）()]*[)）]", re.IGNORECASE)
+_EDGE_PUNCT = " ;；,，、。.:："
+
+
+def policy_body(text: str) -> Markup:
+    """A policy's text with stable anchors on every heading and paragraph (三（三）→ #s3-3)."""
+    from portal.core.outline import number_blocks
+
+    html, _blocks = number_blocks(str(render_markdown(text)))
+    return Markup(html)  # noqa: S704 - sanitised by render_markdown; only generated ids are added
+
+
+def public_source(text: str | None) -> str:
+    """A source as the public sees it: the document or clause, without seed line references."""
+    if not text:
+        return ""
+    cleaned = _EMPTY_BRACKETS.sub("", LINE_REF.sub("", _SEED_REMARK.sub("", text)))
+    cleaned = re.sub(r"\s*[;；,，、]\s*(?=[;；,，、]|$)", "", cleaned)
+    return cleaned.strip(_EDGE_PUNCT)
+
+
+MASKED_YEAR = re.compile(r"20XX", re.IGNORECASE)
+
+
+def masked_year_label() -> str:
+    """How a year the original publication masks as "20XX" reads, in the interface language."""
+    from flask_babel import gettext
+
+    return gettext("year missing in the original (20XX)")
+
+
+def mark_masked_years(html: str) -> str:
+    """Say plainly that a "20XX" year is missing in the original, with a short explanation."""
+    from flask_babel import gettext
+
+    if not MASKED_YEAR.search(html):
+        return html
+    title = gettext("The published copy hides this year; the portal does not know it.")
+    lang = "en" if current_language() == "en" else "zh-Hans"  # the label is in the interface language
+    label = str(Markup('<abbr class="masked-year" lang="{}" title="{}">{}</abbr>').format(
+        lang, title, masked_year_label()))
+    return MASKED_YEAR.sub(lambda _m: label, html)
 
 
 def format_date(value: dt.date | dt.datetime | None, precision: str = "day") -> str:
@@ -56,6 +105,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.filters["public_source"] = public_source
+    app.jinja_env.filters["policy_body"] = policy_body
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
         labels=labels,

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.core.offices import KINDS as OFFICE_KINDS
 from portal.eligibility.rules import (
     GROUP_OPS,
     KINDS,
@@ -346,6 +347,8 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         apply = r.mapping(apply, "apply")
         for path, step in r.items(apply, "steps", "apply."):
             r.text(step, "title", f"{path}.")
+        if apply.get("office") is not None and apply.get("office") not in OFFICE_KINDS:
+            r.fail("apply.office", N_("must be one of %(values)s"), values=", ".join(OFFICE_KINDS))
     cases = []
     for path, item in r.items(data, "cases", ""):
         expect = r.text(item, "expect", f"{path}.")

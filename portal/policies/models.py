@@ -118,6 +118,19 @@ class Policy(Base):
     def is_public(self) -> bool:
         return self.publication_state == "published"
 
+    @property
+    def has_usable_guide(self) -> bool:
+        """A guide a founder can act on: steps, or at least one filled field (its source alone is not)."""
+        guide = self.guide
+        fields = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")
+        return bool(self.steps) or (guide is not None and any(getattr(guide, f) for f in fields))
+
+    @property
+    def has_contact(self) -> bool:
+        """The guide itself names where or how to apply."""
+        guide = self.guide
+        return guide is not None and any((guide.address, guide.phone, guide.online_url))
+
     def __repr__(self) -> str:
         return f"<Policy {self.id}>"
 

@@ -45,11 +45,40 @@ def queues(db: Session, user: User, today: dt.date | None = None) -> dict[str, l
         published, Policy.effective_to >= today,
         Policy.effective_to <= today + dt.timedelta(days=30)).order_by(Policy.effective_to)).all()
     cutoff = dt.datetime.combine(working_days_before(today, 7), dt.time())
-    no_guide = db.scalars(select(Policy).where(
-        published, Policy.guide == None, Policy.published_at <= cutoff)  # noqa: E711
-        .order_by(Policy.published_at)).all()
+    # An empty guide is no guide: every published policy without steps or a filled field counts.
+    public = db.scalars(select(Policy).where(published).order_by(Policy.published_at)).all()
+    no_guide = [p for p in public if not p.has_usable_guide]
+    overdue = {p.id for p in no_guide if p.published_at is not None and p.published_at <= cutoff}
     return {"mine": mine, "review": review, "scheduled": scheduled, "expiring": expiring,
-            "no_guide": no_guide, **other_work(db, user)}
+            "no_guide": no_guide, "no_guide_overdue": overdue, **without_contact(db, public),
+            **other_work(db, user)}
+
+
+def without_contact(db: Session, policies: list[Policy]) -> dict[str, list]:
+    """Benefits and policies without a contact: no address, phone or online entry of their own, and no
+    verified local service point with a phone or address for their region and kind of office (the
+    national hotlines answer everywhere but do not decide local applications)."""
+    from portal.eligibility.services import ruleset
+    from portal.service_points.services import office_for
+    from portal.service_points.topics import topic_for_categories
+
+    def reachable(region_id: str, kind: str) -> bool:
+        offices = [p for p in office_for(db, region_id, kind) if p.verified and p.region_id != "cn"]
+        return any(p.definition.get("phone") or p.definition.get("address") for p in offices)
+
+    benefits = []
+    for benefit in ruleset(db).benefits:
+        apply = benefit.data.get("apply") or {}
+        if not any(apply.get(k) for k in ("address", "phone", "online_url")) and not reachable(
+                benefit.region, apply.get("office") or "government_service"):
+            benefits.append(benefit)
+    policies_out = []
+    for policy in policies:
+        topic = topic_for_categories([c.id for c in policy.categories])
+        kind = topic.office if topic else "government_service"
+        if not policy.has_contact and not reachable(policy.region_id, kind):
+            policies_out.append(policy)
+    return {"benefits_no_contact": benefits, "policies_no_contact": policies_out}
 
 
 def other_work(db: Session, user: User) -> dict[str, int]:

@@ -1,0 +1,1 @@
+"""Service points: the offices, platforms and hotlines where founders apply and ask."""

@@ -1,0 +1,59 @@
+"""A service point as published, and staff revisions of one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.core.clock import utcnow
+from portal.core.offices import KINDS
+from portal.db import Base
+from portal.regions.models import Region
+
+__all__ = ["KINDS", "ServicePoint", "ServicePointRevision"]
+
+
+class ServicePoint(Base):
+    """An office, platform or hotline; `definition` is the whole entry as written in the content file."""
+
+    __tablename__ = "service_points"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
+    definition: Mapped[dict] = mapped_column(JSON)
+    verified: Mapped[bool] = mapped_column(default=False)
+    checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+
+
+class ServicePointRevision(Base):
+    """A staff change to a service point: draft → in review → published (or returned)."""
+
+    __tablename__ = "service_point_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_point_id: Mapped[str] = mapped_column(String(80), index=True)
+    number: Mapped[int]
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    definition: Mapped[dict] = mapped_column(JSON)
+    source_text: Mapped[str] = mapped_column(Text)  # the YAML as the editor typed it
+    reason: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Optimistic locking: two reviewers acting on the same revision cannot both succeed.
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}

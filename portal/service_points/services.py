@@ -1,0 +1,139 @@
+"""Service points: writing them (with their place on the creator map) and finding a founder's office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.core.clock import utcnow
+from portal.places.models import Place
+from portal.places.services import apply_place_data
+from portal.regions.models import Region
+from portal.service_points.content import checked_on
+from portal.service_points.models import KINDS, ServicePoint
+
+PLACE_PREFIX = "sp-"  # the directory entry of service point `x` is place `sp-x`
+# The national hotline that always answers for a kind of office (12345 takes every other question).
+FALLBACK_PHONE = {"tax": "12366", "hr": "12333"}
+
+
+def place_id(point_id: str) -> str:
+    return PLACE_PREFIX + point_id
+
+
+def _place_fields(data: dict[str, Any], region: Region | None) -> dict[str, Any]:
+    """The creator-map entry of a service point: its own pin, else its region's seat, said so."""
+    lat, lon, precision = data.get("lat"), data.get("lon"), "exact"
+    if lat is None and region is not None and region.lat is not None:
+        lat, lon = region.lat, region.lon
+        precision = "district" if region.level == "district" else "city"
+    elif lat is None:
+        precision = None
+    online = data.get("online") or {}
+    return {
+        "id": place_id(data["id"]),
+        "type": "service_point",
+        "name": data["name"],
+        "name_en": data.get("name_en"),
+        "aliases": [],
+        "region_id": data["region"],
+        "level": None,
+        "recognition": None,
+        "industries": [],
+        "services": [],
+        "description": data.get("handles") or "",
+        "description_en": data.get("handles_en"),
+        "address": data.get("address"),
+        "lat": lat,
+        "lon": lon,
+        "geo_precision": precision,
+        "status": "active",
+        "website": online.get("url"),
+        "phone": data.get("phone"),
+        "opening_hours": data.get("hours"),
+        "source_ref": None,
+        "source_quote": None,
+        "source_note": (data.get("source") or {}).get("note"),
+        "verified": bool(data.get("verified")),
+        "last_confirmed_on": checked_on(data),
+        "publication_state": "published",
+        "content_hash": data.get("_hash", ""),
+    }
+
+
+def apply_definition(db: Session, data: dict[str, Any], content_hash: str) -> str:
+    """Create or update a service point and its place; returns created, updated or unchanged."""
+    point = db.get(ServicePoint, data["id"])
+    if point is not None and point.content_hash == content_hash:
+        return "unchanged"
+    outcome = "created" if point is None else "updated"
+    if point is None:
+        point = ServicePoint(id=data["id"])
+        db.add(point)
+    point.kind, point.region_id, point.definition = data["kind"], data["region"], data
+    point.verified, point.checked_on = bool(data.get("verified")), checked_on(data)
+    point.content_hash, point.updated_at = content_hash, utcnow()
+    db.flush()
+    apply_place_data(
+        db, {**_place_fields(data, db.get(Region, data["region"])), "content_hash": content_hash}
+    )
+    return outcome
+
+
+def all_points(db: Session) -> list[ServicePoint]:
+    return list(
+        db.scalars(select(ServicePoint).order_by(ServicePoint.region_id, ServicePoint.kind, ServicePoint.id))
+    )
+
+
+def _chain(db: Session, region_id: str | None) -> list[str]:
+    """The region and its ancestors, nearest first, ending with `cn`."""
+    chain, current = [], db.get(Region, region_id) if region_id else None
+    while current is not None and current.id not in chain:
+        chain.append(current.id)
+        current = db.get(Region, current.parent_id) if current.parent_id else None
+    return chain if "cn" in chain else [*chain, "cn"]
+
+
+def office_for(db: Session, region_id: str | None, kind: str) -> list[ServicePoint]:
+    """Where a founder in `region_id` goes for `kind`: the nearest region's office, then the national one.
+
+    The national entry (with its hotline) always comes last, as the fallback that is always true.
+    """
+    if kind not in KINDS:
+        kind = "government_service"
+    chain = _chain(db, region_id)
+    points = list(
+        db.scalars(select(ServicePoint).where(ServicePoint.kind == kind, ServicePoint.region_id.in_(chain)))
+    )
+    points.sort(key=lambda p: (chain.index(p.region_id), p.id))
+    local = [p for p in points if p.region_id != "cn"]
+    national = [p for p in points if p.region_id == "cn"]
+    nearest = [p for p in local if p.region_id == local[0].region_id] if local else []
+    return nearest + national[:1]
+
+
+def online_entries(db: Session, region_id: str | None) -> list[ServicePoint]:
+    """The online platforms on the way up from a region (provincial platform, then national)."""
+    chain = _chain(db, region_id)
+    points = [
+        p
+        for p in db.scalars(select(ServicePoint).where(ServicePoint.region_id.in_(chain)))
+        if (p.definition.get("online") or {}).get("url") and p.kind == "government_service"
+    ]
+    return sorted(points, key=lambda p: chain.index(p.region_id))
+
+
+def points_by_place(db: Session, places: list[Place]) -> dict[str, ServicePoint]:
+    ids = [p.id[len(PLACE_PREFIX) :] for p in places if p.id.startswith(PLACE_PREFIX)]
+    return {place_id(p.id): p for p in db.scalars(select(ServicePoint).where(ServicePoint.id.in_(ids)))}
+
+
+def next_step(db: Session, region_id: str | None, kind: str) -> dict[str, Any]:
+    """Everything a founder needs to take the next step: the office, the online entry, the hotline."""
+    offices = office_for(db, region_id, kind)
+    hotline = db.get(ServicePoint, "cn-government-service-12345")
+    online = [p for p in online_entries(db, region_id) if p.region_id != "cn"][:1]
+    return {"offices": offices, "online": online, "hotline": hotline, "kind": kind, "region_id": region_id}
