@@ -46,12 +46,12 @@ def create_app(config_override: dict | None = None) -> Flask:
 
 
 def _init_search(app: Flask) -> None:
-    from portal.search.analysis import init_jieba
-    from portal.search.whoosh_backend import WhooshBackend
+    from portal.search.backend import make_backend
+    from portal.search.text import init
 
     # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
-    init_jieba(Path(app.instance_path) / "jieba-cache")
-    app.extensions["search"] = WhooshBackend(app.config["SEARCH_DIR"])
+    init(Path(app.instance_path) / "jieba-cache")
+    app.extensions["search"] = make_backend(app.config)
 
 
 def _register_blueprints(app: Flask) -> None:

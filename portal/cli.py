@@ -67,7 +67,7 @@ def content_load(content_dir: Path | None, index: bool) -> None:
         f"{report.policies_unchanged} unchanged; places: {report.places_created} new, "
         f"{report.places_updated} updated, {report.places_unchanged} unchanged; questions "
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
-        f"updated, {report.benefits_unchanged} unchanged"
+        f"updated, {report.benefits_unchanged} unchanged; synonyms {report.synonyms}"
     )
     if index:
         _rebuild()

@@ -43,6 +43,7 @@ class LoadReport:
     benefits_created: int = 0
     benefits_updated: int = 0
     benefits_unchanged: int = 0
+    synonyms: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -174,9 +175,12 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
     places = read_places(content_dir, region_ids, problems)
     questions, parsed = read_question_file(content_dir, region_ids, problems)
     benefits = read_benefit_files(content_dir, parsed, region_ids, policy_ids, problems)
+    from portal.search.synonyms import read_synonyms
+
+    synonyms = read_synonyms(content_dir, problems)
     problems.raise_if_any()
     return {"regions": regions, "categories": categories, "policies": policies, "places": places,
-            "questions": questions, "benefits": benefits}
+            "questions": questions, "benefits": benefits, "synonyms": synonyms}
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -248,6 +252,10 @@ def load_content(
         outcome = apply_benefit_definition(db, item["definition"], item["hash"])
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
     db.flush()
+    if found["synonyms"] is not None:
+        from portal.search.synonyms import load_synonyms
+
+        report.synonyms = load_synonyms(db, found["synonyms"])
     return report
 
 

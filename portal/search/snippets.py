@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
-from portal.search.analysis import highlight_words, normalise
+from portal.search.text import highlight_words
 
 
 def _pattern(words: list[str]) -> re.Pattern[str] | None:
@@ -29,7 +30,7 @@ def plain_text(markdown_text: str) -> str:
 
 def snippet(text: str, query: str, width: int = 120) -> Markup:
     """Return about `width` characters of `text` around the first query word, with <mark>s."""
-    text = normalise(plain_text(text))
+    text = unicodedata.normalize("NFKC", plain_text(text))
     pattern = _pattern(highlight_words(query)) if query.strip() else None
     match = pattern.search(text) if pattern else None
     if match is None:

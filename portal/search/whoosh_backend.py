@@ -18,8 +18,10 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching.wrappers import MultiMatcher
 
-from portal.search.analysis import ANALYZER_VERSION, index_analyzer, query_terms
-from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult
+from portal.search import plan, ranking
+from portal.search.analysis import ANALYZER_VERSION, index_analyzer
+from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult, doc_version
+from portal.search.text import exact_form
 
 _FIELD_FOR_FACET = {"type": "type", "region": "region", "level": "level", "category": "category",
                     "year": "year", "status": "status", "industry": "industry", "service": "service",
@@ -45,6 +47,7 @@ def make_schema() -> Schema:
         service=KEYWORD(commas=True, scorable=False),
         desks=ID(),
         geo=STORED(),
+        meta=STORED(),  # exact names, ranking prior, guide flag, content version
     )
 
 
@@ -67,6 +70,7 @@ def _all_ids(matcher) -> set[int]:
     return set(matcher.all_ids())
 
 
+RERANK_DEPTH = 100  # how many of the best-scored matches the ranking rules reorder
 SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
 
 
@@ -168,75 +172,96 @@ class WhooshBackend:
 
     def keys(self, q: SearchQuery) -> list[str]:
         """Keys of every match, unranked (for the map, which shows them all)."""
-        terms = query_terms(q.text) if q.text.strip() else []
+        groups = plan.plan(q.text, q.synonyms) if q.text.strip() else []
         with self._searcher() as searcher:
-            matched, _ = self._matched(searcher, terms, query.And, q)
+            matched, _ = self._matched(searcher, groups, query.And, q)
+            if not matched and len(groups) > 1:
+                matched, _ = self._matched(searcher, groups, query.Or, q)
             stored = self._stored(searcher)
             return [stored[d][0] for d in matched]
 
+    def versions(self) -> dict[str, str]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            live = self._live(reader)
+            return {key: (meta or {}).get("version", "") for d, (key, _geo, meta)
+                    in enumerate(self._stored(searcher)) if d in live}
+
     def _search(self, searcher, q: SearchQuery) -> SearchResult:
-        terms = query_terms(q.text) if q.text.strip() else []
-        restriction = self._restriction(q)
+        groups = plan.plan(q.text, q.synonyms) if q.text.strip() else []
         relaxed = False
-        if terms:
-            result = self._run(searcher, self._text_query(terms, query.And), restriction, q,
-                               terms, query.And)
-            if result.total == 0 and len(terms) > 1:
+        if groups:
+            result = self._run(searcher, groups, q, query.And)
+            if result.total == 0 and len(groups) > 1:
                 # Nothing has every word: offer what matches some of them, and say so.
-                result = self._run(searcher, self._text_query(terms, query.Or), restriction, q,
-                                   terms, query.Or)
+                result = self._run(searcher, groups, q, query.Or)
                 relaxed = result.total > 0
         else:
-            result = self._run(searcher, None, restriction, q)
-        result.terms = terms
+            result = self._run(searcher, [], q)
+        result.terms = plan.terms(groups)
         result.relaxed = relaxed
         return result
 
     @staticmethod
-    def _text_query(terms: list[str], join) -> query.Query:
-        return join([query.Or([query.Term("title", t), query.Term("text", t)]) for t in terms])
+    def _text_query(groups: list[plan.Group]) -> query.Query:
+        """Every term of the plan, weighted; the match set is decided separately, so a flat
+        any-word query scores fastest."""
+        return query.Or([query.Term(field, t, boost=w) for t, w in plan.weighted_terms(groups).items()
+                         for field in ("title", "text")])
 
-    @staticmethod
-    def _restriction(q: SearchQuery) -> query.Query | None:
-        parts: list[query.Query] = []
-        if q.types or q.scope:
-            parts.append(query.Or([query.Term("type", t) for t in (q.types or q.scope)]))
-        for name, values in q.filters.items():
-            if values:
-                parts.append(query.Or([query.Term(_FIELD_FOR_FACET[name], v) for v in values]))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else query.And(parts)
-
-    def _run(self, searcher, text_q, restriction, q: SearchQuery, terms=(), join=None) -> SearchResult:
+    def _run(self, searcher, groups, q: SearchQuery, join=None) -> SearchResult:
         # Every matching document number, unscored, by set algebra over single-term postings:
         # much faster in Python than walking Whoosh's compound matchers document by document.
-        matched, per_term = self._matched(searcher, terms, join, q)
+        matched, per_term = self._matched(searcher, groups, join, q)
+        text_q = self._text_query(groups) if groups else None
         sort = q.sort if (text_q is not None or q.sort != "relevance") else "newest"
         limit = q.page * q.per_page
         start = (q.page - 1) * q.per_page
         hits: list[Hit] = []
         if not matched or start >= len(matched):
             pass
-        elif sort == "distance" and q.near is not None:
-            hits = self._by_distance(searcher, matched, q.near, start, limit)
-        elif sort in SORT_COLUMNS or text_q is None:
+        elif sort in SORT_COLUMNS or text_q is None or sort == "distance":
             hits = self._by_column(searcher, matched, sort if sort in SORT_COLUMNS else "newest",
                                    start, limit)
         else:
-            # Rank only the page asked for. The exact match set (or, for an any-word search,
-            # the best-covered part of it) is the filter, so the words alone are scored and
-            # Whoosh can skip blocks that cannot reach the top.
-            if join is query.Or:
-                allow = self._best_covered(matched, per_term, limit)
-            else:
-                allow = matched if restriction is not None else None
-            results = searcher.search(text_q, limit=limit, terms=False, filter=allow)
-            for hit in results[start:limit]:
-                type_, _, id_ = hit["key"].partition(":")
-                hits.append(Hit(type=type_, id=id_, score=float(hit.score or 0.0)))
+            hits = self._ranked(searcher, text_q, groups, q, matched, per_term, join, start, limit)
         facets = self._facet_counts(searcher, matched, q.facets)
         return SearchResult(hits=hits, total=len(matched), facets=facets, terms=[])
+
+    def _ranked(self, searcher, text_q, groups, q, matched, per_term, join, start, limit) -> list[Hit]:
+        """Score the words over the match set (or, for an any-word search, its best-covered
+        part), then order a generous top by the shared ranking rules."""
+        allow = self._best_covered(matched, per_term, limit) if join is query.Or else matched
+        results = searcher.search(text_q, limit=max(limit, RERANK_DEPTH), terms=False, filter=allow)
+        scores = dict(results.items())
+        exact = exact_form(q.text)
+        # A document named exactly like the query is ranked first even if its words score low.
+        scores.update({d: scores.get(d, 0.0) for d in self._named(searcher).get(exact, ()) if d in matched})
+        stored = self._stored(searcher)
+        candidates = []
+        for doc, score in scores.items():
+            key, _geo, meta = stored[doc]
+            meta = meta or {}
+            candidates.append(ranking.Candidate(
+                key=key, score=float(score or 0.0), names=tuple(meta.get("names", ())),
+                prior=meta.get("prior", 1.0), guide=meta.get("guide", False), type=key.partition(":")[0]))
+        hits = []
+        for c in ranking.rank(candidates, groups, exact)[start:limit]:
+            type_, _, id_ = c.key.partition(":")
+            hits.append(Hit(type=type_, id=id_, score=c.score))
+        return hits
+
+    def _named(self, searcher) -> dict[str, list[int]]:
+        """Exact name form → document numbers, read once per index version."""
+        stored = self._stored(searcher)
+        cached = getattr(self._local, "named", None)
+        if cached is None or cached[0] is not stored:
+            names: dict[str, list[int]] = {}
+            for doc, (_key, _geo, meta) in enumerate(stored):
+                for name in (meta or {}).get("names", ()):
+                    names.setdefault(name, []).append(doc)
+            cached = self._local.named = (stored, names)
+        return cached[1]
 
     def _by_column(self, searcher, matched: set[int], sort: str, start: int, limit: int) -> list[Hit]:
         """Order by a sortable column (date or title) without scoring anything."""
@@ -267,7 +292,7 @@ class WhooshBackend:
                 break
         return allow
 
-    def _matched(self, searcher, terms, join, q: SearchQuery) -> tuple[set[int], list[set[int]]]:
+    def _matched(self, searcher, groups, join, q: SearchQuery) -> tuple[set[int], list[set[int]]]:
         reader = searcher.reader()
 
         def docs(field: str, value: str) -> set[int]:
@@ -275,10 +300,24 @@ class WhooshBackend:
                 return set()
             return _all_ids(reader.postings(field, value))
 
+        words: dict[str, set[int]] = {}
+
+        def word(term: str) -> set[int]:
+            if term not in words:
+                words[term] = docs("title", term) | docs("text", term)
+            return words[term]
+
+        def group_docs(group: plan.Group) -> set[int]:
+            out: set[int] = set()
+            for alt in group.alternatives:
+                slots = sorted((set().union(*(word(t) for t in slot)) for slot in alt.slots), key=len)
+                out |= slots[0].intersection(*slots[1:])
+            return out
+
         sets: list[set[int]] = []
         per_term: list[set[int]] = []
-        if terms:
-            per_term = [docs("title", t) | docs("text", t) for t in terms]
+        if groups:
+            per_term = [group_docs(g) for g in groups]
             sets.append(set.intersection(*per_term) if join is query.And else set.union(*per_term))
         if q.types or q.scope:
             sets.append(set.union(*(docs("type", t) for t in (q.types or q.scope))))
@@ -302,33 +341,16 @@ class WhooshBackend:
             cached = self._local.live = (key, set(reader.all_doc_ids()))
         return cached[1]
 
-    def _by_distance(self, searcher, matched: set[int], near, start: int, limit: int) -> list[Hit]:
-        """Nearest first; entries without coordinates come last, by name."""
-        from portal.places.services import distance_km
-
-        stored = self._stored(searcher)
-        ranked = []
-        for doc in matched:
-            key, geo, title = stored[doc]
-            km = distance_km(near[0], near[1], geo[0], geo[1]) if geo else None
-            ranked.append((km is None, km or 0.0, title, key))
-        ranked.sort()
-        hits = []
-        for _no_geo, km, _title, key in ranked[start:limit]:
-            type_, _, id_ = key.partition(":")
-            hits.append(Hit(type=type_, id=id_, score=0.0, distance_km=None if _no_geo else km))
-        return hits
-
-    def _stored(self, searcher) -> list[tuple[str, tuple | None, str]]:
-        """(key, (lat, lon), sort title) per document, read once per index version."""
+    def _stored(self, searcher) -> list[tuple[str, tuple | None, dict | None]]:
+        """(key, (lat, lon), meta) per document, read once per index version."""
         reader = searcher.reader()
         key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
         cached = self._stored_cache
         if cached is not None and cached[0] == key:
             return cached[1]
-        rows: list = [("", None, "")] * reader.doc_count_all()
+        rows: list = [("", None, None)] * reader.doc_count_all()
         for docnum, fields in reader.iter_docs():
-            rows[docnum] = (fields.get("key", ""), fields.get("geo"), fields.get("key", ""))
+            rows[docnum] = (fields.get("key", ""), fields.get("geo"), fields.get("meta"))
         self._stored_cache = (key, rows)
         return rows
 
@@ -382,7 +404,8 @@ class WhooshBackend:
             "sort_title": doc.sort_title or doc.title, "industry": ",".join(doc.industries),
             "service": ",".join(doc.services), "desks": doc.desks,
             "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
-            "_boost": doc.boost,
+            "meta": {"names": sorted({exact_form(n) for n in doc.names} - {""}), "prior": doc.boost,
+                     "guide": doc.guide, "version": doc_version(doc)},
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:

@@ -1,0 +1,92 @@
+"""What a query asks for, as words with their alternatives: the same for every backend.
+
+A query is a list of groups, one per word the visitor typed; a document matches a group when it
+has any of the group's alternatives, and an alternative when it has every one of its slots (a slot
+is satisfied by any of its terms). Alternatives carry a weight: the word as typed weighs most, the
+official terms from the synonym list a little less, a compound's smaller words least.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from portal.search.text import query_words, sub_words
+
+SYNONYM_WEIGHT = 0.8
+SUB_WORD_WEIGHT = 0.4
+
+
+@dataclass(frozen=True)
+class Alternative:
+    slots: tuple[tuple[str, ...], ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Group:
+    word: str
+    alternatives: tuple[Alternative, ...]
+
+
+Synonyms = Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]
+
+
+def analyse_synonyms(entries: Mapping[str, tuple[str, ...]]) -> dict:
+    """Everyday word → official terms, both analysed like queries (keys as word tuples)."""
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for word, terms in entries.items():
+        key = tuple(query_words(word))
+        targets = tuple(t for t in (tuple(query_words(term)) for term in terms) if t and t != key)
+        if key and targets:
+            out[key] = tuple(dict.fromkeys(out.get(key, ()) + targets))
+    return out
+
+
+def _single(word: str, synonyms: Synonyms) -> tuple[str, ...]:
+    """A word and its one-word synonyms, as one slot."""
+    extra = [t[0] for t in synonyms.get((word,), ()) if len(t) == 1]
+    return tuple(dict.fromkeys([word, *extra]))
+
+
+def _group(words: tuple[str, ...], synonyms: Synonyms) -> Group:
+    alts = [Alternative(tuple((w,) for w in words), 1.0)]
+    alts += [Alternative(tuple((w,) for w in target), SYNONYM_WEIGHT) for target in synonyms.get(words, ())]
+    if len(words) == 1:
+        parts = sub_words(words[0])
+        if parts:
+            alts.append(Alternative(tuple(_single(p, synonyms) for p in parts), SUB_WORD_WEIGHT))
+    return Group(word="".join(words), alternatives=tuple(dict.fromkeys(alts)))
+
+
+def plan(text: str, synonyms: Synonyms | None = None) -> list[Group]:
+    """The groups of a query; a run of words that is a synonym key ("开 公司") becomes one group."""
+    synonyms = synonyms or {}
+    words = query_words(text)
+    longest = max((len(k) for k in synonyms), default=1)
+    groups: list[Group] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            span = tuple(words[i:i + n])
+            if n == 1 or span in synonyms:
+                groups.append(_group(span, synonyms))
+                i += n
+                break
+    return groups
+
+
+def weighted_terms(groups: list[Group]) -> dict[str, float]:
+    """Every term of a plan with the weight of the best alternative it appears in (for scoring)."""
+    out: dict[str, float] = {}
+    for group in groups:
+        for alt in group.alternatives:
+            for slot in alt.slots:
+                for term in slot:
+                    out[term] = max(out.get(term, 0.0), alt.weight)
+    return out
+
+
+def terms(groups: list[Group]) -> list[str]:
+    """The words as typed, for highlighting and for the result's `terms`."""
+    return [slot[0] for g in groups for slot in g.alternatives[0].slots]
