@@ -8,6 +8,7 @@ official terms from the synonym list a little less, a compound's smaller words l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from portal.search.text import query_words, sub_words
 
 SYNONYM_WEIGHT = 0.8
 SUB_WORD_WEIGHT = 0.4
+FUZZY_WEIGHT = 0.5  # an indexed word one typo away from a word found nowhere
+MAX_FIXES = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,13 @@ def plan(text: str, synonyms: Synonyms | None = None) -> list[Group]:
     groups: list[Group] = []
     i = 0
     while i < len(words):
+        if i + 1 < len(words) and _pinyin_like(words[i]) and _pinyin_like(words[i + 1]):
+            # Pinyin typed with spaces ("zhongchuang kongjian") may be one indexed word.
+            pair = _group(tuple(words[i:i + 2]), synonyms)
+            joined = Alternative(((words[i] + words[i + 1],),), 1.0)
+            groups.append(Group(word=pair.word, alternatives=(*pair.alternatives, joined)))
+            i += 2
+            continue
         for n in range(min(longest, len(words) - i), 0, -1):
             span = tuple(words[i:i + n])
             if n == 1 or span in synonyms:
@@ -74,6 +84,16 @@ def plan(text: str, synonyms: Synonyms | None = None) -> list[Group]:
                 i += n
                 break
     return groups
+
+
+_SYLLABLE = re.compile(
+    r"^(?:(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou"
+    r"|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))+$")
+
+
+def _pinyin_like(word: str) -> bool:
+    """Whether a Latin word could be pinyin syllables (kongjian yes, voucher no)."""
+    return word.isascii() and word.isalpha() and bool(_SYLLABLE.match(word))
 
 
 def weighted_terms(groups: list[Group]) -> dict[str, float]:

@@ -127,20 +127,23 @@ def query_words(text: str) -> list[str]:
 
 
 def sub_words(word: str) -> list[str]:
-    """A compound's smaller dictionary words, longest first from the left (房租补贴 → 房租, 补贴);
-    empty when the word has none worth matching."""
+    """A compound's smaller dictionary words, the fewest that cover it (个人所得税 → 个人, 所得税);
+    single characters are dropped, and an empty list means nothing worth matching."""
     if len(word) < 3 or word.isascii():
         return []
     init()
-    parts: list[str] = []
-    i = 0
-    while i < len(word):
-        for j in range(len(word) - (i == 0), i, -1):
-            if j - i == 1 or jieba.get_FREQ(word[i:j]):
-                parts.append(word[i:j])
-                i = j
-                break
-    parts = [p for p in parts if len(p) > 1 and p not in STOP_WORDS]
+    n = len(word)
+    # best[i]: (cost, parts) covering word[:i]; a dictionary word costs 1, a lone character 3.
+    best: list[tuple[int, list[str]]] = [(0, [])] + [(10**6, [])] * n
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            if j - i == n:
+                continue
+            piece = word[i:j]
+            cost = 1 if j - i > 1 and jieba.get_FREQ(piece) else 3 if j - i == 1 else None
+            if cost is not None and best[i][0] + cost <= best[j][0]:
+                best[j] = (best[i][0] + cost, best[i][1] + [piece])
+    parts = [p for p in best[n][1] if len(p) > 1 and p not in STOP_WORDS]
     return parts if parts and parts != [word] else []
 
 
@@ -161,14 +164,14 @@ def exact_form(text: str) -> str:
 
 
 def pinyin_forms(name: str, whole: bool = True) -> str:
-    """Ways people type a Chinese name in Latin letters: per word (chaihuo kongjian), whole
-    (chaihuokongjian) and initials (chkj), so `chaihuo` finds 柴火空间."""
+    """Ways people type a Chinese name in Latin letters: per word and per part of a compound
+    (chuangye danbao daikuan), whole (chaihuokongjian) and initials (chkj), so `chaihuo` finds 柴火空间."""
     init()
     text = normalise(name)
     words = [w for w in jieba.cut(text) if w.strip() and not w.isascii()]
-    per_word = ["".join(lazy_pinyin(w)) for w in words]
-    forms = list(per_word)
-    if whole and len(per_word) > 1:
+    parts = [w for w in jieba.cut_for_search(text) if w.strip() and not w.isascii()]
+    forms = ["".join(lazy_pinyin(w)) for w in dict.fromkeys(parts + words)]
+    if whole and len("".join(words)) > 1:
         syllables = lazy_pinyin("".join(words))
-        forms += ["".join(per_word), "".join(s[0] for s in syllables if s and s[0].isalpha())]
+        forms += ["".join(syllables), "".join(s[0] for s in syllables if s and s[0].isalpha())]
     return " ".join(f for f in forms if f and f.isascii() and f.isalpha())

@@ -70,6 +70,8 @@ def _all_ids(matcher) -> set[int]:
     return set(matcher.all_ids())
 
 
+ALL_BUT_ONE = "all-but-one"  # a join: every word of the query but one
+FEW = 3  # fewer matches than this for a long query: try with one word missing
 RERANK_DEPTH = 100  # how many of the best-scored matches the ranking rules reorder
 SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
 
@@ -172,8 +174,8 @@ class WhooshBackend:
 
     def keys(self, q: SearchQuery) -> list[str]:
         """Keys of every match, unranked (for the map, which shows them all)."""
-        groups = plan.plan(q.text, q.synonyms) if q.text.strip() else []
         with self._searcher() as searcher:
+            groups = self._corrected(searcher, plan.plan(q.text, q.synonyms)) if q.text.strip() else []
             matched, _ = self._matched(searcher, groups, query.And, q)
             if not matched and len(groups) > 1:
                 matched, _ = self._matched(searcher, groups, query.Or, q)
@@ -188,10 +190,15 @@ class WhooshBackend:
                     in enumerate(self._stored(searcher)) if d in live}
 
     def _search(self, searcher, q: SearchQuery) -> SearchResult:
-        groups = plan.plan(q.text, q.synonyms) if q.text.strip() else []
+        groups = self._corrected(searcher, plan.plan(q.text, q.synonyms)) if q.text.strip() else []
         relaxed = False
         if groups:
             result = self._run(searcher, groups, q, query.And)
+            if result.total < FEW and len(groups) >= 3:
+                # A long question rarely has every word in one text: allow one word missing.
+                most = self._run(searcher, groups, q, ALL_BUT_ONE)
+                if most.total > result.total:
+                    result, relaxed = most, True
             if result.total == 0 and len(groups) > 1:
                 # Nothing has every word: offer what matches some of them, and say so.
                 result = self._run(searcher, groups, q, query.Or)
@@ -201,6 +208,34 @@ class WhooshBackend:
         result.terms = plan.terms(groups)
         result.relaxed = relaxed
         return result
+
+    @staticmethod
+    def _corrected(searcher, groups: list[plan.Group]) -> list[plan.Group]:
+        """A word found nowhere in the index gets the indexed words one typo away (创新卷 → 创新券),
+        the most used first, at a lower weight."""
+        reader = searcher.reader()
+
+        def known(term: str) -> bool:
+            return ("title", term) in reader or ("text", term) in reader
+
+        out = []
+        for group in groups:
+            if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
+                out.append(group)
+                continue
+            fixes: dict[str, int] = {}
+            for slot in group.alternatives[0].slots:
+                word = slot[0]
+                if len(word) < 2:
+                    continue
+                maxdist = 2 if word.isascii() and len(word) >= 7 else 1
+                for field in ("title", "text"):
+                    for term in reader.terms_within(field, word, maxdist):
+                        fixes[term] = max(fixes.get(term, 0), reader.doc_frequency(field, term))
+            best = sorted(fixes, key=lambda t: (-fixes[t], t))[:plan.MAX_FIXES]
+            extra = tuple(plan.Alternative(((t,),), plan.FUZZY_WEIGHT) for t in best)
+            out.append(plan.Group(word=group.word, alternatives=group.alternatives + extra))
+        return out
 
     @staticmethod
     def _text_query(groups: list[plan.Group]) -> query.Query:
@@ -231,7 +266,7 @@ class WhooshBackend:
     def _ranked(self, searcher, text_q, groups, q, matched, per_term, join, start, limit) -> list[Hit]:
         """Score the words over the match set (or, for an any-word search, its best-covered
         part), then order a generous top by the shared ranking rules."""
-        allow = self._best_covered(matched, per_term, limit) if join is query.Or else matched
+        allow = self._best_covered(matched, per_term, limit) if join is not query.And else matched
         results = searcher.search(text_q, limit=max(limit, RERANK_DEPTH), terms=False, filter=allow)
         scores = dict(results.items())
         exact = exact_form(q.text)
@@ -318,7 +353,13 @@ class WhooshBackend:
         per_term: list[set[int]] = []
         if groups:
             per_term = [group_docs(g) for g in groups]
-            sets.append(set.intersection(*per_term) if join is query.And else set.union(*per_term))
+            if join is query.And:
+                sets.append(set.intersection(*per_term))
+            elif join is ALL_BUT_ONE:
+                counts = Counter(chain.from_iterable(per_term))
+                sets.append({d for d, n in counts.items() if n >= len(per_term) - 1})
+            else:
+                sets.append(set.union(*per_term))
         if q.types or q.scope:
             sets.append(set.union(*(docs("type", t) for t in (q.types or q.scope))))
         for name, values in q.filters.items():
