@@ -1,4 +1,6 @@
-"""Search: analysis, relevance on the real library in Chinese and English, facets, rebuilds."""
+"""Search on the real library, and what is particular to Whoosh (index folders and their swap).
+
+What every backend must do is in test_search_contract.py."""
 
 from __future__ import annotations
 
@@ -146,29 +148,6 @@ def test_rebuild_swaps_atomically_and_readers_follow(tmp_path):
     assert len(list((tmp_path / "search").glob("index-*"))) == 2
 
 
-def test_upsert_and_delete_change_one_document(tmp_path):
-    backend = WhooshBackend(tmp_path / "search")
-    backend.rebuild([_doc("one", "众创空间")])
-    backend.upsert([_doc("one", "孵化器"), _doc("two", "孵化器")])
-    assert backend.search(SearchQuery(text="孵化器")).total == 2
-    assert backend.search(SearchQuery(text="众创空间")).total == 0
-    backend.delete(["policy:two"])
-    assert backend.search(SearchQuery(text="孵化器")).total == 1
-
-
-def test_failed_rebuild_keeps_the_old_index(tmp_path):
-    backend = WhooshBackend(tmp_path / "search")
-    backend.rebuild([_doc("one", "众创空间")])
-
-    def broken():
-        yield _doc("two", "孵化器")
-        raise RuntimeError("database went away")
-
-    with pytest.raises(RuntimeError):
-        backend.rebuild(broken())
-    assert backend.search(SearchQuery(text="众创空间")).total == 1
-
-
 def test_filtered_word_queries_rank_without_error(content_app):
     """Regression: block-quality skipping under a filter raised an AssertionError in Whoosh."""
     backend = content_app.extensions["search"]
@@ -176,4 +155,4 @@ def test_filtered_word_queries_rank_without_error(content_app):
         for page in (1, 2):
             result = backend.search(SearchQuery(text=text, types=("policy",), page=page, per_page=5,
                                                 filters={"region": ("cn",)}))
-            assert result.total >= 0
+            assert result.total > 0 and len(result.hits) <= 5

@@ -18,6 +18,7 @@ SYNONYM_WEIGHT = 0.8
 SUB_WORD_WEIGHT = 0.4
 FUZZY_WEIGHT = 0.5  # an indexed word one typo away from a word found nowhere
 MAX_FIXES = 3
+COMMON = 20  # a compound in this many documents is searched without its smaller words
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def analyse_synonyms(entries: Mapping[str, tuple[str, ...]]) -> dict:
     out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
     for word, terms in entries.items():
         key = tuple(query_words(word))
-        targets = tuple(t for t in (tuple(query_words(term)) for term in terms) if t and t != key)
+        # A target holding the word itself ("在校大学生" for 大学生) finds nothing the word does not.
+        targets = tuple(t for t in (tuple(query_words(term)) for term in terms)
+                        if t and t != key and not set(key) <= set(t))
         if key and targets:
             out[key] = tuple(dict.fromkeys(out.get(key, ()) + targets))
     return out
@@ -70,13 +73,6 @@ def plan(text: str, synonyms: Synonyms | None = None) -> list[Group]:
     groups: list[Group] = []
     i = 0
     while i < len(words):
-        if i + 1 < len(words) and _pinyin_like(words[i]) and _pinyin_like(words[i + 1]):
-            # Pinyin typed with spaces ("zhongchuang kongjian") may be one indexed word.
-            pair = _group(tuple(words[i:i + 2]), synonyms)
-            joined = Alternative(((words[i] + words[i + 1],),), 1.0)
-            groups.append(Group(word=pair.word, alternatives=(*pair.alternatives, joined)))
-            i += 2
-            continue
         for n in range(min(longest, len(words) - i), 0, -1):
             span = tuple(words[i:i + n])
             if n == 1 or span in synonyms:
@@ -94,6 +90,26 @@ _SYLLABLE = re.compile(
 def _pinyin_like(word: str) -> bool:
     """Whether a Latin word could be pinyin syllables (kongjian yes, voucher no)."""
     return word.isascii() and word.isalpha() and bool(_SYLLABLE.match(word))
+
+
+def join_pinyin(groups: list[Group], known) -> list[Group]:
+    """Pinyin typed with spaces ("zhongchuang kongjian") may be one indexed word: two adjacent
+    one-word groups whose joined form the index knows become one group matching either."""
+    out: list[Group] = []
+    i = 0
+    while i < len(groups):
+        a = groups[i]
+        b = groups[i + 1] if i + 1 < len(groups) else None
+        if (b is not None and len(a.alternatives[0].slots) == 1 and len(b.alternatives[0].slots) == 1
+                and _pinyin_like(a.word) and _pinyin_like(b.word) and known(a.word + b.word)):
+            both = Alternative((a.alternatives[0].slots[0], b.alternatives[0].slots[0]), 1.0)
+            joined = Alternative(((a.word + b.word,),), 1.0)
+            out.append(Group(word=a.word + b.word, alternatives=(both, joined)))
+            i += 2
+        else:
+            out.append(a)
+            i += 1
+    return out
 
 
 def weighted_terms(groups: list[Group]) -> dict[str, float]:

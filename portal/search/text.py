@@ -128,7 +128,7 @@ def query_words(text: str) -> list[str]:
 
 def sub_words(word: str) -> list[str]:
     """A compound's smaller dictionary words, the fewest that cover it (个人所得税 → 个人, 所得税);
-    single characters are dropped, and an empty list means nothing worth matching."""
+    empty when no cover without lone characters exists (众创空间: 众 创 空间)."""
     if len(word) < 3 or word.isascii():
         return []
     init()
@@ -143,7 +143,10 @@ def sub_words(word: str) -> list[str]:
             cost = 1 if j - i > 1 and jieba.get_FREQ(piece) else 3 if j - i == 1 else None
             if cost is not None and best[i][0] + cost <= best[j][0]:
                 best[j] = (best[i][0] + cost, best[i][1] + [piece])
-    parts = [p for p in best[n][1] if len(p) > 1 and p not in STOP_WORDS]
+    parts = best[n][1]
+    if any(len(p) == 1 for p in parts):
+        return []  # a part that is a lone character would match far too much
+    parts = [p for p in parts if p not in STOP_WORDS]
     return parts if parts and parts != [word] else []
 
 

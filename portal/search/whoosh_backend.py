@@ -52,8 +52,11 @@ def make_schema() -> Schema:
 
 
 def _all_ids(matcher) -> set[int]:
-    """Every document number of a term's postings, a whole block at a time where possible
-    (Whoosh's generic all_ids() costs a Python call per posting)."""
+    """Every document number of a term's postings, a whole block at a time where possible.
+
+    The one place that reads Whoosh internals: the public all_ids() costs a Python call per
+    posting (several times slower at 10k documents), and Whoosh has no public block reader.
+    Any other matcher falls back to the public API."""
     if isinstance(matcher, W3LeafMatcher) and matcher._i == 0:
         ids: set[int] = set()
         while not matcher._atend and matcher._i < matcher._blocklength:
@@ -72,7 +75,7 @@ def _all_ids(matcher) -> set[int]:
 
 ALL_BUT_ONE = "all-but-one"  # a join: every word of the query but one
 FEW = 3  # fewer matches than this for a long query: try with one word missing
-RERANK_DEPTH = 100  # how many of the best-scored matches the ranking rules reorder
+RERANK_DEPTH = 50  # how many of the best-scored matches the ranking rules reorder
 SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
 
 
@@ -116,6 +119,7 @@ class WhooshBackend:
         self._facet_cache: tuple | None = None
         self._stored_cache: tuple | None = None
         self._column_cache: dict[str, tuple] = {}
+        self._fix_cache: dict[tuple, list[str]] = {}
         self._facet_lock = threading.Lock()
 
     # -- reading -----------------------------------------------------------------------------
@@ -150,11 +154,12 @@ class WhooshBackend:
         searcher = getattr(local, "searcher", None)
         # Opening a searcher reads every segment (tens of ms at 100k documents): reuse it while
         # the index generation on disk is the one it was opened on.
-        if searcher is None or searcher._ix is not ix or searcher.reader().generation() != (
-                ix.latest_generation()):
+        if searcher is None or getattr(local, "searcher_ix", None) is not ix or (
+                searcher.reader().generation() != ix.latest_generation()):
             if searcher is not None:
                 searcher.close()
             searcher = local.searcher = ix.searcher()
+            local.searcher_ix = ix
         return _Borrowed(searcher)
 
     def is_ready(self) -> bool:
@@ -209,46 +214,67 @@ class WhooshBackend:
         result.relaxed = relaxed
         return result
 
-    @staticmethod
-    def _corrected(searcher, groups: list[plan.Group]) -> list[plan.Group]:
-        """A word found nowhere in the index gets the indexed words one typo away (创新卷 → 创新券),
-        the most used first, at a lower weight."""
+    def _corrected(self, searcher, groups: list[plan.Group]) -> list[plan.Group]:
+        """The plan fitted to this index's words: pinyin typed apart joined, a common compound
+        without its parts, and a word found nowhere given the title words one typo away
+        (创新卷 → 创新券), the most used first, at a lower weight."""
         reader = searcher.reader()
 
         def known(term: str) -> bool:
             return ("title", term) in reader or ("text", term) in reader
 
+        def frequency(term: str) -> int:
+            return reader.doc_frequency("title", term) + reader.doc_frequency("text", term)
+
         out = []
-        for group in groups:
+        for group in plan.join_pinyin(groups, known):
+            exact = group.alternatives[0]
+            if len(exact.slots) == 1 and frequency(exact.slots[0][0]) >= plan.COMMON:
+                # The compound itself is common: its parts would only add a tail nobody pages to.
+                group = plan.Group(word=group.word, alternatives=tuple(
+                    a for a in group.alternatives if a.weight != plan.SUB_WORD_WEIGHT))
             if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
                 out.append(group)
                 continue
-            fixes: dict[str, int] = {}
+            fixes: list[str] = []
             for slot in group.alternatives[0].slots:
-                word = slot[0]
-                if len(word) < 2:
-                    continue
-                maxdist = 2 if word.isascii() and len(word) >= 7 else 1
-                for field in ("title", "text"):
-                    for term in reader.terms_within(field, word, maxdist):
-                        fixes[term] = max(fixes.get(term, 0), reader.doc_frequency(field, term))
-            best = sorted(fixes, key=lambda t: (-fixes[t], t))[:plan.MAX_FIXES]
-            extra = tuple(plan.Alternative(((t,),), plan.FUZZY_WEIGHT) for t in best)
+                if len(slot[0]) > 1 and not any(known(t) for t in slot):
+                    fixes += self._fixes(reader, slot[0])
+            extra = tuple(plan.Alternative(((t,),), plan.FUZZY_WEIGHT) for t in dict.fromkeys(fixes))
             out.append(plan.Group(word=group.word, alternatives=group.alternatives + extra))
         return out
 
+    def _fixes(self, reader, word: str) -> list[str]:
+        """Title words within one typo (two for long Latin words, whose first letter must match),
+        cached per index version: the edit-distance walk over the word list is slow."""
+        key = (reader.generation(), reader.doc_count_all(), word)
+        cache = self._fix_cache
+        if key not in cache:
+            latin = word.isascii()
+            maxdist = 2 if latin and len(word) >= 7 else 1
+            found = reader.terms_within("title", word, maxdist, prefix=1 if latin else 0)
+            ranked = sorted(found, key=lambda t: (-reader.doc_frequency("title", t), t))
+            if len(cache) > 2000:
+                cache.clear()
+            cache[key] = ranked[:plan.MAX_FIXES]
+        return cache[key]
+
     @staticmethod
-    def _text_query(groups: list[plan.Group]) -> query.Query:
-        """Every term of the plan, weighted; the match set is decided separately, so a flat
-        any-word query scores fastest."""
-        return query.Or([query.Term(field, t, boost=w) for t, w in plan.weighted_terms(groups).items()
-                         for field in ("title", "text")])
+    def _text_query(groups: list[plan.Group], join) -> query.Query:
+        """The plan as a Whoosh query: each alternative weighted, title and text both searched."""
+        def slot_q(slot, weight):
+            return query.Or([query.Term(f, t, boost=weight) for t in slot for f in ("title", "text")])
+
+        parts = [query.Or([query.And([slot_q(slot, alt.weight) for slot in alt.slots])
+                           if len(alt.slots) > 1 else slot_q(alt.slots[0], alt.weight)
+                           for alt in g.alternatives]) for g in groups]
+        return query.And(parts) if join is query.And else query.Or(parts)
 
     def _run(self, searcher, groups, q: SearchQuery, join=None) -> SearchResult:
         # Every matching document number, unscored, by set algebra over single-term postings:
         # much faster in Python than walking Whoosh's compound matchers document by document.
         matched, per_term = self._matched(searcher, groups, join, q)
-        text_q = self._text_query(groups) if groups else None
+        text_q = self._text_query(groups, join) if groups else None
         sort = q.sort if (text_q is not None or q.sort != "relevance") else "newest"
         limit = q.page * q.per_page
         start = (q.page - 1) * q.per_page
@@ -266,7 +292,12 @@ class WhooshBackend:
     def _ranked(self, searcher, text_q, groups, q, matched, per_term, join, start, limit) -> list[Hit]:
         """Score the words over the match set (or, for an any-word search, its best-covered
         part), then order a generous top by the shared ranking rules."""
-        allow = self._best_covered(matched, per_term, limit) if join is not query.And else matched
+        if join is not query.And:
+            allow = self._best_covered(matched, per_term, limit)
+        else:
+            # Without type or facet filters the query alone gives the match set; a filter would
+            # cost a set look-up per posting.
+            allow = matched if (q.types or q.scope or any(q.filters.values())) else None
         results = searcher.search(text_q, limit=max(limit, RERANK_DEPTH), terms=False, filter=allow)
         scores = dict(results.items())
         exact = exact_form(q.text)
