@@ -102,7 +102,7 @@ def loaded_app(folder: Path, backend: str = "whoosh"):
     from portal import create_app, db
     from portal.cli import alembic_config
     from portal.content.loader import load_content
-    from portal.search.documents import all_documents
+    from portal.search.indexer import rebuild
 
     os.environ.setdefault("INSTANCE_PATH", str(folder / "instance"))
     url = f"sqlite:///{folder / 'portal.db'}"
@@ -113,7 +113,7 @@ def loaded_app(folder: Path, backend: str = "whoosh"):
         session = db.session()
         load_content(session, ROOT / "content")
         session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
+        rebuild(session, app.extensions["search"])
     return app
 
 

@@ -52,6 +52,10 @@ def _init_search(app: Flask) -> None:
     # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
     init(Path(app.instance_path) / "jieba-cache")
     app.extensions["search"] = make_backend(app.config)
+    if app.config["SEARCH_INDEXER"] == "inline":
+        from portal.search.indexer import drain_at_start
+
+        drain_at_start(app)
 
 
 def _register_blueprints(app: Flask) -> None:

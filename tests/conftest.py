@@ -15,7 +15,7 @@ from portal.config import ROOT
 from portal.content.loader import load_content
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
-from portal.search.documents import all_documents
+from portal.search.indexer import rebuild
 
 CONTENT = ROOT / "content"
 
@@ -94,7 +94,7 @@ def content_app(tmp_path_factory):
         session = db.session()
         load_content(session, CONTENT)
         session.commit()
-        application.extensions["search"].rebuild(all_documents(session))
+        rebuild(session, application.extensions["search"])
     return application
 
 
@@ -114,7 +114,7 @@ def staff_app(tmp_path):
         session = db.session()
         load_content(session, CONTENT)
         session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
+        rebuild(session, app.extensions["search"])
     make_user(app, "editor@example.gov.cn", "editor")
     make_user(app, "reviewer@example.gov.cn", "reviewer")
     make_user(app, "reviewer2@example.gov.cn", "reviewer")

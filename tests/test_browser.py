@@ -75,7 +75,7 @@ def staff_live(tmp_path_factory):
     """A separate portal with CSRF on (as in production), content and two staff accounts."""
     from portal import db
     from portal.content.loader import load_content
-    from portal.search.documents import all_documents
+    from portal.search.indexer import rebuild
     from tests.conftest import CONTENT, make_app
     from tests.staffing import make_user
 
@@ -85,7 +85,7 @@ def staff_live(tmp_path_factory):
         session = db.session()
         load_content(session, CONTENT)
         session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
+        rebuild(session, app.extensions["search"])
     users = {role: make_user(app, f"{role}@example.gov.cn", role) for role in ("editor", "reviewer")}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

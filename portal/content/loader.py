@@ -204,6 +204,7 @@ def load_content(
     regions, categories = found["regions"], found["categories"]
     policies, places = found["policies"], found["places"]
     report = LoadReport()
+    changed: list[tuple[str, str]] = []
     for pos, r in enumerate(regions):
         _upsert(db, Region, r["id"], {**{k: v for k, v in r.items() if k != "id"}, "position": pos})
         report.regions += 1
@@ -219,6 +220,7 @@ def load_content(
             report.policies_unchanged += 1
             continue
         apply_policy_data(db, data, cats)
+        changed.append(("policy", data["id"]))
         if existing is None:
             db.get(Policy, data["id"]).publication_state = "published"
         if existing is None:
@@ -241,6 +243,7 @@ def load_content(
             report.places_unchanged += 1
             continue
         apply_place_data(db, data)
+        changed.append(("place", data["id"]))
         if existing is None:
             report.places_created += 1
         else:
@@ -250,8 +253,16 @@ def load_content(
         report.questions = replace_questions(db, found["questions"])
     for item in found["benefits"]:
         outcome = apply_benefit_definition(db, item["definition"], item["hash"])
+        if outcome != "unchanged":
+            changed.append(("benefit", item["definition"]["id"]))
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
     db.flush()
+    # Recorded in the same transaction: if the process dies before the index is rebuilt, the next
+    # start-up (or `search worker`) indexes what this load committed.
+    from portal.publishing.services import enqueue
+
+    for entity_type, entity_id in changed:
+        enqueue(db, entity_type, entity_id)
     if found["synonyms"] is not None:
         from portal.search.synonyms import load_synonyms
 

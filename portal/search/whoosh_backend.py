@@ -75,6 +75,17 @@ def _all_ids(matcher) -> set[int]:
 
 ALL_BUT_ONE = "all-but-one"  # a join: every word of the query but one
 FEW = 3  # fewer matches than this for a long query: try with one word missing
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 RERANK_DEPTH = 50  # how many of the best-scored matches the ranking rules reorder
 SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
 
@@ -481,43 +492,65 @@ class WhooshBackend:
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:
-        """Build a complete new index beside the old one, then swap `current` atomically."""
+        """Build a complete new index beside the old one, then swap `current` atomically.
+
+        The build happens in a `.building-<time>-<pid>` folder, renamed to `index-<time>` only once
+        complete, so a killed rebuild leaves nothing that looks like an index."""
         self.root.mkdir(parents=True, exist_ok=True)
-        target = self.root / f"index-{time.time_ns()}"
-        target.mkdir()
-        ix = index.create_in(target, self.schema)
+        self._remove_abandoned()
+        stamp = time.time_ns()
+        building = self.root / f".building-{stamp}-{os.getpid()}"
+        building.mkdir()
         count = 0
-        writer = ix.writer(procs=1, limitmb=256)
         try:
-            for doc in docs:
-                writer.add_document(**self._fields(doc))
-                count += 1
-                if progress:
-                    progress(1)
-            writer.commit()
+            ix = index.create_in(building, self.schema)
+            writer = ix.writer(procs=1, limitmb=256)
+            try:
+                for doc in docs:
+                    writer.add_document(**self._fields(doc))
+                    count += 1
+                    if progress:
+                        progress(1)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            ix.close()
+            (building / "meta.json").write_text(json.dumps({
+                "analyzer_version": ANALYZER_VERSION, "documents": count,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }))
+            target = self.root / f"index-{stamp}"
+            os.rename(building, target)
         except BaseException:
-            writer.cancel()
-            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(building, ignore_errors=True)
             raise
-        ix.close()
-        (target / "meta.json").write_text(json.dumps({
-            "analyzer_version": ANALYZER_VERSION, "documents": count,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }))
         tmp_link = self.root / f".current-{os.getpid()}"
         if tmp_link.is_symlink():
             tmp_link.unlink()
         os.symlink(target.name, tmp_link)
         os.replace(tmp_link, self.current)
-        self._prune(keep={target.name})
+        self._prune()
         return count
 
-    def _prune(self, keep: set[str]) -> None:
-        """Delete indexes older than the previous one (open readers may still use that)."""
-        builds = sorted(p for p in self.root.glob("index-*") if p.is_dir())
-        for old in builds[:-2]:
-            if old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+    def _remove_abandoned(self) -> None:
+        """Delete build folders of rebuilds whose process is gone (killed), never a live one's."""
+        for folder in self.root.glob(".building-*-*"):
+            pid = folder.name.rsplit("-", 1)[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _prune(self) -> None:
+        """Keep the current index and the one before it (open readers may still use that); delete
+        older complete builds and any index folder without its meta.json (an interrupted build
+        from before build folders existed). The current index is never touched."""
+        current = os.path.realpath(self.current)
+        builds = sorted(p for p in self.root.glob("index-*") if p.is_dir() and str(p.resolve()) != current)
+        complete = [p for p in builds if (p / "meta.json").exists()]
+        keep = set(complete[-1:])
+        for folder in builds:
+            if folder not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None:
         ix = index.open_dir(os.path.realpath(self.current), schema=self.schema)
