@@ -128,7 +128,7 @@ def query_words(text: str) -> list[str]:
 
 def sub_words(word: str) -> list[str]:
     """A compound's smaller dictionary words, the fewest that cover it (个人所得税 → 个人, 所得税);
-    empty when no cover without lone characters exists (众创空间: 众 创 空间)."""
+    at most one part may be a lone character (创新 券); otherwise empty (众创空间: 众 创 空间)."""
     if len(word) < 3 or word.isascii():
         return []
     init()
@@ -144,8 +144,8 @@ def sub_words(word: str) -> list[str]:
             if cost is not None and best[i][0] + cost <= best[j][0]:
                 best[j] = (best[i][0] + cost, best[i][1] + [piece])
     parts = best[n][1]
-    if any(len(p) == 1 for p in parts):
-        return []  # a part that is a lone character would match far too much
+    if sum(len(p) == 1 for p in parts) > 1:
+        return []  # lone characters (众 创 空间) would match far too much
     parts = [p for p in parts if p not in STOP_WORDS]
     return parts if parts and parts != [word] else []
 
