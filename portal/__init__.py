@@ -68,11 +68,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.operators.views import bp as operators_bp
     from portal.places.views import bp as places_bp
     from portal.policies.views import bp as policies_bp
+    from portal.search.staff_views import bp as synonyms_bp
     from portal.search.views import bp as search_bp
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp, operators_bp, moderation_bp, place_help_bp):
+               staff_bp, operators_bp, moderation_bp, place_help_bp, synonyms_bp):
         app.register_blueprint(bp)
 
 

@@ -26,7 +26,7 @@ def app_(tmp_path):
 
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("staff.", "moderation.")):
+        if rule.endpoint.startswith(("staff.", "moderation.", "synonyms.")):
             yield rule
 
 
