@@ -86,7 +86,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-RERANK_DEPTH = 50  # how many of the best-scored matches the ranking rules reorder
+RERANK_DEPTH = 30  # how many of the best-scored matches the ranking rules reorder
 SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
 
 
@@ -303,14 +303,13 @@ class WhooshBackend:
     def _ranked(self, searcher, text_q, groups, q, matched, per_term, join, start, limit) -> list[Hit]:
         """Score the words over the match set (or, for an any-word search, its best-covered
         part), then order a generous top by the shared ranking rules."""
+        depth = max(limit, RERANK_DEPTH)
         if join is not query.And:
-            allow = self._best_covered(matched, per_term, limit)
+            results = searcher.search(text_q, limit=depth, terms=False,
+                                      filter=self._best_covered(matched, per_term, limit))
+            scores = dict(results.items())
         else:
-            # Without type or facet filters the query alone gives the match set; a filter would
-            # cost a set look-up per posting.
-            allow = matched if (q.types or q.scope or any(q.filters.values())) else None
-        results = searcher.search(text_q, limit=max(limit, RERANK_DEPTH), terms=False, filter=allow)
-        scores = dict(results.items())
+            scores = self._scored_all_words(searcher, groups, q, matched, depth)
         exact = exact_form(q.text)
         # A document named exactly like the query is ranked first even if its words score low.
         scores.update({d: scores.get(d, 0.0) for d in self._named(searcher).get(exact, ()) if d in matched})
@@ -327,6 +326,42 @@ class WhooshBackend:
             type_, _, id_ = c.key.partition(":")
             hits.append(Hit(type=type_, id=id_, score=c.score))
         return hits
+
+    def _scored_all_words(self, searcher, groups, q, matched: set[int], depth: int) -> dict:
+        """Scores for an every-word search in two parts: the documents holding every word as typed,
+        by the plain query (fast: Whoosh skips blocks that cannot reach the top), and the rest,
+        reached only through synonyms, parts or corrections, by those words over just them."""
+        reader = searcher.reader()
+        typed = [g.alternatives[0] for g in groups]
+        plain = query.And([query.Or([query.Term(f, t) for f in ("title", "text")])
+                           for alt in typed for slot in alt.slots for t in slot[:1]])
+        restricted = bool(q.types or q.scope or any(q.filters.values()))
+        exact_docs = matched
+        for alt in typed:
+            for slot in alt.slots:
+                exact_docs = exact_docs & (self._postings(reader, "title", slot[0])
+                                           | self._postings(reader, "text", slot[0]))
+        scores: dict[int, float] = {}
+        if exact_docs:
+            # Without type or facet filters the plain query alone gives these documents; a
+            # filter would cost a set look-up per posting.
+            results = searcher.search(plain, limit=depth, terms=False,
+                                      filter=exact_docs if restricted else None)
+            scores.update(results.items())
+        rest = matched - exact_docs
+        typed_terms = {slot[0] for alt in typed for slot in alt.slots}
+        extra = {t: w for t, w in plan.weighted_terms(groups).items() if t not in typed_terms}
+        if rest and extra:
+            # Scored by the words that brought them in (synonyms, parts, corrections) at their
+            # lower weights; the typed words they share are common to all and left out for speed.
+            alternatives = query.Or([query.Term(f, t, boost=w) for t, w in extra.items()
+                                     for f in ("title", "text")])
+            scores.update(searcher.search(alternatives, limit=depth, terms=False, filter=rest).items())
+        return scores
+
+    @staticmethod
+    def _postings(reader, field: str, term: str) -> set[int]:
+        return _all_ids(reader.postings(field, term)) if (field, term) in reader else set()
 
     def _named(self, searcher) -> dict[str, list[int]]:
         """Exact name form → document numbers, read once per index version."""
