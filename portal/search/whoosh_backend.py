@@ -351,9 +351,10 @@ class WhooshBackend:
         rest = matched - exact_docs
         typed_terms = {slot[0] for alt in typed for slot in alt.slots}
         extra = {t: w for t, w in plan.weighted_terms(groups).items() if t not in typed_terms}
-        if rest and extra:
+        if rest and extra and len(exact_docs) < depth:
             # Scored by the words that brought them in (synonyms, parts, corrections) at their
             # lower weights; the typed words they share are common to all and left out for speed.
+            # When the typed words alone fill the reranked top, these would rank below them.
             alternatives = query.Or([query.Term(f, t, boost=w) for t, w in extra.items()
                                      for f in ("title", "text")])
             scores.update(searcher.search(alternatives, limit=depth, terms=False, filter=rest).items())
