@@ -34,7 +34,7 @@ from portal import create_app, db  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from portal.content.loader import load_content, read_content  # noqa: E402
 from portal.places.models import Place  # noqa: E402
-from portal.search.documents import all_documents  # noqa: E402
+from portal.search.indexer import rebuild  # noqa: E402
 
 WORDS = ["众创空间", "孵化器", "加速器", "科技园", "创新中心", "公共服务平台", "产业园", "天使基金"]
 QUERIES = ["众创空间", "孵化器", "chaihuo", "创新中心 软件", "incubator", "fund", "柴火空间", "nanshan"]
@@ -64,7 +64,7 @@ def make_app(tmp: Path, places: int):
                 geo_precision="street", status="active", source_ref="synthetic", verified=False,
             ))
         session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
+        rebuild(session, app.extensions["search"])
     return app, tmp / "bench.db"
 
 

@@ -23,13 +23,15 @@ import time
 from pathlib import Path
 
 import jieba
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal.content.loader import read_content  # noqa: E402
-from portal.search import analysis  # noqa: E402
+from portal.search import text as analysis  # noqa: E402
 from portal.search.backend import FACET_FIELDS, IndexDoc, SearchQuery  # noqa: E402
+from portal.search.plan import analyse_synonyms  # noqa: E402
 from portal.search.whoosh_backend import WhooshBackend  # noqa: E402
 
 QUERIES = [
@@ -111,10 +113,8 @@ def build_fts(docs: list[IndexDoc], path: Path) -> sqlite3.Connection:
                "year TEXT, status TEXT)")
     db.execute("CREATE TABLE doc_region (rowid INTEGER, region TEXT)")
     db.execute("CREATE TABLE doc_category (rowid INTEGER, category TEXT)")
-    analyzer = analysis.index_analyzer()
-
-    def segment(text: str) -> str:
-        return " ".join(t.text for t in analyzer(text))
+    def segment(value: str) -> str:
+        return " ".join(t.text for t in analysis.index_tokens(value))
 
     for i, d in enumerate(docs, start=1):
         db.execute("INSERT INTO docs(rowid, title, text) VALUES (?, ?, ?)",
@@ -130,7 +130,7 @@ def build_fts(docs: list[IndexDoc], path: Path) -> sqlite3.Connection:
 
 
 def fts_search(db: sqlite3.Connection, text: str) -> tuple[list[str], int, dict]:
-    terms = analysis.query_terms(text)
+    terms = analysis.query_words(text)
     match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
     top = [r[0] for r in db.execute(
         "SELECT meta.key FROM docs JOIN meta ON meta.rowid = docs.rowid WHERE docs MATCH ? "
@@ -180,8 +180,12 @@ def run(size: int, repeat: int) -> dict:
     fts_build = time.perf_counter() - t0
     jieba.tokenize = original
 
+    # The synonym list is applied to every query, as the site does.
+    entries = yaml.safe_load((ROOT / "content" / "synonyms.yaml").read_text(encoding="utf-8"))
+    synonyms = analyse_synonyms({e["word"]: tuple(e["terms"]) for e in entries})
+
     def whoosh_query(q: str):
-        return backend.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS))
+        return backend.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS, synonyms=synonyms))
 
     for q in QUERIES:  # warm both (first searcher, page cache)
         whoosh_query(q)
@@ -205,7 +209,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    analysis.init_jieba()
+    analysis.init()
     results = [run(int(s), args.repeat) for s in args.sizes.split(",")]
     print(json.dumps({"queries": len(QUERIES), "repeat": args.repeat, "results": results},
                      ensure_ascii=False, indent=2))

@@ -20,6 +20,7 @@ from portal.places import models as _places  # noqa: F401
 from portal.policies import models as _policies  # noqa: F401
 from portal.publishing import models as _publishing  # noqa: F401
 from portal.regions import models as _regions  # noqa: F401
+from portal.search import models as _search  # noqa: F401
 from portal.service_points import models as _service_points  # noqa: F401
 
 config = context.config

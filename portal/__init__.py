@@ -46,15 +46,19 @@ def create_app(config_override: dict | None = None) -> Flask:
 
 
 def _init_search(app: Flask) -> None:
-    from portal.search.analysis import init_jieba
-    from portal.search.whoosh_backend import WhooshBackend
+    from portal.search.backend import make_backend
+    from portal.search.text import init
 
     # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
-    init_jieba(Path(app.instance_path) / "jieba-cache")
-    app.extensions["search"] = WhooshBackend(app.config["SEARCH_DIR"])
+    init(Path(app.instance_path) / "jieba-cache")
+    app.extensions["search"] = make_backend(app.config)
     from portal.search import inline
 
     inline.init_app(app)
+    if app.config["SEARCH_INDEXER"] == "inline":
+        from portal.search.indexer import drain_at_start
+
+        drain_at_start(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -72,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.operators.views import bp as operators_bp
     from portal.places.views import bp as places_bp
     from portal.policies.views import bp as policies_bp
+    from portal.search.staff_views import bp as synonyms_bp
     from portal.search.views import bp as search_bp
     from portal.service_points.staff_views import bp as service_points_staff_bp
     from portal.service_points.views import bp as service_points_bp
@@ -79,7 +84,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
-               event_moderation_bp, event_operators_bp, service_points_bp, service_points_staff_bp):
+               event_moderation_bp, event_operators_bp, service_points_bp, service_points_staff_bp,
+               synonyms_bp):
         app.register_blueprint(bp)
 
 

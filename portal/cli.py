@@ -69,7 +69,7 @@ def content_load(content_dir: Path | None, index: bool) -> None:
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
         f"updated, {report.benefits_unchanged} unchanged; service points: "
         f"{report.service_points_created} new, {report.service_points_updated} updated, "
-        f"{report.service_points_unchanged} unchanged"
+        f"{report.service_points_unchanged} unchanged; synonyms {report.synonyms}"
     )
     click.echo(f"events: {report.events_created} new, {report.events_updated} updated, "
                f"{report.events_unchanged} unchanged")
@@ -103,28 +103,27 @@ def search_rebuild() -> None:
 
 
 def _rebuild() -> None:
-    from portal.search.documents import all_documents, count_documents
-    from portal.search.indexer import rebuild_with_outbox
+    from portal.search.documents import count_documents
+    from portal.search.indexer import rebuild
 
     session = db.session()
-    backend = current_app.extensions["search"]
-    total = count_documents(session)
-    with click.progressbar(length=total, label="indexing", show_pos=True) as bar:
-        written = rebuild_with_outbox(session, backend, lambda: all_documents(session), total, bar.update)
+    with click.progressbar(length=count_documents(session), label="indexing", show_pos=True) as bar:
+        written = rebuild(session, current_app.extensions["search"], progress=bar.update)
     click.echo(f"search index rebuilt: {written} documents")
 
 
 @search_cli.command("check")
 @with_appcontext
 def search_check() -> None:
-    """Compare the index with the database; exit 1 when they differ."""
-    from portal.search.documents import count_documents
+    """Compare each document's content version in the index with the database; exit 1 on drift."""
+    from portal.search.indexer import compare
 
-    in_db = count_documents(db.session())
-    backend = current_app.extensions["search"]
-    in_index = backend.count() if backend.is_ready() else 0
-    click.echo(f"database {in_db}, index {in_index}")
-    if in_db != in_index:
+    drift = compare(db.session(), current_app.extensions["search"])
+    for name in ("missing", "extra", "stale"):
+        keys = getattr(drift, name)
+        shown = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
+        click.echo(f"{name}: {len(keys)}" + (f" ({shown})" if keys else ""))
+    if drift:
         raise SystemExit(1)
 
 

@@ -25,8 +25,7 @@ from portal.config import ROOT
 from portal.content.loader import load_content
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
-from portal.search.documents import all_documents
-from portal.search.indexer import rebuild_with_outbox
+from portal.search.indexer import rebuild
 from tests.pages import check_page
 
 CONTENT = ROOT / "content"
@@ -79,7 +78,7 @@ def _content_template() -> Path:
         session = db.session()
         load_content(session, CONTENT)
         session.commit()
-        rebuild_with_outbox(session, app.extensions["search"], lambda: all_documents(session))
+        rebuild(session, app.extensions["search"])
     for email, role in STAFF:
         make_user(app, email, role)
     app.extensions["db_engine"].dispose()

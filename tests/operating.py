@@ -15,7 +15,7 @@ from portal.operators import registration
 from portal.operators.models import OperatorProfile, PlaceClaim
 from portal.places.models import Place
 from portal.regions.models import Region
-from portal.search.documents import all_documents
+from portal.search.indexer import rebuild
 from tests.conftest import make_app
 from tests.pages import parse
 from tests.staffing import make_user
@@ -59,7 +59,7 @@ def operator_app(tmp_path, **config):
         add_place(session, "chengguan-maker", "城关创客空间", "Chengguan Maker Space")
         add_place(session, "lanzhou-hub", "兰州创业孵化器", "Lanzhou Start-up Hub", type_="incubator")
         session.commit()
-        app.extensions["search"].rebuild(all_documents(session))
+        rebuild(session, app.extensions["search"])
     make_user(app, "reviewer@example.gov.cn", "reviewer")
     return app
 

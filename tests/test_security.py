@@ -26,7 +26,8 @@ def app_(tmp_path):
 
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("staff.", "moderation.", "event_moderation.", "service_points_staff.")):
+        if rule.endpoint.startswith(("staff.", "moderation.", "event_moderation.", "service_points_staff.",
+                                     "synonyms.")):
             yield rule
 
 

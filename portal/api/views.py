@@ -116,7 +116,7 @@ def place_geojson():
     ids = None
     if filters_given:
         query, _point = directory_query(session)
-        ids = {k.partition(":")[2] for k in search.backend().keys(query) if k.startswith("place:")}
+        ids = {k.partition(":")[2] for k in search.keys(query) if k.startswith("place:")}
     base = external_url("places.detail", place_id="PLACE").rsplit("PLACE", 1)[0]
     body = geo.feature_collection(session, ids=ids, bbox=bbox, base_url=base)
     return current_app.response_class(body, mimetype="application/geo+json")

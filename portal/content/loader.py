@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.content_checks import ContentError, Problems, Record
 from portal.core.content_files import read_front_matter, read_yaml
+from portal.core.outbox import enqueue
 from portal.eligibility.content import read_benefit_files, read_question_file
 from portal.eligibility.services import apply_benefit_definition, replace_questions
 from portal.events.content import read_events
@@ -26,6 +27,7 @@ from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, 
 from portal.policies.services import GUIDE_FIELDS, apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region
+from portal.search.synonyms import load_synonyms, read_synonyms
 from portal.service_points.content import definition_hash, read_service_points
 from portal.service_points.services import apply_definition as apply_service_point
 
@@ -54,6 +56,7 @@ class LoadReport:
     service_points_created: int = 0
     service_points_updated: int = 0
     service_points_unchanged: int = 0
+    synonyms: int = 0
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -209,10 +212,11 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
     for sp in service_points:
         if "sp-" + sp["id"] in place_ids:
             problems.add(f"service point {sp['id']}", "id", f"place 'sp-{sp['id']}' already exists")
+    synonyms = read_synonyms(content_dir, problems)
     problems.raise_if_any()
     return {"regions": regions, "categories": categories, "policies": policies, "places": places,
             "questions": questions, "benefits": benefits, "events": events,
-            "service_points": service_points}
+            "service_points": service_points, "synonyms": synonyms}
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -236,6 +240,7 @@ def load_content(
     regions, categories = found["regions"], found["categories"]
     policies, places = found["policies"], found["places"]
     report = LoadReport()
+    changed: list[tuple[str, str]] = []
     for pos, r in enumerate(regions):
         _upsert(db, Region, r["id"], {**{k: v for k, v in r.items() if k != "id"}, "position": pos})
         report.regions += 1
@@ -251,6 +256,7 @@ def load_content(
             report.policies_unchanged += 1
             continue
         apply_policy_data(db, data, cats)
+        changed.append(("policy", data["id"]))
         if existing is None:
             db.get(Policy, data["id"]).publication_state = "published"
         if existing is None:
@@ -276,6 +282,7 @@ def load_content(
             report.places_unchanged += 1
             continue
         apply_place_data(db, data)
+        changed.append(("place", data["id"]))
         if existing is None:
             report.places_created += 1
         else:
@@ -285,12 +292,20 @@ def load_content(
         report.questions = replace_questions(db, found["questions"])
     for item in found["benefits"]:
         outcome = apply_benefit_definition(db, item["definition"], item["hash"])
+        if outcome != "unchanged":
+            changed.append(("benefit", item["definition"]["id"]))
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
     db.flush()
     for outcome in load_events(db, found["events"]):
         setattr(report, f"events_{outcome}", getattr(report, f"events_{outcome}") + 1)
     db.flush()
     _load_service_points(db, found["service_points"], report)
+    # Recorded in the same transaction: if the process dies before the index is rebuilt, the next
+    # start-up (or `search worker`) indexes what this load committed.
+    for entity_type, entity_id in changed:
+        enqueue(db, entity_type, entity_id)
+    if found["synonyms"] is not None:
+        report.synonyms = load_synonyms(db, found["synonyms"])
     return report
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 FACET_FIELDS = ("type", "region", "level", "category", "year", "status", "industry", "service", "desks")
@@ -30,7 +32,15 @@ class IndexDoc:
     desks: str = ""  # "free" when a space reports free desks
     lat: float | None = None
     lon: float | None = None
-    boost: float = 1.0  # below 1 ranks the entity lower (a listing not confirmed lately)
+    boost: float = 1.0  # ranking prior: below 1 ranks lower (an ended plan, a listing not confirmed lately)
+    names: tuple[str, ...] = ()  # titles and names as written, for "the query is this name"
+    guide: bool = False  # a benefit, or a policy that says how to apply
+
+
+def doc_version(doc: IndexDoc) -> str:
+    """A short hash of everything indexed for a document: `search check` compares these."""
+    raw = json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -46,6 +56,9 @@ class SearchQuery:
     sort: str = "relevance"
     facets: tuple[str, ...] = FACET_FIELDS
     near: tuple[float, float] | None = None  # (lat, lon) for sort="distance"
+    # Everyday word → official terms, already analysed (plan.analyse_synonyms); applied to the
+    # query only, so a change to the list needs no rebuild.
+    synonyms: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,14 +85,37 @@ class SearchResult:
 class SearchBackend(Protocol):
     """What a search engine must offer the portal."""
 
+    def is_ready(self) -> bool:
+        """Whether an index built with the current analysis is there to answer queries."""
+        ...
+
+    def versions(self) -> dict[str, str]:
+        """Key → `doc_version` of every indexed document (for `search check`)."""
+        ...
+
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int: ...
 
-    def keys(self, query: SearchQuery) -> list[str]: ...
+    def keys(self, query: SearchQuery) -> list[str]:
+        """Keys of every match, unranked (the map shows them all; distance sorting uses them)."""
+        ...
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None: ...
 
     def delete(self, keys: Iterable[str]) -> None: ...
 
     def count(self) -> int: ...
+
+
+BACKENDS = ("whoosh",)
+
+
+def make_backend(config: Mapping) -> SearchBackend:
+    """The search backend named by `SEARCH_BACKEND` (default whoosh), set up from `config`."""
+    name = config.get("SEARCH_BACKEND") or "whoosh"
+    if name == "whoosh":
+        from portal.search.whoosh_backend import WhooshBackend
+
+        return WhooshBackend(config["SEARCH_DIR"])
+    raise ValueError(f"SEARCH_BACKEND: unknown search backend '{name}' (known: {', '.join(BACKENDS)})")

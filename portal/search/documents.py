@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
 
-import jieba
+import yaml
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +20,48 @@ from portal.policies.models import Policy
 from portal.regions.models import Region
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
+from portal.search.text import pinyin_forms
+
+# Ended plans rank below those in force; drafts and proposals in between.
+STATUS_PRIOR = {"in_force": 1.0, "unknown": 0.9, "to_draft": 0.8, "proposed": 0.8, "expired": 0.5,
+                "withdrawn": 0.4}
+_SUFFIX = re.compile(r"(特别行政区|自治区|新区|省|市|区|县)$")
+
+
+def freshness(year: int | None) -> float:
+    """A small lift for recent documents: 1.0 for 2010 and before, up to 1.15 for this decade."""
+    if not year:
+        return 1.0
+    return 1.0 + 0.15 * min(max(year - 2010, 0), 16) / 16
+
+
+def region_words(regions: dict[str, Region], ids) -> str:
+    """Names of a place's regions as people type them: 南山区 南山 Nanshan nanshan, per ancestor."""
+    words = []
+    for rid in ids:
+        region = regions.get(rid)
+        if region is None or region.parent_id is None:
+            continue
+        short = _SUFFIX.sub("", region.name) if len(region.name) > 2 else region.name
+        words += [region.name, short, region.name_en or "", pinyin_forms(short, whole=False)]
+    return " ".join(w for w in words if w)
+
+
+@lru_cache(maxsize=4)
+def _taxonomy(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def type_words(type_id: str, content_dir: Path | None = None) -> str:
+    """A place type's labels in Chinese, English and pinyin (众创空间 Maker space zhongchuangkongjian)."""
+    from portal.config import ROOT
+
+    data = _taxonomy((content_dir or ROOT / "content") / "taxonomies.yaml")
+    for item in data.get("place_types", []):
+        if item["id"] == type_id:
+            return " ".join([item["name"], item.get("name_en") or "", type_id.replace("_", " "),
+                             pinyin_forms(item["name"])])
+    return type_id
 
 
 def policy_document(policy: Policy, regions: dict[str, Region]) -> IndexDoc:
@@ -29,7 +74,11 @@ def policy_document(policy: Policy, regions: dict[str, Region]) -> IndexDoc:
     return IndexDoc(
         key=f"policy:{policy.id}",
         type="policy",
-        title=f"{policy.title} {policy.title_en or ''} {policy.doc_number or ''}",
+        title=" ".join([policy.title, policy.title_en or "", policy.doc_number or "",
+                        pinyin_forms(policy.title, whole=False)]),
+        names=tuple(n for n in (policy.title, policy.title_en, policy.doc_number) if n),
+        guide=policy.guide is not None,
+        boost=STATUS_PRIOR.get(policy.status, 1.0) * freshness(issued.year if issued else None),
         text="\n".join(parts),
         regions=tuple(ancestry(regions, policy.region_id)),
         level=policy.level,
@@ -41,28 +90,20 @@ def policy_document(policy: Policy, regions: dict[str, Region]) -> IndexDoc:
     )
 
 
-def pinyin_forms(name: str) -> str:
-    """Ways people type a Chinese name in Latin letters: per word (chaihuo kongjian), whole
-    (chaihuokongjian) and initials (chkj), so `chaihuo` finds 柴火空间."""
-    words = [w for w in jieba.cut(name) if w.strip()]
-    per_word = ["".join(lazy_pinyin(w)) for w in words]
-    syllables = lazy_pinyin(name)
-    initials = "".join(s[0] for s in syllables if s and s[0].isalpha())
-    forms = [*per_word, "".join(per_word), initials]
-    return " ".join(f for f in forms if f and f.isascii())
-
-
 def place_document(place: Place, regions: dict[str, Region]) -> IndexDoc:
     """The index form of a place: names (with pinyin) weigh most, then descriptions."""
     names = " ".join([place.name, place.name_en or "", *place.aliases, pinyin_forms(place.name)])
+    ancestors = tuple(ancestry(regions, place.region_id))
+    # Region and type are searchable words too, so "南山 孵化器" finds Nanshan's incubators.
     text = "\n".join([place.description, place.description_en or "", place.address or "",
-                      place.recognition or ""])
+                      place.recognition or "", region_words(regions, ancestors), type_words(place.type)])
     fresh = is_fresh(place)
     # Listings not confirmed lately rank lower: half weight by relevance, after the confirmed by name.
     sort_title = ("" if fresh else "~") + " ".join(lazy_pinyin(place.name))
     return IndexDoc(
         key=f"place:{place.id}", type=place.type, title=names, text=text,
-        regions=tuple(ancestry(regions, place.region_id)), level=place.level or "",
+        names=tuple(n for n in (place.name, place.name_en, *place.aliases) if n),
+        regions=ancestors, level=place.level or "",
         status=place.status, sort_title=sort_title, boost=1.0 if fresh else 0.5,
         industries=tuple(place.industries or ()), services=tuple(place.services or ()),
         desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
@@ -79,7 +120,8 @@ def benefit_document(benefit: Benefit, regions: dict[str, Region]) -> IndexDoc:
                       benefit.issuer_en or "", *words])
     return IndexDoc(
         key=f"benefit:{benefit.id}", type="benefit",
-        title=f"{benefit.name} {benefit.name_en or ''}", text=text,
+        title=" ".join([benefit.name, benefit.name_en or "", pinyin_forms(benefit.name, whole=False)]),
+        text=text, names=tuple(n for n in (benefit.name, benefit.name_en) if n), guide=True,
         regions=tuple(ancestry(regions, benefit.region_id)), level="", status="",
         sort_title=" ".join(lazy_pinyin(benefit.name)),
     )

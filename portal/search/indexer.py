@@ -2,11 +2,14 @@
 
 Rows are marked done only after the index commit, so a crash replays changes instead of losing
 them. Whoosh's writer lock (waited for, never skipped) keeps two drainers from writing at once.
+A full rebuild replays every change made while it ran, and `compare` checks each document's
+content version against the database.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -18,7 +21,15 @@ from portal.events.models import Event
 from portal.places.models import Place
 from portal.policies.models import Policy
 from portal.regions.models import Region
-from portal.search.documents import benefit_document, event_document, place_document, policy_document
+from portal.search.backend import doc_version
+from portal.search.documents import (
+    all_documents,
+    benefit_document,
+    count_documents,
+    event_document,
+    place_document,
+    policy_document,
+)
 
 BATCH = 200
 
@@ -29,6 +40,12 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
                            .order_by(SearchOutbox.seq).limit(limit)))
     if not rows:
         return 0
+    _apply(db, backend, rows)
+    return len(rows)
+
+
+def _apply(db: Session, backend, rows: list[SearchOutbox]) -> None:
+    """Bring the entities of `rows` up to date in the index, then mark the rows done and commit."""
     regions = {r.id: r for r in db.scalars(select(Region))}
     upserts, deletes = [], []
     for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "policy"):
@@ -64,7 +81,6 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
     for row in rows:
         row.done_at = now
     db.commit()
-    return len(rows)
 
 
 def drain_all(db: Session, backend) -> int:
@@ -72,6 +88,56 @@ def drain_all(db: Session, backend) -> int:
     while handled := drain(db, backend):
         total += handled
     return total
+
+
+def rebuild(db: Session, backend, progress=None) -> int:
+    """A full rebuild that loses nothing published while it ran: changes already in the outbox
+    are covered by the build, and every change recorded after it started is replayed on the new
+    index once it is in place (whether or not a drainer applied it to the old one meanwhile)."""
+    start = db.scalar(select(func.max(SearchOutbox.seq))) or 0
+    written = backend.rebuild(all_documents(db), total=count_documents(db), progress=progress)
+    db.execute(update(SearchOutbox).where(SearchOutbox.seq <= start, SearchOutbox.done_at.is_(None))
+               .values(done_at=utcnow()))
+    db.commit()  # also ends the read snapshot, so the replay sees what committed meanwhile
+    while rows := list(db.scalars(select(SearchOutbox).where(SearchOutbox.seq > start)
+                                  .order_by(SearchOutbox.seq).limit(BATCH))):
+        _apply(db, backend, rows)
+        start = rows[-1].seq
+    return written
+
+
+@dataclass
+class Drift:
+    """How the index differs from the database, document by document."""
+
+    missing: list[str] = field(default_factory=list)  # in the database, not in the index
+    extra: list[str] = field(default_factory=list)  # in the index, gone from the database
+    stale: list[str] = field(default_factory=list)  # in both, but the index holds an older version
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra or self.stale)
+
+
+def compare(db: Session, backend) -> Drift:
+    """Compare every document's content version in the index with the one built from the database."""
+    wanted = {doc.key: doc_version(doc) for doc in all_documents(db)}
+    held = backend.versions() if backend.is_ready() else {}
+    return Drift(missing=sorted(wanted.keys() - held.keys()), extra=sorted(held.keys() - wanted.keys()),
+                 stale=sorted(k for k in wanted.keys() & held.keys() if wanted[k] != held[k]))
+
+
+def drain_at_start(app) -> None:
+    """Apply changes left in the outbox by a process that stopped before indexing them (a killed
+    `content load`, a crash after commit); only when an index is there to update."""
+    backend = app.extensions["search"]
+    if not backend.is_ready():
+        return
+    maker = app.extensions["db_sessionmaker"]
+    try:
+        with maker() as db:
+            drain_all(db, backend)
+    except Exception:  # e.g. a database not migrated yet; the next drain retries
+        app.logger.warning("search outbox not drained at start-up", exc_info=True)
 
 
 def run_forever(make_session, backend, interval: float = 1.0) -> None:  # pragma: no cover - loop
@@ -82,14 +148,6 @@ def run_forever(make_session, backend, interval: float = 1.0) -> None:  # pragma
         time.sleep(interval)
 
 
-def rebuild_with_outbox(db: Session, backend, documents, total: int | None = None, progress=None) -> int:
-    """Rebuild the index from the database, then settle the outbox: changes written before the
-    rebuild read the database are in it; changes written since are replayed."""
-
-    last_seen = db.scalar(select(func.max(SearchOutbox.seq))) or 0
-    written = backend.rebuild(documents(), total=total, progress=progress)
-    db.execute(update(SearchOutbox).where(SearchOutbox.seq <= last_seen, SearchOutbox.done_at.is_(None))
-               .values(done_at=utcnow()))
-    db.commit()
-    drain_all(db, backend)
-    return written
+def pending(db: Session) -> int:
+    """How many changes wait for the indexer."""
+    return db.scalar(select(func.count()).select_from(SearchOutbox).where(SearchOutbox.done_at.is_(None)))

@@ -79,7 +79,54 @@ def query_from_request(db: Session, *, scope: tuple[str, ...] | None = None,
 
 
 def run(q: SearchQuery) -> SearchResult:
+    """Run a query with the current synonym list; "nearest first" is ordered here, over every
+    match's stored coordinates, so no backend has to know about distances."""
+    from portal import db
+    from portal.search.synonyms import synonym_map
+
+    session = db.session()
+    q.synonyms = synonym_map(session)
+    if q.sort == "distance" and q.near is not None:
+        return _by_distance(session, q)
     return backend().search(q)
+
+
+def keys(q: SearchQuery) -> list[str]:
+    """Keys of every match (the map draws them all), with the current synonym list."""
+    from portal import db
+    from portal.search.synonyms import synonym_map
+
+    q.synonyms = synonym_map(db.session())
+    return backend().keys(q)
+
+
+def _by_distance(session: Session, q: SearchQuery) -> SearchResult:
+    """Nearest first; entries without coordinates come last, by name."""
+    from dataclasses import replace
+
+    from portal.places.models import Place
+    from portal.places.services import distance_km
+    from portal.search.backend import Hit
+
+    counted = backend().search(replace(q, sort="title", page=1, per_page=1))
+    ids = [k.partition(":")[2] for k in backend().keys(q) if k.startswith("place:")]
+    located = {}
+    for chunk in range(0, len(ids), 500):
+        stmt = select(Place.id, Place.name, Place.lat, Place.lon).where(Place.id.in_(ids[chunk:chunk + 500]))
+        located.update({row.id: row for row in session.execute(stmt)})
+    ranked = []
+    for pid in ids:
+        row = located.get(pid)
+        if row is None:
+            continue
+        km = distance_km(q.near[0], q.near[1], row.lat, row.lon) if row.lat is not None else None
+        ranked.append((km is None, km or 0.0, row.name, pid))
+    ranked.sort()
+    start = (q.page - 1) * q.per_page
+    hits = [Hit(type="place", id=pid, score=0.0, distance_km=None if no_geo else km)
+            for no_geo, km, _name, pid in ranked[start:start + q.per_page]]
+    counted.hits = hits
+    return counted
 
 
 def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
@@ -163,4 +210,4 @@ def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
     return out
 
 
-__all__ = ["FACET_FIELDS", "Row", "backend", "query_from_request", "rows", "run"]
+__all__ = ["FACET_FIELDS", "Row", "backend", "keys", "query_from_request", "rows", "run"]

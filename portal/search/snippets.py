@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
-from portal.search.analysis import highlight_words, normalise
+from portal.search.text import highlight_words
 
 
 def _pattern(words: list[str]) -> re.Pattern[str] | None:
@@ -32,7 +33,7 @@ FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
 
 def _fold(text: str) -> str:
     """Fold full-width letters and digits only: Chinese punctuation (，。：；（）) stays as written."""
-    return FULLWIDTH_ALNUM.sub(lambda m: normalise(m.group()), text)
+    return FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 def _word_edges(text: str, start: int, end: int) -> tuple[int, int]:

@@ -17,6 +17,12 @@ def index():
     query = services.query_from_request(session)
     query.facets = PAGE_FACETS
     result = services.run(query) if query.text else None
+    if result is not None and result.total == 0 and query.page == 1 and not query.types and not any(
+            query.filters.values()):
+        # Counted for staff, who can answer it with a synonym (staff home, search synonyms).
+        from portal.search.synonyms import record_miss
+
+        record_miss(session, query.text)
     return render_template(
         "search/index.html", query=query, result=result,
         rows=services.rows(session, result, query.text) if result else [],

@@ -18,8 +18,10 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching.wrappers import MultiMatcher
 
-from portal.search.analysis import ANALYZER_VERSION, index_analyzer, query_terms
-from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult
+from portal.search import plan, ranking
+from portal.search.analysis import ANALYZER_VERSION, index_analyzer
+from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult, doc_version
+from portal.search.text import exact_form
 
 _FIELD_FOR_FACET = {"type": "type", "region": "region", "level": "level", "category": "category",
                     "year": "year", "status": "status", "industry": "industry", "service": "service",
@@ -45,12 +47,16 @@ def make_schema() -> Schema:
         service=KEYWORD(commas=True, scorable=False),
         desks=ID(),
         geo=STORED(),
+        meta=STORED(),  # exact names, ranking prior, guide flag, content version
     )
 
 
 def _all_ids(matcher) -> set[int]:
-    """Every document number of a term's postings, a whole block at a time where possible
-    (Whoosh's generic all_ids() costs a Python call per posting)."""
+    """Every document number of a term's postings, a whole block at a time where possible.
+
+    The one place that reads Whoosh internals: the public all_ids() costs a Python call per
+    posting (several times slower at 10k documents), and Whoosh has no public block reader.
+    Any other matcher falls back to the public API."""
     if isinstance(matcher, W3LeafMatcher) and matcher._i == 0:
         ids: set[int] = set()
         while not matcher._atend and matcher._i < matcher._blocklength:
@@ -67,6 +73,20 @@ def _all_ids(matcher) -> set[int]:
     return set(matcher.all_ids())
 
 
+ALL_BUT_ONE = "all-but-one"  # a join: every word of the query but one
+FEW = 3  # fewer matches than this for a long query: try with one word missing
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+RERANK_DEPTH = 30  # how many of the best-scored matches the ranking rules reorder
 SORT_COLUMNS = {"newest": ("date", True), "oldest": ("date", False), "title": ("sort_title", False)}
 
 
@@ -110,6 +130,7 @@ class WhooshBackend:
         self._facet_cache: tuple | None = None
         self._stored_cache: tuple | None = None
         self._column_cache: dict[str, tuple] = {}
+        self._fix_cache: dict[tuple, list[str]] = {}
         self._facet_lock = threading.Lock()
 
     # -- reading -----------------------------------------------------------------------------
@@ -144,11 +165,12 @@ class WhooshBackend:
         searcher = getattr(local, "searcher", None)
         # Opening a searcher reads every segment (tens of ms at 100k documents): reuse it while
         # the index generation on disk is the one it was opened on.
-        if searcher is None or searcher._ix is not ix or searcher.reader().generation() != (
-                ix.latest_generation()):
+        if searcher is None or getattr(local, "searcher_ix", None) is not ix or (
+                searcher.reader().generation() != ix.latest_generation()):
             if searcher is not None:
                 searcher.close()
             searcher = local.searcher = ix.searcher()
+            local.searcher_ix = ix
         return _Borrowed(searcher)
 
     def is_ready(self) -> bool:
@@ -168,75 +190,191 @@ class WhooshBackend:
 
     def keys(self, q: SearchQuery) -> list[str]:
         """Keys of every match, unranked (for the map, which shows them all)."""
-        terms = query_terms(q.text) if q.text.strip() else []
         with self._searcher() as searcher:
-            matched, _ = self._matched(searcher, terms, query.And, q)
+            groups = self._corrected(searcher, plan.plan(q.text, q.synonyms)) if q.text.strip() else []
+            matched, _ = self._matched(searcher, groups, query.And, q)
+            if not matched and len(groups) > 1:
+                matched, _ = self._matched(searcher, groups, query.Or, q)
             stored = self._stored(searcher)
             return [stored[d][0] for d in matched]
 
+    def versions(self) -> dict[str, str]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            live = self._live(reader)
+            return {key: (meta or {}).get("version", "") for d, (key, _geo, meta)
+                    in enumerate(self._stored(searcher)) if d in live}
+
     def _search(self, searcher, q: SearchQuery) -> SearchResult:
-        terms = query_terms(q.text) if q.text.strip() else []
-        restriction = self._restriction(q)
+        groups = self._corrected(searcher, plan.plan(q.text, q.synonyms)) if q.text.strip() else []
         relaxed = False
-        if terms:
-            result = self._run(searcher, self._text_query(terms, query.And), restriction, q,
-                               terms, query.And)
-            if result.total == 0 and len(terms) > 1:
+        if groups:
+            result = self._run(searcher, groups, q, query.And)
+            if result.total < FEW and len(groups) >= 3:
+                # A long question rarely has every word in one text: allow one word missing.
+                most = self._run(searcher, groups, q, ALL_BUT_ONE)
+                if most.total > result.total:
+                    result, relaxed = most, True
+            if result.total == 0 and len(groups) > 1:
                 # Nothing has every word: offer what matches some of them, and say so.
-                result = self._run(searcher, self._text_query(terms, query.Or), restriction, q,
-                                   terms, query.Or)
+                result = self._run(searcher, groups, q, query.Or)
                 relaxed = result.total > 0
         else:
-            result = self._run(searcher, None, restriction, q)
-        result.terms = terms
+            result = self._run(searcher, [], q)
+        result.terms = plan.terms(groups)
         result.relaxed = relaxed
         return result
 
-    @staticmethod
-    def _text_query(terms: list[str], join) -> query.Query:
-        return join([query.Or([query.Term("title", t), query.Term("text", t)]) for t in terms])
+    def _corrected(self, searcher, groups: list[plan.Group]) -> list[plan.Group]:
+        """The plan fitted to this index's words: pinyin typed apart joined, a common compound
+        without its parts, and a word found nowhere given the title words one typo away
+        (创新卷 → 创新券), the most used first, at a lower weight."""
+        reader = searcher.reader()
+
+        def known(term: str) -> bool:
+            return ("title", term) in reader or ("text", term) in reader
+
+        def frequency(term: str) -> int:
+            return reader.doc_frequency("title", term) + reader.doc_frequency("text", term)
+
+        out = []
+        for group in plan.join_pinyin(groups, known):
+            exact = group.alternatives[0]
+            if len(exact.slots) == 1 and frequency(exact.slots[0][0]) >= plan.COMMON:
+                # The compound itself is common: its parts would only add a tail nobody pages to.
+                group = plan.Group(word=group.word, alternatives=tuple(
+                    a for a in group.alternatives if a.weight != plan.SUB_WORD_WEIGHT))
+            if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
+                out.append(group)
+                continue
+            fixes: list[str] = []
+            for slot in group.alternatives[0].slots:
+                if len(slot[0]) > 1 and not any(known(t) for t in slot):
+                    fixes += self._fixes(reader, slot[0])
+            extra = tuple(plan.Alternative(((t,),), plan.FUZZY_WEIGHT) for t in dict.fromkeys(fixes))
+            out.append(plan.Group(word=group.word, alternatives=group.alternatives + extra))
+        return out
+
+    def _fixes(self, reader, word: str) -> list[str]:
+        """Title words within one typo (two for long Latin words, whose first letter must match),
+        cached per index version: the edit-distance walk over the word list is slow."""
+        key = (reader.generation(), reader.doc_count_all(), word)
+        cache = self._fix_cache
+        if key not in cache:
+            latin = word.isascii()
+            maxdist = 2 if latin and len(word) >= 7 else 1
+            found = reader.terms_within("title", word, maxdist, prefix=1 if latin else 0)
+            ranked = sorted(found, key=lambda t: (-reader.doc_frequency("title", t), t))
+            if len(cache) > 2000:
+                cache.clear()
+            cache[key] = ranked[:plan.MAX_FIXES]
+        return cache[key]
 
     @staticmethod
-    def _restriction(q: SearchQuery) -> query.Query | None:
-        parts: list[query.Query] = []
-        if q.types or q.scope:
-            parts.append(query.Or([query.Term("type", t) for t in (q.types or q.scope)]))
-        for name, values in q.filters.items():
-            if values:
-                parts.append(query.Or([query.Term(_FIELD_FOR_FACET[name], v) for v in values]))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else query.And(parts)
+    def _text_query(groups: list[plan.Group], join) -> query.Query:
+        """The plan as a Whoosh query: each alternative weighted, title and text both searched."""
+        def slot_q(slot, weight):
+            return query.Or([query.Term(f, t, boost=weight) for t in slot for f in ("title", "text")])
 
-    def _run(self, searcher, text_q, restriction, q: SearchQuery, terms=(), join=None) -> SearchResult:
+        parts = [query.Or([query.And([slot_q(slot, alt.weight) for slot in alt.slots])
+                           if len(alt.slots) > 1 else slot_q(alt.slots[0], alt.weight)
+                           for alt in g.alternatives]) for g in groups]
+        return query.And(parts) if join is query.And else query.Or(parts)
+
+    def _run(self, searcher, groups, q: SearchQuery, join=None) -> SearchResult:
         # Every matching document number, unscored, by set algebra over single-term postings:
         # much faster in Python than walking Whoosh's compound matchers document by document.
-        matched, per_term = self._matched(searcher, terms, join, q)
+        matched, per_term = self._matched(searcher, groups, join, q)
+        text_q = self._text_query(groups, join) if groups else None
         sort = q.sort if (text_q is not None or q.sort != "relevance") else "newest"
         limit = q.page * q.per_page
         start = (q.page - 1) * q.per_page
         hits: list[Hit] = []
         if not matched or start >= len(matched):
             pass
-        elif sort == "distance" and q.near is not None:
-            hits = self._by_distance(searcher, matched, q.near, start, limit)
-        elif sort in SORT_COLUMNS or text_q is None:
+        elif sort in SORT_COLUMNS or text_q is None or sort == "distance":
             hits = self._by_column(searcher, matched, sort if sort in SORT_COLUMNS else "newest",
                                    start, limit)
         else:
-            # Rank only the page asked for. The exact match set (or, for an any-word search,
-            # the best-covered part of it) is the filter, so the words alone are scored and
-            # Whoosh can skip blocks that cannot reach the top.
-            if join is query.Or:
-                allow = self._best_covered(matched, per_term, limit)
-            else:
-                allow = matched if restriction is not None else None
-            results = searcher.search(text_q, limit=limit, terms=False, filter=allow)
-            for hit in results[start:limit]:
-                type_, _, id_ = hit["key"].partition(":")
-                hits.append(Hit(type=type_, id=id_, score=float(hit.score or 0.0)))
+            hits = self._ranked(searcher, text_q, groups, q, matched, per_term, join, start, limit)
         facets = self._facet_counts(searcher, matched, q.facets)
         return SearchResult(hits=hits, total=len(matched), facets=facets, terms=[])
+
+    def _ranked(self, searcher, text_q, groups, q, matched, per_term, join, start, limit) -> list[Hit]:
+        """Score the words over the match set (or, for an any-word search, its best-covered
+        part), then order a generous top by the shared ranking rules."""
+        depth = max(limit, RERANK_DEPTH)
+        if join is not query.And:
+            results = searcher.search(text_q, limit=depth, terms=False,
+                                      filter=self._best_covered(matched, per_term, limit))
+            scores = dict(results.items())
+        else:
+            scores = self._scored_all_words(searcher, groups, q, matched, depth)
+        exact = exact_form(q.text)
+        # A document named exactly like the query is ranked first even if its words score low.
+        scores.update({d: scores.get(d, 0.0) for d in self._named(searcher).get(exact, ()) if d in matched})
+        stored = self._stored(searcher)
+        candidates = []
+        for doc, score in scores.items():
+            key, _geo, meta = stored[doc]
+            meta = meta or {}
+            candidates.append(ranking.Candidate(
+                key=key, score=float(score or 0.0), names=tuple(meta.get("names", ())),
+                prior=meta.get("prior", 1.0), guide=meta.get("guide", False), type=key.partition(":")[0]))
+        hits = []
+        for c in ranking.rank(candidates, groups, exact)[start:limit]:
+            type_, _, id_ = c.key.partition(":")
+            hits.append(Hit(type=type_, id=id_, score=c.score))
+        return hits
+
+    def _scored_all_words(self, searcher, groups, q, matched: set[int], depth: int) -> dict:
+        """Scores for an every-word search in two parts: the documents holding every word as typed,
+        by the plain query (fast: Whoosh skips blocks that cannot reach the top), and the rest,
+        reached only through synonyms, parts or corrections, by those words over just them."""
+        reader = searcher.reader()
+        typed = [g.alternatives[0] for g in groups]
+        plain = query.And([query.Or([query.Term(f, t) for f in ("title", "text")])
+                           for alt in typed for slot in alt.slots for t in slot[:1]])
+        restricted = bool(q.types or q.scope or any(q.filters.values()))
+        exact_docs = matched
+        for alt in typed:
+            for slot in alt.slots:
+                exact_docs = exact_docs & (self._postings(reader, "title", slot[0])
+                                           | self._postings(reader, "text", slot[0]))
+        scores: dict[int, float] = {}
+        if exact_docs:
+            # Without type or facet filters the plain query alone gives these documents; a
+            # filter would cost a set look-up per posting.
+            results = searcher.search(plain, limit=depth, terms=False,
+                                      filter=exact_docs if restricted else None)
+            scores.update(results.items())
+        rest = matched - exact_docs
+        typed_terms = {slot[0] for alt in typed for slot in alt.slots}
+        extra = {t: w for t, w in plan.weighted_terms(groups).items() if t not in typed_terms}
+        if rest and extra and len(exact_docs) < depth:
+            # Scored by the words that brought them in (synonyms, parts, corrections) at their
+            # lower weights; the typed words they share are common to all and left out for speed.
+            # When the typed words alone fill the reranked top, these would rank below them.
+            alternatives = query.Or([query.Term(f, t, boost=w) for t, w in extra.items()
+                                     for f in ("title", "text")])
+            scores.update(searcher.search(alternatives, limit=depth, terms=False, filter=rest).items())
+        return scores
+
+    @staticmethod
+    def _postings(reader, field: str, term: str) -> set[int]:
+        return _all_ids(reader.postings(field, term)) if (field, term) in reader else set()
+
+    def _named(self, searcher) -> dict[str, list[int]]:
+        """Exact name form → document numbers, read once per index version."""
+        stored = self._stored(searcher)
+        cached = getattr(self._local, "named", None)
+        if cached is None or cached[0] is not stored:
+            names: dict[str, list[int]] = {}
+            for doc, (_key, _geo, meta) in enumerate(stored):
+                for name in (meta or {}).get("names", ()):
+                    names.setdefault(name, []).append(doc)
+            cached = self._local.named = (stored, names)
+        return cached[1]
 
     def _by_column(self, searcher, matched: set[int], sort: str, start: int, limit: int) -> list[Hit]:
         """Order by a sortable column (date or title) without scoring anything."""
@@ -267,7 +405,7 @@ class WhooshBackend:
                 break
         return allow
 
-    def _matched(self, searcher, terms, join, q: SearchQuery) -> tuple[set[int], list[set[int]]]:
+    def _matched(self, searcher, groups, join, q: SearchQuery) -> tuple[set[int], list[set[int]]]:
         reader = searcher.reader()
 
         def docs(field: str, value: str) -> set[int]:
@@ -275,11 +413,31 @@ class WhooshBackend:
                 return set()
             return _all_ids(reader.postings(field, value))
 
+        words: dict[str, set[int]] = {}
+
+        def word(term: str) -> set[int]:
+            if term not in words:
+                words[term] = docs("title", term) | docs("text", term)
+            return words[term]
+
+        def group_docs(group: plan.Group) -> set[int]:
+            out: set[int] = set()
+            for alt in group.alternatives:
+                slots = sorted((set().union(*(word(t) for t in slot)) for slot in alt.slots), key=len)
+                out |= slots[0].intersection(*slots[1:])
+            return out
+
         sets: list[set[int]] = []
         per_term: list[set[int]] = []
-        if terms:
-            per_term = [docs("title", t) | docs("text", t) for t in terms]
-            sets.append(set.intersection(*per_term) if join is query.And else set.union(*per_term))
+        if groups:
+            per_term = [group_docs(g) for g in groups]
+            if join is query.And:
+                sets.append(set.intersection(*per_term))
+            elif join is ALL_BUT_ONE:
+                counts = Counter(chain.from_iterable(per_term))
+                sets.append({d for d, n in counts.items() if n >= len(per_term) - 1})
+            else:
+                sets.append(set.union(*per_term))
         if q.types or q.scope:
             sets.append(set.union(*(docs("type", t) for t in (q.types or q.scope))))
         for name, values in q.filters.items():
@@ -302,33 +460,16 @@ class WhooshBackend:
             cached = self._local.live = (key, set(reader.all_doc_ids()))
         return cached[1]
 
-    def _by_distance(self, searcher, matched: set[int], near, start: int, limit: int) -> list[Hit]:
-        """Nearest first; entries without coordinates come last, by name."""
-        from portal.places.services import distance_km
-
-        stored = self._stored(searcher)
-        ranked = []
-        for doc in matched:
-            key, geo, title = stored[doc]
-            km = distance_km(near[0], near[1], geo[0], geo[1]) if geo else None
-            ranked.append((km is None, km or 0.0, title, key))
-        ranked.sort()
-        hits = []
-        for _no_geo, km, _title, key in ranked[start:limit]:
-            type_, _, id_ = key.partition(":")
-            hits.append(Hit(type=type_, id=id_, score=0.0, distance_km=None if _no_geo else km))
-        return hits
-
-    def _stored(self, searcher) -> list[tuple[str, tuple | None, str]]:
-        """(key, (lat, lon), sort title) per document, read once per index version."""
+    def _stored(self, searcher) -> list[tuple[str, tuple | None, dict | None]]:
+        """(key, (lat, lon), meta) per document, read once per index version."""
         reader = searcher.reader()
         key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
         cached = self._stored_cache
         if cached is not None and cached[0] == key:
             return cached[1]
-        rows: list = [("", None, "")] * reader.doc_count_all()
+        rows: list = [("", None, None)] * reader.doc_count_all()
         for docnum, fields in reader.iter_docs():
-            rows[docnum] = (fields.get("key", ""), fields.get("geo"), fields.get("key", ""))
+            rows[docnum] = (fields.get("key", ""), fields.get("geo"), fields.get("meta"))
         self._stored_cache = (key, rows)
         return rows
 
@@ -382,47 +523,70 @@ class WhooshBackend:
             "sort_title": doc.sort_title or doc.title, "industry": ",".join(doc.industries),
             "service": ",".join(doc.services), "desks": doc.desks,
             "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
-            "_boost": doc.boost,
+            "meta": {"names": sorted({exact_form(n) for n in doc.names} - {""}), "prior": doc.boost,
+                     "guide": doc.guide, "version": doc_version(doc)},
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:
-        """Build a complete new index beside the old one, then swap `current` atomically."""
+        """Build a complete new index beside the old one, then swap `current` atomically.
+
+        The build happens in a `.building-<time>-<pid>` folder, renamed to `index-<time>` only once
+        complete, so a killed rebuild leaves nothing that looks like an index."""
         self.root.mkdir(parents=True, exist_ok=True)
-        target = self.root / f"index-{time.time_ns()}"
-        target.mkdir()
-        ix = index.create_in(target, self.schema)
+        self._remove_abandoned()
+        stamp = time.time_ns()
+        building = self.root / f".building-{stamp}-{os.getpid()}"
+        building.mkdir()
         count = 0
-        writer = ix.writer(procs=1, limitmb=256)
         try:
-            for doc in docs:
-                writer.add_document(**self._fields(doc))
-                count += 1
-                if progress:
-                    progress(1)
-            writer.commit()
+            ix = index.create_in(building, self.schema)
+            writer = ix.writer(procs=1, limitmb=256)
+            try:
+                for doc in docs:
+                    writer.add_document(**self._fields(doc))
+                    count += 1
+                    if progress:
+                        progress(1)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            ix.close()
+            (building / "meta.json").write_text(json.dumps({
+                "analyzer_version": ANALYZER_VERSION, "documents": count,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }))
+            target = self.root / f"index-{stamp}"
+            os.rename(building, target)
         except BaseException:
-            writer.cancel()
-            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(building, ignore_errors=True)
             raise
-        ix.close()
-        (target / "meta.json").write_text(json.dumps({
-            "analyzer_version": ANALYZER_VERSION, "documents": count,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }))
         tmp_link = self.root / f".current-{os.getpid()}"
         if tmp_link.is_symlink():
             tmp_link.unlink()
         os.symlink(target.name, tmp_link)
         os.replace(tmp_link, self.current)
-        self._prune(keep={target.name})
+        self._prune()
         return count
 
-    def _prune(self, keep: set[str]) -> None:
-        """Delete indexes older than the previous one (open readers may still use that)."""
-        builds = sorted(p for p in self.root.glob("index-*") if p.is_dir())
-        for old in builds[:-2]:
-            if old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+    def _remove_abandoned(self) -> None:
+        """Delete build folders of rebuilds whose process is gone (killed), never a live one's."""
+        for folder in self.root.glob(".building-*-*"):
+            pid = folder.name.rsplit("-", 1)[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _prune(self) -> None:
+        """Keep the current index and the one before it (open readers may still use that); delete
+        older complete builds and any index folder without its meta.json (an interrupted build
+        from before build folders existed). The current index is never touched."""
+        current = os.path.realpath(self.current)
+        builds = sorted(p for p in self.root.glob("index-*") if p.is_dir() and str(p.resolve()) != current)
+        complete = [p for p in builds if (p / "meta.json").exists()]
+        keep = set(complete[-1:])
+        for folder in builds:
+            if folder not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None:
         ix = index.open_dir(os.path.realpath(self.current), schema=self.schema)

@@ -37,7 +37,10 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.get("/")
 @role_required("editor")
 def home():
-    return render_template("staff/home.html", queues=services.queues(db.session(), current_user))
+    from portal.search.synonyms import top_misses
+
+    return render_template("staff/home.html", queues=services.queues(db.session(), current_user),
+                           misses=top_misses(db.session(), 5))
 
 
 @bp.get("/policies")
