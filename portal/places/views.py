@@ -2,45 +2,95 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.core import params
-from portal.places import near, services, taxonomy
+from portal.core.params import BadParameter
+from portal.places import near, ranking, services, taxonomy
 from portal.places.models import TYPES
 from portal.policies.views import external_url
 from portal.search import services as search
+from portal.search.backend import SearchQuery
 
 bp = Blueprint("places", __name__)
 FACETS = ("type", "region", "level", "industry", "service", "desks")
 
 
-def directory_query(session):
-    """The directory's search from the query string, with `near` resolved to a point."""
+@dataclass
+class Directory:
+    """The directory's search as the visitor asked for it, and what "near" turned out to be."""
+
+    query: SearchQuery
+    near_text: str = ""
+    found: near.Point | near.Ambiguous | None = None
+    asked_sort: str = "relevance"  # kept in the form even when the list cannot be in that order
+    open_only: bool = False
+
+    @property
+    def point(self) -> near.Point | None:
+        return self.found if isinstance(self.found, near.Point) else None
+
+    @property
+    def ambiguous(self) -> near.Ambiguous | None:
+        return self.found if isinstance(self.found, near.Ambiguous) else None
+
+    @property
+    def near_unknown(self) -> bool:
+        return bool(self.near_text) and self.found is None
+
+
+def directory(session, *, default_open: bool = True) -> Directory:
+    """Read the directory's query string; `near` is resolved and "open only" is on by default
+    for a search near somewhere (`open=0` turns it off)."""
     query = search.query_from_request(session, scope=TYPES)
     query.facets = FACETS
-    point = near.resolve(session, params.query_text("near"))
+    state = Directory(query, params.query_text("near"), asked_sort=query.sort)
+    state.found = near.resolve(session, state.near_text, current_app.config["MAP_DATA_DIR"])
+    point = state.point
     if point is not None:
-        query.near = point[0]
+        query.near = (point.lat, point.lon)
     if query.sort == "distance" and point is None:
         query.sort = "title"
     if not query.text and query.sort == "relevance":
         query.sort = "distance" if point else "title"
-    return query, point
+    given = request.args.getlist("open")
+    state.open_only = given[-1] == "1" if given else (default_open and point is not None)
+    if state.open_only:
+        ranking.only_open(query)
+    return state
+
+
+def directory_query(session):
+    """The directory's query and the point "near" resolved to (for the API: no default filter;
+    a name several districts share is refused, listing them)."""
+    state = directory(session, default_open=False)
+    if state.ambiguous:
+        raise BadParameter("near", _l("Several districts are called “%(t)s”: %(c)s. Give the city too.",
+                                      t=state.near_text,
+                                      c="; ".join(label for label, _t in state.ambiguous.choices)))
+    point = state.point
+    return state.query, ((point.lat, point.lon), point.label) if point else None
+
+
+def _listing(template: str, state: Directory, **extra):
+    session = db.session()
+    query = state.query
+    result = ranking.run(query)
+    return render_template(
+        template, query=query, result=result, state=state, point=state.point,
+        rows=search.rows(session, result, query.text),
+        facets=search.ordered_facets(result, FACETS, session, query),
+        pages=max(1, -(-result.total // query.per_page)), near_text=state.near_text,
+        near_unknown=state.near_unknown, **extra)
 
 
 @bp.get("/places")
 def index():
-    session = db.session()
-    query, point = directory_query(session)
-    result = search.run(query)
-    return render_template(
-        "places/index.html", query=query, result=result, point=point,
-        rows=search.rows(session, result, query.text),
-        facets=search.ordered_facets(result, FACETS, session, query),
-        pages=max(1, -(-result.total // query.per_page)),
-        near_text=request.args.get("near", ""), near_unknown=bool(request.args.get("near")) and not point,
-    )
+    return _listing("places/index.html", directory(db.session()))
 
 
 @bp.get("/places/<place_id>")
@@ -62,17 +112,9 @@ def detail(place_id: str):
 
 @bp.get("/map")
 def map_page():
-    session = db.session()
-    query, point = directory_query(session)
-    query.per_page = min(query.per_page, 50)
-    result = search.run(query)
-    return render_template(
-        "places/map.html", query=query, result=result, point=point,
-        rows=search.rows(session, result, query.text),
-        facets=search.ordered_facets(result, FACETS, session, query),
-        pages=max(1, -(-result.total // query.per_page)), map_config=map_config(),
-        near_text=request.args.get("near", ""), near_unknown=bool(request.args.get("near")) and not point,
-    )
+    state = directory(db.session())
+    state.query.per_page = min(state.query.per_page, 50)
+    return _listing("places/map.html", state, map_config=map_config())
 
 
 def map_config() -> dict:
