@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import db
@@ -117,8 +117,31 @@ def map_page():
     return _listing("places/map.html", state, map_config=map_config())
 
 
+BASEMAP_LEVELS = ("province", "city", "district")
+
+
+@bp.get("/map/base/<level>.geojson")
+def base_layer(level: str):
+    """A boundary layer built by `flask map build`; sent gzipped to browsers that accept it."""
+    if level not in BASEMAP_LEVELS:
+        abort(404)
+    folder = current_app.config["MAP_DATA_DIR"]
+    gz = folder / f"{level}.geojson.gz"
+    if "gzip" in request.headers.get("Accept-Encoding", "") and gz.exists():
+        response = send_file(gz, mimetype="application/geo+json", max_age=86400, conditional=True)
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        return response
+    plain = folder / f"{level}.geojson"
+    if not plain.exists():
+        abort(404)
+    return send_file(plain, mimetype="application/geo+json", max_age=86400, conditional=True)
+
+
 def map_config() -> dict:
     """What the map script needs, passed as data attributes (no inline script under our CSP)."""
     cfg = current_app.config
+    base = (cfg["MAP_DATA_DIR"] / "province.geojson").exists()
     return {"tiles": cfg["MAP_TILE_URL"], "attribution": cfg["MAP_TILE_ATTRIBUTION"],
-            "crs": cfg["MAP_TILE_CRS"]}
+            "crs": cfg["MAP_TILE_CRS"],
+            "base": url_for("places.base_layer", level="LEVEL") if base else ""}
