@@ -6,6 +6,7 @@ import datetime as dt
 
 import nh3
 from flask import Flask, request, url_for
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -40,6 +41,29 @@ def format_date(value: dt.date | dt.datetime | None, precision: str = "day") -> 
     if zh:
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {value.strftime('%B %Y')}"
+
+
+# China Standard Time: UTC+8 all year (no daylight saving), so a fixed offset is exact.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True) -> str:
+    """A stored (naive UTC) time as staff and operators read it: China Standard Time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    text = value.astimezone(CHINA_TZ).strftime(fmt)
+    if not zone:
+        return text
+    return text + " " + _("China time")
+
+
+def from_china_time(value: dt.datetime | None) -> dt.datetime | None:
+    """A time typed by staff (China Standard Time, no zone) as stored: naive UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=CHINA_TZ).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def atom_date(value: dt.date | dt.datetime | None) -> str:
@@ -104,6 +128,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.filters["cst"] = china_time
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
         labels=labels, type_label=type_label,

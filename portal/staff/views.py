@@ -19,6 +19,7 @@ from portal.accounts.auth import role_required
 from portal.accounts.forms import RoleForm, UserForm
 from portal.accounts.models import ROLES, User
 from portal.core import params
+from portal.core.templating import from_china_time
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -252,7 +253,7 @@ def revision_action(revision_id: int, action: str):
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     try:
         publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                       publish_at=form.publish_at.data)
+                       publish_at=from_china_time(form.publish_at.data))  # typed in China time
         session.flush()
     except workflow.WorkflowError as exc:
         flash(_workflow_message(exc), "error")
