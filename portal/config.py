@@ -62,8 +62,9 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_OUTBOX": Path(_env("MAIL_OUTBOX", str(instance_path / "outbox"))),
         # Name shown in authenticator apps next to staff accounts.
         "TOTP_ISSUER": _env("TOTP_ISSUER", "双创平台"),
-        # Map background tiles, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png. Empty: no tiles,
-        # the map shows markers on a plain background (the portal needs no outside network).
+        # Map background tiles, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png, drawn under the
+        # portal's own boundaries and names (README: a Tianditu set-up). Empty: the portal's base
+        # map alone (built by `flask map build`; the portal needs no outside network).
         "MAP_TILE_URL": _env("MAP_TILE_URL", ""),
         # Attribution text the tile provider requires, shown in the map corner.
         "MAP_TILE_ATTRIBUTION": _env("MAP_TILE_ATTRIBUTION", ""),
