@@ -129,3 +129,11 @@ def test_place_map_passes_axe(js_page, live_url, content_app):  # noqa: F811
     assert results.violations_count == 0, results.generate_report()
     full = Axe().run(page, options={"runOnly": ["nested-interactive"]})
     assert full.violations_count == 0, full.generate_report()
+
+
+def test_map_still_draws_when_near_asks_which_district(js_page, live_url):  # noqa: F811
+    page = js_page
+    page.goto(f"{live_url}/map?near=城关区&lang=en")
+    page.wait_for_selector("#map[data-loaded='1']")
+    assert "Several districts are called" in page.locator("#near-error").inner_text()
+    assert int(page.locator("#map-status").get_attribute("data-count")) > 100

@@ -8,6 +8,7 @@ module only reads it. Names typed in Chinese are split into province, city and d
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -134,10 +135,21 @@ def load(directory: Path) -> Gazetteer | None:
     return _cache["value"]
 
 
+def _quiet(module) -> None:
+    """cpca logs a warning on the root logger for every name it cannot place; "near" reports that
+    to the visitor itself, so those records are dropped (once per process)."""
+    if _cache.get("quiet"):
+        return
+    folder = str(Path(module.__file__).parent)
+    logging.getLogger().addFilter(lambda record: not record.pathname.startswith(folder))
+    _cache["quiet"] = True
+
+
 def parse_address(text: str) -> tuple[str, str, str, str, bool]:
     """(province, city, district, the rest, ambiguous) as cpca reads a Chinese address."""
     import cpca  # imported here: it loads its tables (and pandas) on first use
 
+    _quiet(cpca)
     with _lock:  # cpca keeps module-level state; one parse at a time
         frame = cpca.transform([text])
     row = frame.iloc[0]

@@ -184,7 +184,7 @@
     m.cluster = cluster;
     map.addLayer(cluster);
     var markers = {};
-    var base = el.dataset.geojson + "?" + (el.dataset.query || "").replace(/(^|&)(page|per_page|bbox|sort)=[^&]*/g, "");
+    var base = el.dataset.geojson + "?" + (el.dataset.query || "").replace(/(^|&)(page|per_page|bbox|sort|near)=[^&]*/g, "");
     var first = true, timer = null, requestNo = 0;
 
     function listItem(id) { return list ? list.querySelector('li[data-place-id="' + CSS.escape(id) + '"]') : null; }
