@@ -48,7 +48,9 @@ def directory(session, *, default_open: bool = True) -> Directory:
     for a search near somewhere (`open=0` turns it off)."""
     query = search.query_from_request(session, scope=TYPES)
     query.facets = FACETS
-    state = Directory(query, params.query_text("near"), asked_sort=query.sort)
+    # The order the visitor chose stays chosen in the form, even when the list cannot have it.
+    asked = query.sort if request.args.get("sort") else None
+    state = Directory(query, params.query_text("near"))
     state.found = near.resolve(session, state.near_text, current_app.config["MAP_DATA_DIR"])
     point = state.point
     if point is not None:
@@ -57,6 +59,7 @@ def directory(session, *, default_open: bool = True) -> Directory:
         query.sort = "title"
     if not query.text and query.sort == "relevance":
         query.sort = "distance" if point else "title"
+    state.asked_sort = asked or query.sort
     given = request.args.getlist("open")
     state.open_only = given[-1] == "1" if given else (default_open and point is not None)
     if state.open_only:

@@ -88,9 +88,14 @@
     var layers = {}, labels = [];
     el.dataset.baseLoaded = "0";
 
+    // From zoom 8 the provinces' 3 km outlines would draw coasts and borders visibly wrong: they
+    // give way to the finer city and district lines on a plain land colour (the maritime line stays).
+    var DETAIL_ZOOM = 8;
     function style(feature) {
-      var s = L.extend({}, STYLE[feature.properties.level] || STYLE.city);
+      var level = feature.properties.level;
+      var s = L.extend({}, STYLE[level] || STYLE.city);
       if (tiles) { s.fill = false; }  // real tiles below: lines only
+      if (level === "province" && map.getZoom() >= DETAIL_ZOOM) { s.stroke = false; s.fill = false; }
       return s;
     }
 
@@ -119,6 +124,8 @@
 
     function update() {
       var zoom = map.getZoom();
+      el.classList.toggle("base-detail", zoom >= DETAIL_ZOOM);
+      if (layers.province && layers.province !== "loading") { layers.province.setStyle(style); }
       Object.keys(BASE_MIN_ZOOM).forEach(function (level) {
         if (zoom >= BASE_MIN_ZOOM[level]) { load(level); }
         var layer = layers[level];
