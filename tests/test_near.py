@@ -161,3 +161,15 @@ def test_a_planned_place_says_it_may_not_exist_yet(client, content_app):
     assert "It may not exist yet" in html
     listing = client.get("/places", query_string={"q": planned.name, "lang": "en"}).get_data(as_text=True)
     assert "may not exist yet" in listing
+
+
+@pytest.mark.parametrize(("name", "stem"), [("城关区", "城关"), ("两江新区", "两江"), ("兰州市", "兰州"),
+                                            ("城区", "城区"), ("西双版纳傣族自治州", "西双版纳傣族")])
+def test_stem_drops_only_the_administrative_ending(name, stem):
+    assert gazetteer.stem(name) == stem
+
+
+@pytest.mark.parametrize(("text", "key"), [("Chengguan District", "chengguan"), ("chengguanqu", "chengguan"),
+                                           ("Lüliang", "lvliang"), ("Nanshan", "nanshan")])
+def test_latin_key(text, key):
+    assert gazetteer.latin_key(text) == key

@@ -377,6 +377,8 @@
 
   window.portalMap = {
     wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs, maps: ready,
+    // For other map scripts (the listing editor's pin): draw the portal's base map on `map`.
+    addBaseMap: function (el, map, toMap) { baseMap(el, { map: map, toMap: toMap }); },
     onReady: function (fn) { readyFns.push(fn); ready.forEach(function (m) { fn(m); }); }
   };
   var small = document.getElementById("place-map");
