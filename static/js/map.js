@@ -222,11 +222,14 @@
       var boxes = icons.map(function (icon) { return { icon: icon, r: icon.getBoundingClientRect() }; });
       boxes.sort(function (a, b) { return (a.r.top - b.r.top) || (a.r.left - b.r.left); });
       boxes.forEach(function (b) { pane.appendChild(b.icon); });
-      if (focusAfterZoom && boxes.length) { focusAfterZoom = false; boxes[0].icon.focus(); }
+      // Clusters are redrawn while the zoom settles: keep the focus on the map until it has.
+      if (Date.now() < focusUntil && boxes.length && !pane.contains(document.activeElement)) {
+        boxes[0].icon.focus();
+      }
     }
     // After Enter zoomed into a cluster, focus goes to the first marker or cluster now in view
     // (the cluster that had it is gone).
-    var focusAfterZoom = false;
+    var focusUntil = 0;
     var orderTimer = null;
     function reorderSoon() { clearTimeout(orderTimer); orderTimer = setTimeout(readingOrder, 50); }
     cluster.on("animationend", reorderSoon);
@@ -242,7 +245,7 @@
       if (found) {
         e.preventDefault();
         e.stopPropagation();
-        focusAfterZoom = true;
+        focusUntil = Date.now() + 3000;
         found.zoomToBounds({ padding: [20, 20] });
       }
     });
