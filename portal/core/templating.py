@@ -7,6 +7,7 @@ import re
 
 import nh3
 from flask import Flask
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -92,6 +93,29 @@ def format_date(value: dt.date | dt.datetime | None, precision: str = "day") -> 
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
+# China Standard Time: UTC+8 all year (no daylight saving), so a fixed offset is exact.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True) -> str:
+    """A stored (naive UTC) time as staff and operators read it: China Standard Time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    text = value.astimezone(CHINA_TZ).strftime(fmt)
+    if not zone:
+        return text
+    return text + " " + _("China time")
+
+
+def from_china_time(value: dt.datetime | None) -> dt.datetime | None:
+    """A time typed by staff (China Standard Time, no zone) as stored: naive UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=CHINA_TZ).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def atom_date(value: dt.date | dt.datetime | None) -> str:
     """RFC 3339 time for Atom (dates are taken as midnight UTC)."""
     if value is None:
@@ -107,6 +131,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.filters["public_source"] = public_source
     app.jinja_env.filters["policy_body"] = policy_body
+    app.jinja_env.filters["cst"] = china_time
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
         labels=labels,

@@ -45,6 +45,7 @@ def _place(rec: Record, region_ids: set[str], industries: set[str], services: se
     if source is None:
         rec.problems.add(rec.where, "source", "is required: every place names where it comes from")
     fund = rec.nested("fund")
+    contact = rec.nested("contact_source")
     lat = rec.number("lat", minimum=-90, maximum=90)
     lon = rec.number("lon", minimum=-180, maximum=180)
     precision = rec.choice("geo_precision", GEO_PRECISIONS, required=lat is not None)
@@ -73,6 +74,11 @@ def _place(rec: Record, region_ids: set[str], industries: set[str], services: se
         "geo_precision": precision if lat is not None else None,
         "status": rec.choice("status", STATUSES, required=False) or "unknown",
         "website": rec.text("website", max_len=300),
+        "phone": rec.text("phone", max_len=120),
+        # Where the address, phone or website was published (the place's own site or an official
+        # list) and the day it was compared.
+        "contact_source": contact.text("url", max_len=500) if contact else None,
+        "contact_checked_on": contact.date("checked_on") if contact else None,
         "fund_type": fund.choice("fund_type", FUND_TYPES, required=False) if fund else None,
         "fund_stages": fund.ids("stages", STAGES) if fund else [],
         "fund_size_cny": fund.number("size_cny", minimum=0) if fund else None,
@@ -84,6 +90,12 @@ def _place(rec: Record, region_ids: set[str], industries: set[str], services: se
     }
     if data["website"] and not data["website"].startswith(("https://", "http://")):
         rec.problems.add(rec.where, "website", "must be an http(s) address")
+    if (data["phone"] or data["website"]) and not data["contact_source"]:
+        rec.problems.add(rec.where, "contact_source", "is required with a phone or website (url, checked_on)")
+    if data["contact_source"] and not data["contact_source"].startswith(("https://", "http://")):
+        rec.problems.add(rec.where, "contact_source.url", "must be an http(s) address")
+    if contact and data["contact_checked_on"] is None:
+        rec.problems.add(rec.where, "contact_source.checked_on", "is required: the day they were compared")
     if source and not (data["source_ref"] or data["source_note"]):
         rec.problems.add(rec.where, "source", "needs a ref or note")
     if data["fund_size_cny"] is not None:

@@ -61,6 +61,9 @@ class Place(Base):
     # The last confirmation reminder sent to the operators, so cron runs do not repeat it.
     confirm_reminder_on: Mapped[dt.date | None] = mapped_column(Date)
     contact_name: Mapped[str | None] = mapped_column(String(120))
+    # Where the address, phone and website were published, and the day they were compared.
+    contact_source: Mapped[str | None] = mapped_column(String(500))
+    contact_checked_on: Mapped[dt.date | None] = mapped_column(Date)
     recognition_year: Mapped[int | None]
     certificate_file_id: Mapped[str | None] = mapped_column(String(32))
     photos: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # stored file ids

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from portal import db
 from portal.core.urls import external_url
-from portal.places import freshness, services, taxonomy
-from portal.places.directory import FACETS, directory_query, map_config
+from portal.places import freshness, ranking, services, taxonomy
+from portal.places.directory import FACETS, Directory, directory, map_config
 from portal.places.signals import place_viewed
 from portal.search import services as search
 
@@ -22,20 +22,21 @@ def places_named_in(policy_id: str) -> list:
     return services.places_mentioned_in(db.session(), policy_id)
 
 
+def _listing(template: str, state: Directory, **extra):
+    session = db.session()
+    query = state.query
+    result = ranking.run(query)
+    return render_template(
+        template, query=query, result=result, state=state, point=state.point,
+        rows=search.rows(session, result, query.text),
+        facets=search.ordered_facets(result, FACETS, session, query),
+        pages=max(1, -(-result.total // query.per_page)), near_text=state.near_text,
+        near_unknown=state.near_unknown, **extra)
 
 
 @bp.get("/places")
 def index():
-    session = db.session()
-    query, point = directory_query(session)
-    result = search.run(query)
-    return render_template(
-        "places/index.html", query=query, result=result, point=point,
-        rows=search.rows(session, result, query.text),
-        facets=search.ordered_facets(result, FACETS, session, query),
-        pages=max(1, -(-result.total // query.per_page)),
-        near_text=request.args.get("near", ""), near_unknown=bool(request.args.get("near")) and not point,
-    )
+    return _listing("places/index.html", directory(db.session()))
 
 
 @bp.get("/places/<place_id>")
@@ -56,14 +57,27 @@ def detail(place_id: str):
 
 @bp.get("/map")
 def map_page():
-    session = db.session()
-    query, point = directory_query(session)
-    query.per_page = min(query.per_page, 50)
-    result = search.run(query)
-    return render_template(
-        "places/map.html", query=query, result=result, point=point,
-        rows=search.rows(session, result, query.text),
-        facets=search.ordered_facets(result, FACETS, session, query),
-        pages=max(1, -(-result.total // query.per_page)), map_config=map_config(),
-        near_text=request.args.get("near", ""), near_unknown=bool(request.args.get("near")) and not point,
-    )
+    state = directory(db.session())
+    state.query.per_page = min(state.query.per_page, 50)
+    return _listing("places/map.html", state, map_config=map_config())
+
+
+BASEMAP_LEVELS = ("province", "city", "district")
+
+
+@bp.get("/map/base/<level>.geojson")
+def base_layer(level: str):
+    """A boundary layer built by `flask map build`; sent gzipped to browsers that accept it."""
+    if level not in BASEMAP_LEVELS:
+        abort(404)
+    folder = current_app.config["MAP_DATA_DIR"]
+    gz = folder / f"{level}.geojson.gz"
+    if "gzip" in request.headers.get("Accept-Encoding", "") and gz.exists():
+        response = send_file(gz, mimetype="application/geo+json", max_age=86400, conditional=True)
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        return response
+    plain = folder / f"{level}.geojson"
+    if not plain.exists():
+        abort(404)
+    return send_file(plain, mimetype="application/geo+json", max_age=86400, conditional=True)

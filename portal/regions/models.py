@@ -26,6 +26,8 @@ class Region(Base):
     # Approximate centre (WGS-84), for "near" searches typed as a place name.
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # GB/T 2260 administrative division code (e.g. 620102); None for zones that are not divisions.
+    code: Mapped[str | None] = mapped_column(String(6))
 
     def __repr__(self) -> str:
         return f"<Region {self.id}>"

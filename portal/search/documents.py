@@ -104,7 +104,9 @@ def place_document(place: Place, regions: dict[str, Region]) -> IndexDoc:
         key=f"place:{place.id}", type=place.type, title=names, text=text,
         names=tuple(n for n in (place.name, place.name_en, *place.aliases) if n),
         regions=ancestors, level=place.level or "",
-        status=place.status, sort_title=sort_title, boost=1.0 if fresh else 0.5,
+        status=place.status, sort_title=sort_title,
+        # Planned and closed places weigh less in site search (the directory puts them last).
+        boost=(1.0 if fresh else 0.5) * (0.3 if place.status in ("planned", "closed") else 1.0),
         industries=tuple(place.industries or ()), services=tuple(place.services or ()),
         desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
     )

@@ -24,9 +24,12 @@ def place_id(point_id: str) -> str:
 
 
 def _place_fields(data: dict[str, Any], region: Region | None) -> dict[str, Any]:
-    """The creator-map entry of a service point: its own pin, else its region's seat, said so."""
+    """The creator-map entry of a service point: its own pin, else its region's seat, said so.
+
+    A national entry (a hotline, an online platform) has no seat: the centre of China is no place."""
     lat, lon, precision = data.get("lat"), data.get("lon"), "exact"
-    if lat is None and region is not None and region.lat is not None:
+    seated = region is not None and region.lat is not None and region.level != "national"
+    if lat is None and seated:
         lat, lon = region.lat, region.lon
         precision = "district" if region.level == "district" else "city"
     elif lat is None:

@@ -21,6 +21,7 @@ from portal.core import files, params
 from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.core.messages import message
+from portal.core.templating import from_china_time
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -242,7 +243,7 @@ def revision_action(revision_id: int, action: str):
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     return decide(
         lambda: publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                               publish_at=form.publish_at.data),
+                               publish_at=from_china_time(form.publish_at.data)),
         version=rev.version, back=url_for(".revision", revision_id=revision_id),
         done=ACTION_MESSAGES[action])
 

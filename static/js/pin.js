@@ -19,6 +19,7 @@
   } else {
     el.classList.add("no-tiles");
   }
+  if (conv && conv.addBaseMap) { conv.addBaseMap(el, map, toMap); }  // boundaries and names
   var start = typed();
   var marker = L.marker(start ? toMap(start[0], start[1]) : [35, 105], { draggable: true, keyboard: true,
     title: el.getAttribute("aria-label"), alt: el.getAttribute("aria-label") }).addTo(map);
