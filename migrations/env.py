@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from portal.accounts import models as _accounts  # noqa: F401  (registers tables)
+from portal.content import models as _content  # noqa: F401
 from portal.db import Base
 from portal.eligibility import models as _eligibility  # noqa: F401
 from portal.operators import models as _operators  # noqa: F401

@@ -70,6 +70,9 @@ class Policy(Base):
     source_note: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Hash of the content file as last loaded (or decided on); a load compares it with the file and
+    # with `content_hash` to tell a changed file from a change staff published.
+    file_hash: Mapped[str | None] = mapped_column(String(64))
     publication_state: Mapped[str] = mapped_column(
         String(20), default="published", server_default="published", index=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

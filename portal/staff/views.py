@@ -386,3 +386,6 @@ def update_user(user_id: int):
 
 # The benefit pages live in their own module and add their routes to this blueprint.
 from portal.staff import benefit_views as _benefit_views  # noqa: E402,F401
+
+# Content conflicts (a file changed an item staff had changed) have their own module too.
+from portal.staff import conflict_views as _conflict_views  # noqa: E402,F401
