@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_CONCURRENCY ?= 2
+# Links in emails and feeds are built from this; the development default is the served address.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
 export FLASK_APP := portal
 
 .PHONY: run test install translations database content lint bench extract-messages browser-deps clean

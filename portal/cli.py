@@ -240,9 +240,14 @@ reminders_cli = click.Group("reminders", help="Asking operators to keep their li
 @with_appcontext
 def reminders_send() -> None:
     """Email operators whose listing confirmation runs out soon; meant for a daily cron job."""
+    from portal.core.urls import MissingBaseUrl, require_base_url
     from portal.operators.freshness import send_reminders
     from portal.search.indexer import drain_all
 
+    try:
+        require_base_url(current_app)
+    except MissingBaseUrl as exc:
+        raise click.ClickException(str(exc)) from exc
     session = db.session()
     # Links in the emails point at PUBLIC_BASE_URL (cron has no request to take the host from).
     base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"

@@ -5,12 +5,23 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def _trusted_hosts(value: str, base_url: str) -> list[str] | None:
+    """TRUSTED_HOSTS as Flask wants it: a list of names, or None for any host."""
+    if value.strip() == "*":
+        return None
+    hosts = [h.strip() for h in value.split(",") if h.strip()]
+    if not hosts and base_url:
+        hosts = [urlsplit(base_url).hostname or "", "localhost", "127.0.0.1"]
+    return [h for h in hosts if h] or None
 
 
 def load_config(instance_path: Path) -> dict:
@@ -30,9 +41,15 @@ def load_config(instance_path: Path) -> dict:
         "CONTENT_DIR": Path(_env("CONTENT_DIR", str(ROOT / "content"))),
         # Interface language used when the visitor has not chosen one (zh or en).
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", "zh"),
-        # Absolute base URL used in feeds and API links when set (e.g. https://sc.example.gov.cn);
-        # otherwise links are built from the request.
+        # Absolute base URL of the portal (e.g. https://sc.example.gov.cn): every absolute link in
+        # emails (password reset, confirmation, reminders), feeds and the API is built from it, never
+        # from the request's Host. Required outside debug and testing (wsgi.py refuses to start
+        # without it); `make run` sets it to the served address.
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Host names the portal answers to, comma-separated; any other Host header gets a 400.
+        # Default: the host of PUBLIC_BASE_URL plus localhost and 127.0.0.1 (for local health
+        # checks); "*" accepts any host. Unset with no PUBLIC_BASE_URL: any host (development).
+        "TRUSTED_HOSTS": _trusted_hosts(_env("TRUSTED_HOSTS", ""), _env("PUBLIC_BASE_URL", "")),
         # Mark cookies Secure; turn on whenever the portal is served over HTTPS.
         "SESSION_COOKIE_SECURE": _env("SECURE_COOKIES", "0") == "1",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -13,6 +13,7 @@ from portal import db
 from portal.accounts import mail, services, totp
 from portal.accounts.forms import CodeForm, ForgotForm, LoginForm, ResetForm
 from portal.accounts.models import User, utcnow
+from portal.core.urls import absolute_url
 from portal.publishing.services import audit
 
 bp = Blueprint("accounts", __name__)
@@ -140,7 +141,7 @@ def forgot():
         user = db.session().query(User).filter_by(email=services.normalise_email(form.email.data)).first()
         if user is not None and user.active:
             token = services.reset_token(current_app.config["SECRET_KEY"], user)
-            link = url_for(".reset", token=token, _external=True)
+            link = absolute_url(".reset", token=token)
             mail.send(user.email, _("Reset your password"),
                       _("Use this link within one hour to choose a new password:") + f"\n\n{link}\n")
         # The same answer whether or not the account exists.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.params import BadParameter
 
@@ -25,6 +25,11 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return json_error(400, exc.code, str(exc.message), exc.field)
         return render_template("errors/400.html", field=exc.field, message=exc.message), 400
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(exc: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URLs can be built for it, so no templated page.
+        return app.response_class("Unknown host\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

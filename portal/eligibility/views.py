@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.core import params
+from portal.core.urls import absolute_url
 from portal.eligibility import engine, services, wizard
 from portal.eligibility.answers import to_query
 from portal.eligibility.rules import KINDS
@@ -120,7 +121,7 @@ def results():
         policies=services.policy_titles(session, sorted(policy_ids)),
         spaces=wizard.spaces_in_region(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
-        share_url=url_for("eligibility.results", _external=True) + "?"
+        share_url=absolute_url("eligibility.results") + "?"
         + wizard.query_string(answers, rules),
         print_view=request.args.get("view") == "print", feedback_label=FEEDBACK_LABEL,
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, has_app_context, url_for
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts import mail
 from portal.accounts.models import User, utcnow
+from portal.core.urls import absolute_url
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim
 from portal.operators.services import operators_of
@@ -57,7 +58,7 @@ def send_reminders(db: Session, today: dt.date | None = None) -> dict[str, int]:
         if not workflow.reminder_due(place.last_confirmed_on, place.confirm_reminder_on, today, days, lead):
             continue
         until = workflow.confirmed_until(place.last_confirmed_on, days)
-        link = url_for("operators.home", _external=True)
+        link = absolute_url("operators.home")
         for user in operators_of(db, place.id):
             body = (
                 _(

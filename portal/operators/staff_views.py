@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import db
 from portal.accounts.auth import role_required
 from portal.accounts.models import User
+from portal.core.urls import absolute_url
 from portal.operators import feedback, notify, queue, services, workflow
 from portal.operators.forms import FIELD_LABELS, ReasonForm
 from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, PlaceRevision
@@ -96,7 +97,7 @@ def claim_action(claim_id: int, action: str):
         action,
         url_for(".claim", claim_id=claim_id),
         _("Your claim on %(name)s", name=place.name),
-        url_for("operators.claim", claim_id=item.id, _external=True),
+        absolute_url("operators.claim", claim_id=item.id),
     )
 
 
@@ -111,7 +112,7 @@ def revision_action(revision_id: int, action: str):
         action,
         url_for(".revision", revision_id=revision_id),
         _("Your change to %(name)s", name=rev.data.get("name", rev.place_id)),
-        url_for("operators.revision", revision_id=rev.id, _external=True),
+        absolute_url("operators.revision", revision_id=rev.id),
     )
 
 

@@ -18,6 +18,7 @@ from portal.accounts import mail
 from portal.accounts.auth import role_required
 from portal.accounts.models import User, utcnow
 from portal.accounts.services import AccountError, normalise_email
+from portal.core.urls import absolute_url
 from portal.operators import feedback, freshness, locations, notify, registration, services, workflow
 from portal.operators.editing import EditError, form_data, listing_form, location_message, upload_message
 from portal.operators.forms import FIELD_LABELS, AnswerForm, ClaimForm, SignupForm
@@ -88,7 +89,7 @@ def signup():
                     "Sign in, or reset the password:"
                 )
                 + "\n\n"
-                + url_for("accounts.forgot", _external=True),
+                + absolute_url("accounts.forgot"),
             )
         else:
             notify.verification(user)
@@ -201,7 +202,7 @@ def claim_place(place_id: str):
             else:
                 notify.staff(
                     _("New claim on %(name)s", name=place.name),
-                    url_for("moderation.claim", claim_id=claim.id, _external=True),
+                    absolute_url("moderation.claim", claim_id=claim.id),
                 )
                 flash(_("Claim sent. Staff check the evidence and tell you by email."), "info")
                 return redirect(url_for(".claim", claim_id=claim.id)), 303
@@ -267,7 +268,7 @@ def claim_action(claim_id: int, action: str):
         flash(_("This is no longer possible: the claim has changed. Check it again."), "error")
         return redirect(url_for(".claim", claim_id=claim_id)), 303
     if action == "answer":
-        notify.staff(_("Answer on a claim"), url_for("moderation.claim", claim_id=item.id, _external=True))
+        notify.staff(_("Answer on a claim"), absolute_url("moderation.claim", claim_id=item.id))
     flash(_("Answer sent to the staff.") if action == "answer" else _("Claim withdrawn."), "info")
     return redirect(url_for(".claim", claim_id=claim_id)), 303
 
@@ -316,7 +317,7 @@ def _edit(place: Place | None):
             else:
                 notify.staff(
                     _("Listing change to review: %(name)s", name=data["name"]),
-                    url_for("moderation.revision", revision_id=revision.id, _external=True),
+                    absolute_url("moderation.revision", revision_id=revision.id),
                 )
                 flash(
                     _("Sent to the staff. The public sees the approved version until they approve it."),
@@ -410,7 +411,7 @@ def revision_action(revision_id: int, action: str):
     if action == "answer":
         notify.staff(
             _("Answer on a listing change"),
-            url_for("moderation.revision", revision_id=rev.id, _external=True),
+            absolute_url("moderation.revision", revision_id=rev.id),
         )
     flash(_("Answer sent to the staff.") if action == "answer" else _("Change withdrawn."), "info")
     return redirect(url_for(".revision", revision_id=revision_id)), 303

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, render_template, send_file
 
 from portal import db
+from portal.core.urls import absolute_url
 from portal.places.services import places_mentioned_in
 from portal.policies import services
 from portal.search import services as search
@@ -14,11 +15,8 @@ LIST_FACETS = ("level", "region", "category", "year", "status")
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL, on PUBLIC_BASE_URL when configured."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL on PUBLIC_BASE_URL (see portal/core/urls.py)."""
+    return absolute_url(endpoint, **values)
 
 
 @bp.get("/policies")

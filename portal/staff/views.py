@@ -19,6 +19,7 @@ from portal.accounts.auth import role_required
 from portal.accounts.forms import RoleForm, UserForm
 from portal.accounts.models import ROLES, User
 from portal.core import params
+from portal.core.urls import absolute_url
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -352,7 +353,7 @@ def users():
             token = accounts.reset_token(current_app.config["SECRET_KEY"], user)
             mail.send(user.email, _("Your account on the portal"),
                       _("An account has been made for you. Choose your password here within one hour:")
-                      + "\n\n" + url_for("accounts.reset", token=token, _external=True) + "\n")
+                      + "\n\n" + absolute_url("accounts.reset", token=token) + "\n")
             flash(_("Account created; the person has been emailed a link to set a password."), "info")
             return redirect(url_for(".users")), 303
     elif form.is_submitted():
