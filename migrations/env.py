@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 
 from portal.accounts import models as _accounts  # noqa: F401  (registers tables)
 from portal.content import models as _content  # noqa: F401
+from portal.core import ratelimit as _ratelimit  # noqa: F401
 from portal.db import Base
 from portal.eligibility import models as _eligibility  # noqa: F401
 from portal.operators import models as _operators  # noqa: F401

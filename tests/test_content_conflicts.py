@@ -78,8 +78,11 @@ def _edit_file(path, old, new):
 def _state(app):
     with app.app_context():
         session = db.session()
-        return (session.get(Policy, POLICY).title, session.get(Benefit, BENEFIT).name,
-                list(session.scalars(select(ContentConflict).order_by(ContentConflict.id))))
+        return (
+            session.get(Policy, POLICY).title,
+            session.get(Benefit, BENEFIT).name,
+            list(session.scalars(select(ContentConflict).order_by(ContentConflict.id))),
+        )
 
 
 def test_load_with_unchanged_files_keeps_staff_published_changes(loaded):
@@ -107,7 +110,9 @@ def test_changed_file_over_staff_change_is_a_conflict_staff_decide(loaded):
     title, name, found = _state(app)
     assert (title, name) == ("员工改过的标题", "员工改过的名称")
     assert [(c.entity_type, c.entity_id, c.state) for c in found] == [
-        ("policy", POLICY, "open"), ("benefit", BENEFIT, "open")]
+        ("policy", POLICY, "open"),
+        ("benefit", BENEFIT, "open"),
+    ]
     assert "title" in found[0].fields and found[1].fields == ["name"]
     # A second load does not queue the same conflict twice.
     _load(app)
@@ -129,8 +134,9 @@ def test_changed_file_over_staff_change_is_a_conflict_staff_decide(loaded):
     assert title.startswith("文件里的新标题") and name == "员工改过的名称"
     assert [c.state for c in found] == ["took_file", "kept_db"]
     with app.app_context():
-        actions = set(db.session().scalars(select(AuditEntry.action).where(
-            AuditEntry.entity_id.in_([POLICY, BENEFIT]))))
+        actions = set(
+            db.session().scalars(select(AuditEntry.action).where(AuditEntry.entity_id.in_([POLICY, BENEFIT])))
+        )
     assert {"content_conflict", "conflict_take_file", "conflict_keep_db"} <= actions
     # Decided: the next load neither reverts nor asks again.
     _load(app)
@@ -148,8 +154,9 @@ def test_force_writes_the_files_and_audits_each_item(loaded):
     title, _, found = _state(app)
     assert title.startswith("文件里的新标题") and [c.state for c in found] == ["took_file"]
     with app.app_context():
-        forced = db.session().scalars(select(AuditEntry).where(
-            AuditEntry.action == "content_force_load")).all()
+        forced = (
+            db.session().scalars(select(AuditEntry).where(AuditEntry.action == "content_force_load")).all()
+        )
     assert [(e.entity_id, "title" in e.detail["fields"]) for e in forced] == [(POLICY, True)]
 
 

@@ -48,7 +48,8 @@ def _public_get_urls(app) -> list[tuple[str, str]]:
             "benefit_id": session.scalar(select(Benefit.id).limit(1)),
             "question_id": session.scalar(select(EligibilityQuestion.id).limit(1)),
             "category_id": session.scalar(select(Category.id).limit(1)),
-            "file_id": "x", "position": 0,
+            "file_id": "x",
+            "position": 0,
         }
     urls = []
     for rule in app.url_map.iter_rules():
@@ -64,7 +65,7 @@ def _check(response, url):
     if response.mimetype != "application/json":
         body = response.get_data(as_text=True)
         for raw in RAW:
-            assert raw not in body, (url, body[body.find(raw) - 200:body.find(raw) + 100])
+            assert raw not in body, (url, body[body.find(raw) - 200 : body.find(raw) + 100])
 
 
 def test_markup_in_every_query_parameter_is_escaped(client, content_app):
@@ -107,4 +108,4 @@ def test_markup_in_path_segments_is_escaped(client, content_app):
         parts = url.split("/")
         for i in range(1, len(parts)):
             if parts[i]:
-                _check(client.get("/".join([*parts[:i], quote(PAYLOAD, safe=""), *parts[i + 1:]])), url)
+                _check(client.get("/".join([*parts[:i], quote(PAYLOAD, safe=""), *parts[i + 1 :]])), url)

@@ -14,9 +14,18 @@ EVIL = {"Host": "evil.example"}
 
 
 def _signup(client, email):
-    return client.post("/operator/signup", headers=EVIL, data={
-        "organisation": "兰州城关创客科技有限公司", "contact_name": "李四", "phone": "0931-7654321",
-        "email": email, "password": PASSWORD, "confirm": PASSWORD})
+    return client.post(
+        "/operator/signup",
+        headers=EVIL,
+        data={
+            "organisation": "兰州城关创客科技有限公司",
+            "contact_name": "李四",
+            "phone": "0931-7654321",
+            "email": email,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
 
 
 def test_emailed_links_use_the_public_base_url_whatever_the_host(tmp_path):
@@ -56,6 +65,9 @@ def test_serving_without_a_public_base_url_is_refused_outside_development(tmp_pa
     with pytest.raises(MissingBaseUrl):
         require_base_url(create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}))
     require_base_url(create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "TESTING": True}))
-    result = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}).test_cli_runner().invoke(
-        args=["reminders", "send"])
+    result = (
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+        .test_cli_runner()
+        .invoke(args=["reminders", "send"])
+    )
     assert result.exit_code != 0 and "PUBLIC_BASE_URL" in result.output

@@ -37,9 +37,34 @@ def upgrade() -> None:
     with op.batch_alter_table("content_conflicts", schema=None) as batch_op:
         batch_op.create_index("ix_content_conflicts_entity", ["entity_type", "entity_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_content_conflicts_state"), ["state"], unique=False)
+    op.create_table(
+        "rate_counters",
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("window_start", sa.DateTime(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_rate_counters"),
+    )
+    op.create_table(
+        "place_view_visitors",
+        sa.Column("place_id", sa.String(length=80), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("visitor", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(["place_id"], ["places.id"], name="fk_place_view_visitors_place_id"),
+        sa.PrimaryKeyConstraint("place_id", "day", "visitor", name="pk_place_view_visitors"),
+    )
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("next_login_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("next_login_at")
+        batch_op.drop_column("failed_logins")
+        batch_op.drop_column("session_generation")
+    op.drop_table("place_view_visitors")
+    op.drop_table("rate_counters")
     with op.batch_alter_table("content_conflicts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_conflicts_state"))
         batch_op.drop_index("ix_content_conflicts_entity")

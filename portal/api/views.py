@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.core import params
 from portal.core.errors import json_error
+from portal.core.jsonbody import BadJson, read_json
 from portal.core.params import BadParameter
 from portal.core.security import csrf
 from portal.eligibility import engine
@@ -220,7 +221,10 @@ def eligibility_questions():
 def eligibility_check():
     """Evaluate every benefit for the posted answers; 400 naming the field for anything invalid."""
     rules = eligibility.ruleset(db.session())
-    body = request.get_json(silent=True)
+    try:
+        body = read_json()
+    except BadJson as exc:
+        return json_error(400, exc.code, exc.message, exc.field)
     if not isinstance(body, dict):
         return json_error(400, "invalid_json", str(_l("The body must be a JSON object: "
                                                       "{\"answers\": {...}, \"on\": \"YYYY-MM-DD\"}.")))

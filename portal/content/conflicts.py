@@ -47,8 +47,9 @@ class Conflict:
         return [c["field"] for c in self.changes]
 
 
-def classify(current_hash: str | None, last_file_hash: str | None, new_file_hash: str,
-             staff_published: bool) -> str:
+def classify(
+    current_hash: str | None, last_file_hash: str | None, new_file_hash: str, staff_published: bool
+) -> str:
     """What a load should do with one item (see the module docstring)."""
     if current_hash == new_file_hash:
         return SAME
@@ -63,14 +64,16 @@ def classify(current_hash: str | None, last_file_hash: str | None, new_file_hash
 
 
 def policy_published_by_staff(db: Session, policy_id: str) -> bool:
-    stmt = select(PolicyRevision.id).where(PolicyRevision.policy_id == policy_id,
-                                           PolicyRevision.state == "published")
+    stmt = select(PolicyRevision.id).where(
+        PolicyRevision.policy_id == policy_id, PolicyRevision.state == "published"
+    )
     return db.scalar(stmt.limit(1)) is not None
 
 
 def benefit_published_by_staff(db: Session, benefit_id: str) -> bool:
-    stmt = select(BenefitRevision.id).where(BenefitRevision.benefit_id == benefit_id,
-                                            BenefitRevision.state == "published")
+    stmt = select(BenefitRevision.id).where(
+        BenefitRevision.benefit_id == benefit_id, BenefitRevision.state == "published"
+    )
     return db.scalar(stmt.limit(1)) is not None
 
 
@@ -95,36 +98,65 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
 
 
-def record(db: Session, entity_type: str, entity_id: str, file_hash: str, file_data: dict[str, Any],
-           db_data: dict[str, Any], changes: list[dict[str, Any]]) -> Conflict:
+def record(
+    db: Session,
+    entity_type: str,
+    entity_id: str,
+    file_hash: str,
+    file_data: dict[str, Any],
+    db_data: dict[str, Any],
+    changes: list[dict[str, Any]],
+) -> Conflict:
     """Open (or refresh) the item's conflict in the staff queue; one open conflict per item."""
-    row = db.scalar(select(ContentConflict).where(ContentConflict.entity_type == entity_type,
-                                                  ContentConflict.entity_id == entity_id,
-                                                  ContentConflict.state == "open"))
+    row = db.scalar(
+        select(ContentConflict).where(
+            ContentConflict.entity_type == entity_type,
+            ContentConflict.entity_id == entity_id,
+            ContentConflict.state == "open",
+        )
+    )
     fields = [c["field"] for c in changes]
     if row is None or row.file_hash != file_hash:
         if row is None:
-            row = ContentConflict(entity_type=entity_type, entity_id=entity_id, state="open",
-                                  created_at=utcnow())
+            row = ContentConflict(
+                entity_type=entity_type, entity_id=entity_id, state="open", created_at=utcnow()
+            )
             db.add(row)
         row.file_hash, row.file_data, row.db_data = file_hash, _jsonable(file_data), _jsonable(db_data)
         row.fields = fields
         db.flush()
-        audit(db, None, entity_type, entity_id, "content_conflict", via="content load", fields=fields,
-              conflict=row.id)
+        audit(
+            db,
+            None,
+            entity_type,
+            entity_id,
+            "content_conflict",
+            via="content load",
+            fields=fields,
+            conflict=row.id,
+        )
     return Conflict(entity_type, entity_id, changes)
 
 
 def open_conflicts(db: Session) -> list[ContentConflict]:
-    return list(db.scalars(select(ContentConflict).where(ContentConflict.state == "open")
-                           .order_by(ContentConflict.created_at, ContentConflict.id)))
+    return list(
+        db.scalars(
+            select(ContentConflict)
+            .where(ContentConflict.state == "open")
+            .order_by(ContentConflict.created_at, ContentConflict.id)
+        )
+    )
 
 
 def close_open(db: Session, entity_type: str, entity_id: str, state: str, user: User | None) -> None:
     """Mark the item's open conflict decided (after a forced load took the file)."""
-    for row in db.scalars(select(ContentConflict).where(ContentConflict.entity_type == entity_type,
-                                                        ContentConflict.entity_id == entity_id,
-                                                        ContentConflict.state == "open")):
+    for row in db.scalars(
+        select(ContentConflict).where(
+            ContentConflict.entity_type == entity_type,
+            ContentConflict.entity_id == entity_id,
+            ContentConflict.state == "open",
+        )
+    ):
         row.state, row.decided_at, row.decided_by = state, utcnow(), user.id if user else None
 
 
@@ -153,8 +185,17 @@ def decide(db: Session, user: User, conflict: ContentConflict, choice: str) -> N
     item.file_hash = conflict.file_hash
     conflict.state = "took_file" if choice == "take_file" else "kept_db"
     conflict.decided_at, conflict.decided_by = utcnow(), user.id
-    audit(db, user, conflict.entity_type, conflict.entity_id, f"conflict_{choice}", "open",
-          conflict.state, conflict=conflict.id, fields=conflict.fields)
+    audit(
+        db,
+        user,
+        conflict.entity_type,
+        conflict.entity_id,
+        f"conflict_{choice}",
+        "open",
+        conflict.state,
+        conflict=conflict.id,
+        fields=conflict.fields,
+    )
     db.flush()
 
 

@@ -63,7 +63,7 @@ def positive_int(name: str, default: int, maximum: int) -> int:
     value = _raw(name)
     if value is None or value == "":
         return default
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # isdigit alone accepts ², ① and other digits
         raise BadParameter(name, _l("Must be a whole number."))
     number = int(value)
     if not 1 <= number <= maximum:

@@ -22,6 +22,7 @@ def absolute_url(endpoint: str, **values) -> str:
 def require_base_url(app) -> None:
     """Refuse to serve without PUBLIC_BASE_URL unless in debug or testing (called by wsgi.py)."""
     if not app.config["PUBLIC_BASE_URL"] and not (app.debug or app.testing):
-        raise MissingBaseUrl("PUBLIC_BASE_URL is required (e.g. https://sc.example.gov.cn): links in "
-                             "emails and feeds are built from it, never from the request's Host")
-
+        raise MissingBaseUrl(
+            "PUBLIC_BASE_URL is required (e.g. https://sc.example.gov.cn): links in "
+            "emails and feeds are built from it, never from the request's Host"
+        )

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User, utcnow
+from portal.core import yamlsafe
 from portal.eligibility import services
 from portal.eligibility.check import run_cases
 from portal.eligibility.content import definition_hash, plain
@@ -45,7 +46,11 @@ def check_source(db: Session, source: str, rules: Ruleset, expected_id: str | No
         return Checked(None, [Problem("source", N_("is longer than %(n)s characters"),
                                       {"n": MAX_SOURCE_CHARS})], [])
     try:
-        data = yaml.safe_load(source)
+        data = yamlsafe.load(source)
+    except yamlsafe.YamlRefused as exc:
+        message = (N_("uses an alias (*name), which is not allowed here (line %(line)s)")
+                   if exc.reason == "alias" else N_("is nested too deeply (line %(line)s)"))
+        return Checked(None, [Problem("source", message, {"line": exc.line})], [])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0

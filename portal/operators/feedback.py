@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import utcnow
+from portal.core import ratelimit
 from portal.operators.models import PlaceDailyStat, PlaceFeedback
 from portal.places.models import Place
 from portal.publishing.services import audit
@@ -39,15 +40,8 @@ def add(
 ) -> PlaceFeedback:
     """Keep a visitor's correction or report; RateLimited past `per_hour` from one address."""
     now = now or utcnow()
-    recent = (
-        db.scalar(
-            select(func.count())
-            .select_from(PlaceFeedback)
-            .where(PlaceFeedback.ip_hash == who, PlaceFeedback.created_at >= now - WINDOW)
-        )
-        or 0
-    )
-    if recent >= per_hour:
+    # One atomic counter per address: concurrent posts cannot all pass the limit.
+    if not ratelimit.take(db, f"place_feedback:{who}", per_hour, WINDOW, now):
         raise RateLimited
     item = PlaceFeedback(
         place_id=place.id,

@@ -123,7 +123,7 @@ def _decide(item, action: str, back: str, what: str, link: str):
     if not form.validate_on_submit():
         flash(_("Reason: use plain text, at most 4000 characters."), "error")
         return redirect(back), 303
-    if not expected.isdigit() or int(expected) != item.version:
+    if not (expected.isascii() and expected.isdigit()) or int(expected) != item.version:
         flash(_("Someone else acted on this while you were reading it. Check it again."), "error")
         return redirect(back), 303
     try:

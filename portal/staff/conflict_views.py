@@ -61,6 +61,10 @@ def decide_conflict(conflict_id: int):
     except conflicts.DecisionError:
         flash(_("This conflict was already decided, or its item no longer exists."), "error")
         return redirect(url_for(".content_conflict", conflict_id=conflict_id), 303)
-    flash(_("The file version replaced the database version.") if choice == "take_file"
-          else _("The database version stays; the file change is set aside."), "success")
+    flash(
+        _("The file version replaced the database version.")
+        if choice == "take_file"
+        else _("The database version stays; the file change is set aside."),
+        "success",
+    )
     return redirect(url_for(".content_conflicts"), 303)

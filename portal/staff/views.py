@@ -95,7 +95,7 @@ def _form_data(form: PolicyForm, previous: dict | None) -> dict:
     """Turn a valid form into revision data, storing new uploads; raises UploadError."""
     session = db.session()
     attachments = list((previous or {}).get("attachments", []))
-    remove = {int(i) for i in form.remove_attachments.data or [] if i.isdigit()}
+    remove = {int(i) for i in form.remove_attachments.data or [] if i.isascii() and i.isdigit()}
     attachments = [a for i, a in enumerate(attachments) if i not in remove]
     for upload in form.uploads.data or []:
         if not getattr(upload, "filename", ""):
@@ -248,7 +248,7 @@ def revision_action(revision_id: int, action: str):
         flash(_("The form could not be read. Try again."), "error")
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     expected = request.form.get("version", "")
-    if not expected.isdigit() or int(expected) != rev.version:
+    if not (expected.isascii() and expected.isdigit()) or int(expected) != rev.version:
         flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     try:
