@@ -10,6 +10,9 @@ WEB_CONCURRENCY ?= 2
 # Links in emails and feeds are built from this; the development default is the served address.
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 export PUBLIC_BASE_URL
+# `make run` serves plain HTTP on this machine; behind HTTPS leave SECURE_COOKIES unset (Secure).
+SECURE_COOKIES ?= 0
+export SECURE_COOKIES
 export FLASK_APP := portal
 
 .PHONY: run test install translations database content lint bench extract-messages browser-deps clean

@@ -23,6 +23,9 @@ def create_app(config_override: dict | None = None) -> Flask:
     app.config.update(load_config(instance))
     if config_override:
         app.config.update(config_override)
+    if not app.config["SECURE_COOKIES_FROM_ENV"] and (app.debug or app.testing):
+        # Development and tests run over plain HTTP; everything else gets Secure cookies by default.
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False
     app.json.sort_keys = False

@@ -50,8 +50,11 @@ def load_config(instance_path: Path) -> dict:
         # Default: the host of PUBLIC_BASE_URL plus localhost and 127.0.0.1 (for local health
         # checks); "*" accepts any host. Unset with no PUBLIC_BASE_URL: any host (development).
         "TRUSTED_HOSTS": _trusted_hosts(_env("TRUSTED_HOSTS", ""), _env("PUBLIC_BASE_URL", "")),
-        # Mark cookies Secure; turn on whenever the portal is served over HTTPS.
-        "SESSION_COOKIE_SECURE": _env("SECURE_COOKIES", "0") == "1",
+        # Mark cookies Secure (sent over HTTPS only). On by default; 0 for a plain-HTTP development
+        # run (`make run` sets 0). Debug and testing apps default to off (see create_app).
+        "SESSION_COOKIE_SECURE": _env("SECURE_COOKIES", "1") == "1",
+        "REMEMBER_COOKIE_SECURE": _env("SECURE_COOKIES", "1") == "1",
+        "SECURE_COOKIES_FROM_ENV": "SECURE_COOKIES" in os.environ,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Largest request body accepted, in bytes (uploads arrive with the staff workflow).

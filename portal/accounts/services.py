@@ -120,8 +120,9 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 
 def reset_token(secret: str, user: User) -> str:
-    # The hash fingerprint makes the token single-use: it dies when the password changes.
-    return _serializer(secret).dumps({"id": user.id, "h": user.password_hash[-16:]})
+    # The session generation makes the token single-use (a reset bumps it) without putting any
+    # part of the password hash in a link.
+    return _serializer(secret).dumps({"id": user.id, "g": user.session_generation or 0})
 
 
 def user_for_reset_token(db: Session, secret: str, token: str) -> User:
@@ -132,7 +133,7 @@ def user_for_reset_token(db: Session, secret: str, token: str) -> User:
     except BadSignature as exc:
         raise AccountError("this reset link is not valid", code="invalid_token") from exc
     user = db.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or user.password_hash[-16:] != data.get("h"):
+    if user is None or data.get("g") != (user.session_generation or 0):
         raise AccountError("this reset link has already been used", code="used")
     return user
 

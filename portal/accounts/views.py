@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal import db
-from portal.accounts import mail, services, totp
+from portal.accounts import auth, mail, services, totp
 from portal.accounts.forms import CodeForm, ForgotForm, LoginForm, ResetForm
 from portal.accounts.models import User, utcnow
 from portal.core.urls import absolute_url
@@ -34,7 +34,7 @@ def _safe_next(target: str | None) -> str:
 def _finish_login(user: User) -> None:
     nxt = session.get("next")
     session.clear()  # a new session after sign-in: nothing carried over from before
-    login_user(user)
+    auth.start_session(user)
     user.last_login_at = utcnow()
     audit(db.session(), user, "user", str(user.id), "sign_in")
     session["next"] = nxt
@@ -128,6 +128,9 @@ def setup_totp():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        auth.end_sessions(current_user)
+        audit(db.session(), current_user, "user", str(current_user.id), "sign_out")
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -160,6 +163,7 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         user.password_hash = services.hash_password(form.password.data)
+        auth.end_sessions(user)  # whoever knew the old password is signed out everywhere
         audit(session_db, user, "user", str(user.id), "reset_password")
         flash(_("Your password has been changed. Sign in with it now."), "info")
         return redirect(url_for(".login"))
