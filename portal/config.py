@@ -107,6 +107,11 @@ def load_config(instance_path: Path) -> dict:
         "MAX_PHOTO_BYTES": int(_env("MAX_PHOTO_BYTES", str(8 * 1024 * 1024))),
         # Longest side of a stored listing photo, in pixels (larger photos are scaled down).
         "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1600")),
+        # How many reverse proxies stand in front of the portal and set X-Forwarded-For/-Proto. 0
+        # (default): the headers are ignored and the connecting address counts (sign-in and
+        # feedback limits are per address). Set it to the real number, never more: a client could
+        # otherwise choose its own address.
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

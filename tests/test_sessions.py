@@ -45,15 +45,16 @@ def test_a_password_reset_ends_other_sessions_and_its_link_works_once(tmp_path):
     other_browser = client_for(app, EDITOR)
     client = app.test_client()
     client.post("/password/forgot", data={"email": EDITOR})
-    message = email.message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes(),
-                                       policy=email.policy.default)
+    message = email.message_from_bytes(
+        next((tmp_path / "outbox").glob("*.eml")).read_bytes(), policy=email.policy.default
+    )
     link = re.search(r"(/password/reset/\S+)", message.get_content()).group(1)
     token = link.rsplit("/", 1)[1]
     payload = URLSafeTimedSerializer("test", salt="password-reset").loads(token)
     with app.app_context():
         stored = db.session().query(User).filter_by(email=EDITOR).one().password_hash
     assert set(payload) == {"id", "g"}
-    assert not any(stored[i:i + 8] in token for i in range(len(stored) - 8))
+    assert not any(stored[i : i + 8] in token for i in range(len(stored) - 8))
     new = "another long pass phrase 2026"
     assert client.post(link, data={"password": new, "confirm": new}).status_code == 302
     assert client.post(link, data={"password": new, "confirm": new}).status_code == 400

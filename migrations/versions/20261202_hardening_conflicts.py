@@ -1,4 +1,4 @@
-"""hardening: content conflicts queue, file hashes, session generations, sign-in backoff
+"""hardening: content conflicts queue, file hashes, rate counters, view visitors, session generations
 
 Revision ID: 20261202_hardening
 Revises: 0005
@@ -54,14 +54,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
-        batch_op.add_column(sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False))
-        batch_op.add_column(sa.Column("next_login_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("next_login_at")
-        batch_op.drop_column("failed_logins")
         batch_op.drop_column("session_generation")
     op.drop_table("place_view_visitors")
     op.drop_table("rate_counters")

@@ -46,9 +46,6 @@ class User(UserMixin, Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Bumped by sign-out and password changes: a session signed at an older generation is over.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Wrong passwords in a row, and when the next attempt is allowed (backoff grows with them).
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    next_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -40,6 +40,29 @@ def _finish_login(user: User) -> None:
     session["next"] = nxt
 
 
+def _throttled_message(email: str) -> str:
+    wait = services.wait_seconds(db.session(), email, request.remote_addr or "?")
+    return _("Too many failed attempts. Wait %(n)s seconds and try again. If this is your account, "
+             "we have emailed you a link to sign in without waiting.", n=max(wait, 1))
+
+
+def _offer_unlock(email: str) -> None:
+    """When an account starts to slow down, email its owner a link that lifts the wait."""
+    session_db = db.session()
+    user = session_db.query(User).filter_by(email=services.normalise_email(email)).first()
+    if user is None or not user.active:
+        return
+    if services.failures_in_a_row(session_db, user.email) != services.FREE_FAILURES:
+        return
+    token = services.unlock_token(current_app.config["SECRET_KEY"], user)
+    link = absolute_url("accounts.unlock", token=token)
+    mail.send(user.email, _("Sign-in attempts on your account"),
+              _("Someone entered a wrong password for your account several times, so sign-in now "
+                "waits between attempts. If it was you, this link lets you sign in without waiting "
+                "(valid for one day):") + f"\n\n{link}\n\n"
+              + _("If it was not you, nothing else is needed: your password was not accepted."))
+
+
 def _pending_user() -> User | None:
     uid, since = session.get("pending_user"), session.get("pending_at", 0)
     if not uid or time.time() - since > PENDING_SECONDS:
@@ -56,11 +79,12 @@ def login():
             user = services.authenticate(db.session(), form.email.data, form.password.data,
                                          request.remote_addr or "?")
         except services.AccountError as exc:
+            if exc.code == "bad_credentials":
+                _offer_unlock(form.email.data)
             db.session().commit()  # keep the failed attempt even though we answer with an error
             status = 429 if exc.code == "throttled" else 401
-            message = (_("Too many failed attempts. Wait 15 minutes and try again.")
-                       if exc.code == "throttled" else _("The email address or password is not right."))
-            form.password.errors.append(message)
+            form.password.errors.append(_throttled_message(form.email.data) if exc.code == "throttled"
+                                        else _("The email address or password is not right."))
         else:
             session["next"] = request.args.get("next")
             if user.is_staff:
@@ -86,7 +110,7 @@ def verify():
     if form.validate_on_submit():
         session_db = db.session()
         if services.is_throttled(session_db, user.email, request.remote_addr or "?"):
-            form.code.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            form.code.errors.append(_throttled_message(user.email))
             return render_template("accounts/verify.html", form=form), 429
         if services.verify_second_factor(session_db, user, form.code.data):
             _finish_login(user)
@@ -124,6 +148,17 @@ def setup_totp():
         status = 400
     uri = totp.provisioning_uri(user.totp_secret, user.email, current_app.config["TOTP_ISSUER"])
     return render_template("accounts/setup.html", form=form, secret=user.totp_secret, uri=uri), status
+
+
+@bp.get("/login/unlock/<token>")
+def unlock(token: str):
+    try:
+        services.unlock(db.session(), current_app.config["SECRET_KEY"], token, request.remote_addr or "?")
+    except services.AccountError:
+        flash(_("This link is not valid any more. Wait and try again, or reset your password."), "error")
+        return redirect(url_for(".login"))
+    flash(_("You can sign in now without waiting."), "info")
+    return redirect(url_for(".login"))
 
 
 @bp.post("/logout")
