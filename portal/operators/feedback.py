@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import utcnow
 from portal.core import ratelimit
-from portal.operators.models import PlaceDailyStat, PlaceFeedback
+from portal.operators.models import PlaceDailyStat, PlaceFeedback, PlaceViewVisitor
 from portal.places.models import Place
 from portal.publishing.services import audit
 
@@ -72,32 +72,44 @@ def open_feedback(db: Session, place_ids: list[str] | None = None) -> list[Place
     return list(db.scalars(stmt.order_by(PlaceFeedback.created_at.desc()).limit(200)))
 
 
-def record_view(db: Session, place_id: str, from_map: bool, day: dt.date | None = None) -> None:
-    """Count a page view (and a click from the map) in one statement, safe across workers."""
+def visitor_key(secret: str, ip: str, agent: str, day: dt.date) -> str:
+    """Who viewed, as a keyed hash that changes every day (no address is stored)."""
+    return hashlib.sha256(f"{secret}|{day.isoformat()}|{ip}|{agent}".encode()).hexdigest()[:40]
+
+
+def record_view(db: Session, place_id: str, from_map: bool, visitor: str,
+                day: dt.date | None = None) -> bool:
+    """Count a view (and a click from the map) unless this visitor was counted today; safe across
+    workers (an insert that does nothing on conflict, then one update statement)."""
     day = day or utcnow().date()
-    values = {"place_id": place_id, "day": day, "views": 1, "map_clicks": int(from_map)}
     dialect = db.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
-        stmt = (
-            insert(PlaceDailyStat)
-            .values(**values)
-            .on_conflict_do_update(
-                index_elements=["place_id", "day"],
-                set_={
-                    "views": PlaceDailyStat.views + 1,
-                    "map_clicks": PlaceDailyStat.map_clicks + int(from_map),
-                },
-            )
+    if dialect not in ("sqlite", "postgresql"):
+        if db.get(PlaceViewVisitor, (place_id, day, visitor)) is not None:
+            return False
+        db.add(PlaceViewVisitor(place_id=place_id, day=day, visitor=visitor))
+        db.flush()
+        row = db.get(PlaceDailyStat, (place_id, day))
+        if row is None:
+            db.add(PlaceDailyStat(place_id=place_id, day=day, views=1, map_clicks=int(from_map)))
+        else:
+            row.views += 1
+            row.map_clicks += int(from_map)
+        return True
+    insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+    first = db.execute(insert(PlaceViewVisitor).values(place_id=place_id, day=day, visitor=visitor)
+                       .on_conflict_do_nothing(index_elements=["place_id", "day", "visitor"]))
+    if first.rowcount != 1:
+        return False
+    db.execute(
+        insert(PlaceDailyStat)
+        .values(place_id=place_id, day=day, views=1, map_clicks=int(from_map))
+        .on_conflict_do_update(
+            index_elements=["place_id", "day"],
+            set_={"views": PlaceDailyStat.views + 1,
+                  "map_clicks": PlaceDailyStat.map_clicks + int(from_map)},
         )
-        db.execute(stmt)
-        return
-    row = db.get(PlaceDailyStat, (place_id, day))
-    if row is None:
-        db.add(PlaceDailyStat(**values))
-    else:
-        row.views += 1
-        row.map_clicks += int(from_map)
+    )
+    return True
 
 
 def figures(

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, select
 
 from portal import db
+from portal.accounts.models import utcnow
 from portal.operators import feedback, notify, services
 from portal.operators.forms import FeedbackForm
 from portal.places.models import Place
@@ -69,3 +81,26 @@ def public_photo(file_id: str):
     return send_file(
         files.path_of(current_app.config["UPLOAD_DIR"], record), mimetype="image/jpeg", max_age=3600
     )
+
+
+def count_view_after_response(place_id: str, from_map: bool) -> None:
+    """Count this visitor once per listing and day, in its own transaction after a good response.
+
+    The page never waits on the write and never fails because of it (a read-only or busy database
+    loses a count, not the page).
+    """
+    app = current_app._get_current_object()
+    key = feedback.visitor_key(app.config["SECRET_KEY"], request.remote_addr or "?",
+                      request.headers.get("User-Agent", "")[:200], utcnow().date())
+
+    @after_this_request
+    def _count(response):
+        if response.status_code != 200:
+            return response
+        try:
+            with app.extensions["db_sessionmaker"]() as session:
+                feedback.record_view(session, place_id, from_map, key)
+                session.commit()
+        except Exception:  # noqa: BLE001 - a lost count must not become a failed page
+            app.logger.warning("page view of %s not counted", place_id, exc_info=True)
+        return response

@@ -311,6 +311,10 @@ def _edit(place: Place | None):
             except services.OperatorError as exc:
                 if exc.code == "stale":  # another request got in between the two checks
                     form, status = _stale(session, place), 409
+                elif exc.code == "other_author":
+                    form.name.errors = [_("Another operator of this listing has a change waiting for "
+                                          "review. It must be decided or withdrawn before you send yours.")]
+                    status = 409
                 else:
                     form.name.errors = [_("Nothing has changed compared with the current version.")]
                     status = 400

@@ -49,9 +49,10 @@ def detail(place_id: str):
     place = services.get_place(session, place_id)
     if place is None:
         abort(404)
-    from portal.operators import feedback, freshness
+    from portal.operators import freshness
+    from portal.operators.public_views import count_view_after_response
 
-    feedback.record_view(session, place.id, from_map=request.args.get("from") == "map")
+    count_view_after_response(place.id, from_map=request.args.get("from") == "map")
     return render_template(
         "places/detail.html", place=place, related=services.related_policies(session, place),
         fresh=freshness.is_fresh(place),

@@ -50,6 +50,7 @@ def detail(policy_id: str):
 @bp.get("/policies/<policy_id>/attachments/<int:position>")
 def attachment(policy_id: str, position: int):
     """Download an attachment of a published policy under its original (Chinese) name."""
+    from portal.publishing import files
     from portal.publishing.files import path_of
     from portal.publishing.models import StoredFile
 
@@ -62,7 +63,7 @@ def attachment(policy_id: str, position: int):
     if record is None:
         abort(404)
     return send_file(path_of(current_app.config["UPLOAD_DIR"], record), mimetype=record.content_type,
-                     as_attachment=True, download_name=record.original_name)
+                     as_attachment=True, download_name=files.download_name(record))
 
 
 @bp.get("/feeds/policies.atom")

@@ -24,6 +24,8 @@ class Transition:
     needs_reason: bool = False
     author_only: bool = False
     not_author: bool = False
+    # Someone other than the author needs this role (a colleague's draft is not theirs to drop).
+    others_need: str | None = None
 
 
 REVISION_TRANSITIONS = (
@@ -35,14 +37,14 @@ REVISION_TRANSITIONS = (
     Transition("reject", "in_review", "rejected", "reviewer", needs_reason=True, not_author=True),
     Transition("unschedule", "scheduled", "in_review", "reviewer"),
     Transition("publish_due", "scheduled", "published", "system"),
-    Transition("discard", "draft", "discarded", "editor"),
-    Transition("discard", "rejected", "discarded", "editor"),
+    Transition("discard", "draft", "discarded", "editor", others_need="reviewer"),
+    Transition("discard", "rejected", "discarded", "editor", others_need="reviewer"),
 )
 
 # A benefit's rules change: drafted by an editor, published by another reviewer once its cases pass.
 BENEFIT_TRANSITIONS = (
     Transition("publish", "draft", "published", "reviewer", not_author=True),
-    Transition("discard", "draft", "discarded", "editor"),
+    Transition("discard", "draft", "discarded", "editor", others_need="reviewer"),
 )
 
 POLICY_TRANSITIONS = (
@@ -78,6 +80,8 @@ def check(transitions, action: str, state: str, *, roles: set[str], actor_id: in
         raise WorkflowError("own_change", "a reviewer cannot approve or reject their own change")
     if t.author_only and actor_id != author_id:
         raise WorkflowError("not_author", "only the author can recall a submission")
+    if t.others_need and actor_id != author_id and t.others_need not in roles:
+        raise WorkflowError("others_draft", f"only the author or a {t.others_need} can {action} it")
     if t.needs_reason and not (reason or "").strip():
         raise WorkflowError("reason_required", f"'{action}' needs a reason")
     return t

@@ -162,6 +162,7 @@ def benefit_revision_action(revision_id: int, action: str):
         messages = {
             "role": _("Your role does not allow this action."),
             "own_change": _("A reviewer cannot publish their own change; another reviewer must."),
+            "others_draft": _("Only its author or a reviewer can discard a colleague's draft."),
             "stale": _("Someone else acted on this revision while you were reading it. Check it again."),
             "cases_fail": _("The rules can only be published when every case passes."),
         }

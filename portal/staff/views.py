@@ -271,6 +271,7 @@ def _workflow_message(exc: workflow.WorkflowError) -> str:
         "role": _("Your role does not allow this action."),
         "own_change": _("You cannot approve or return your own change; another reviewer must."),
         "not_author": _("Only the author can recall a submission."),
+        "others_draft": _("Only its author or a reviewer can discard a colleague's draft."),
         "reason_required": _("Give a reason."),
         "not_allowed": _("This action is not possible in the revision's current state."),
         "open_revision": _("This policy already has a revision in progress."),
@@ -330,7 +331,7 @@ def file(file_id: str):
         abort(404)
     return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record),
                      mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)
+                     download_name=files.download_name(record))
 
 
 @bp.route("/users", methods=["GET", "POST"])
