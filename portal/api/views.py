@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.api import openapi
 from portal.core import params
 from portal.core.errors import json_error
 from portal.core.jsonbody import BadJson, read_json
@@ -30,6 +31,13 @@ from portal.search.snippets import plain_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-less JSON clients; nothing here changes stored data or uses a session
+
+
+@bp.get("/openapi.json")
+def openapi_description():
+    """The OpenAPI 3.1 description of this API."""
+    base = current_app.config["PUBLIC_BASE_URL"] or request.url_root.rstrip("/")
+    return jsonify(openapi.description(base))
 
 
 @bp.get("/search")
