@@ -7,12 +7,6 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_CONCURRENCY ?= 2
-# Links in emails and feeds are built from this; the development default is the served address.
-PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
-export PUBLIC_BASE_URL
-# `make run` serves plain HTTP on this machine; behind HTTPS leave SECURE_COOKIES unset (Secure).
-SECURE_COOKIES ?= 0
-export SECURE_COOKIES
 export FLASK_APP := portal
 
 .PHONY: run test install translations database content lint bench extract-messages browser-deps clean
@@ -36,7 +30,10 @@ database: install
 content: database
 	$(BIN)/flask content load
 
+# Links in emails and feeds are built from PUBLIC_BASE_URL: by default the served address. This run
+# serves plain HTTP, so cookies are not marked Secure unless SECURE_COOKIES says otherwise.
 run: translations content
+	PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" SECURE_COOKIES="$${SECURE_COOKIES:-0}" \
 	$(BIN)/gunicorn --preload --workers $(WEB_CONCURRENCY) --bind $(HOST):$(PORT) \
 		--access-logfile - wsgi:app
 
