@@ -121,6 +121,7 @@ def test_changed_file_over_staff_change_is_a_conflict_staff_decide(loaded):
     editor = client_for(app, "editor@example.gov.cn")
     assert editor.get("/staff/conflicts").status_code == 403
     reviewer = client_for(app, "reviewer@example.gov.cn")
+    assert "2 content conflicts to decide" in reviewer.get("/staff/?lang=en").get_data(as_text=True)
     page = reviewer.get("/staff/conflicts").get_data(as_text=True)
     assert POLICY in page and BENEFIT in page
     check_page(page)

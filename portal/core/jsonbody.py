@@ -63,6 +63,8 @@ def _surrogate_path(value: Any, path: str) -> str | None:
 
 def read_json() -> Any:
     """The request's JSON body, or BadJson naming the problem."""
+    if not request.is_json:
+        raise BadJson("invalid_json", _("Send the body as JSON (Content-Type: application/json)."))
     raw = request.get_data(cache=True)
     if _depth(raw) > MAX_DEPTH:
         raise BadJson("too_deep", _("The JSON is nested more than %(n)s levels deep.", n=MAX_DEPTH))
