@@ -73,7 +73,8 @@ def content_load(content_dir: Path | None, index: bool, force: bool) -> None:
         f"{report.policies_unchanged} unchanged; places: {report.places_created} new, "
         f"{report.places_updated} updated, {report.places_unchanged} unchanged; questions "
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
-        f"updated, {report.benefits_unchanged} unchanged"
+        f"updated, {report.benefits_unchanged} unchanged; conflicts left for staff "
+        f"{len(report.conflicts)}, staff changes overwritten {len(report.forced)}"
     )
     for conflict in report.conflicts:
         click.echo(_conflict_text("kept the database version (staff changed it); staff decide at "

@@ -176,6 +176,17 @@ PARAMS = (
     "view",
     "question",
     "from",
+    # the wizard's answers, read by the result page
+    "applicant",
+    "person_groups",
+    "graduation_year",
+    "age",
+    "company_registered",
+    "company_founded_on",
+    "employees",
+    "annual_revenue_cny",
+    "tech_sme",
+    "high_tech_enterprise",
 )
 URLS = (
     "/policies",
@@ -207,7 +218,20 @@ JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
     max_leaves=8,
 )
-QUESTION_IDS = st.sampled_from(["region", "applicant", "employees", "founded_on", "age", "x", "groups"])
+QUESTION_IDS = st.sampled_from(
+    [
+        "region",
+        "applicant",
+        "employees",
+        "company_founded_on",
+        "age",
+        "x",
+        "person_groups",
+        "graduation_year",
+        "annual_revenue_cny",
+        "tech_sme",
+    ]
+)
 
 
 @FAST

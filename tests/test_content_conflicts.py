@@ -106,6 +106,7 @@ def test_changed_file_over_staff_change_is_a_conflict_staff_decide(loaded):
     assert result.exit_code == 0, result.output
     # Reported: the item, the fields, both versions.
     assert f"conflict: policy {POLICY}" in result.output and f"conflict: benefit {BENEFIT}" in result.output
+    assert "conflicts left for staff 2" in result.output
     assert "database: 员工改过的标题" in result.output and "file:     文件里的新标题" in result.output
     title, name, found = _state(app)
     assert (title, name) == ("员工改过的标题", "员工改过的名称")
