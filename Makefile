@@ -35,7 +35,10 @@ content: database
 basemap: install
 	$(BIN)/flask map build
 
+# Links in emails and feeds are built from PUBLIC_BASE_URL: by default the served address. This run
+# serves plain HTTP, so cookies are not marked Secure unless SECURE_COOKIES says otherwise.
 run: translations content basemap
+	PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" SECURE_COOKIES="$${SECURE_COOKIES:-0}" \
 	$(BIN)/gunicorn --preload --workers $(WEB_CONCURRENCY) --bind $(HOST):$(PORT) \
 		--access-logfile - wsgi:app
 

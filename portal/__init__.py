@@ -23,7 +23,15 @@ def create_app(config_override: dict | None = None) -> Flask:
     app.config.update(load_config(instance))
     if config_override:
         app.config.update(config_override)
+    if not app.config["SECURE_COOKIES_FROM_ENV"] and (app.debug or app.testing):
+        # Development and tests run over plain HTTP; everything else gets Secure cookies by default.
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

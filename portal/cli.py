@@ -47,16 +47,22 @@ def db_downgrade(revision: str) -> None:
 @click.option("--dir", "content_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Content folder (default: CONTENT_DIR).")
 @click.option("--index/--no-index", default=True, help="Rebuild the search index afterwards.")
+@click.option("--force", is_flag=True,
+              help="Write the files over policies and benefits staff changed (each one is audited).")
 @with_appcontext
-def content_load(content_dir: Path | None, index: bool) -> None:
-    """Validate every content file, then upsert all of it in one transaction."""
+def content_load(content_dir: Path | None, index: bool, force: bool) -> None:
+    """Validate every content file, then upsert all of it in one transaction.
+
+    Policies and benefits staff changed in the database are left alone: each one whose file also
+    changed is reported and queued for staff (/staff/conflicts), unless --force is given.
+    """
     from portal.content.loader import ContentError, load_content
 
     folder = content_dir or current_app.config["CONTENT_DIR"]
     session = db.session()
     try:
         with _ProgressOver(label="loading policies") as progress:
-            report = load_content(session, folder, progress=progress)
+            report = load_content(session, folder, progress=progress, force=force)
         session.commit()
     except ContentError as exc:
         session.rollback()
@@ -69,12 +75,33 @@ def content_load(content_dir: Path | None, index: bool) -> None:
         f"{report.questions}; benefits: {report.benefits_created} new, {report.benefits_updated} "
         f"updated, {report.benefits_unchanged} unchanged; service points: "
         f"{report.service_points_created} new, {report.service_points_updated} updated, "
-        f"{report.service_points_unchanged} unchanged; synonyms {report.synonyms}"
+        f"{report.service_points_unchanged} unchanged; synonyms {report.synonyms}; conflicts left "
+        f"for staff {len(report.conflicts)}, staff changes overwritten {len(report.forced)}"
     )
     click.echo(f"events: {report.events_created} new, {report.events_updated} updated, "
                f"{report.events_unchanged} unchanged")
+    for conflict in report.conflicts:
+        click.echo(_conflict_text("kept the database version (staff changed it); staff decide at "
+                                  "/staff/conflicts", conflict), err=True)
+    for conflict in report.forced:
+        click.echo(_conflict_text("--force: the file version replaced the staff version", conflict),
+                   err=True)
     if index:
         _rebuild()
+
+
+def _conflict_text(what: str, conflict) -> str:
+    lines = [f"conflict: {conflict.entity_type} {conflict.entity_id}: {what}; fields: "
+             f"{', '.join(conflict.fields)}"]
+    for change in conflict.changes:
+        lines.append(f"  {change['field']}:\n    database: {_clip(change['before'])}\n"
+                     f"    file:     {_clip(change['after'])}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 class _ProgressOver:
@@ -220,8 +247,13 @@ reminders_cli = click.Group("reminders", help="Asking operators to keep their li
 @with_appcontext
 def reminders_send() -> None:
     """Email operators whose listing confirmation runs out soon; meant for a daily cron job."""
+    from portal.core.urls import MissingBaseUrl, require_base_url
     from portal.operators.freshness import send_reminders
 
+    try:
+        require_base_url(current_app)
+    except MissingBaseUrl as exc:
+        raise click.ClickException(str(exc)) from exc
     session = db.session()
     # Links in the emails point at PUBLIC_BASE_URL (cron has no request to take the host from).
     base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,6 +17,16 @@ def _env(name: str, default: str) -> str:
 def seeds_dir() -> Path:
     """The seed plans that benefits' `basis` quotes are checked against (../shared/seeds beside the repo)."""
     return Path(_env("SEEDS_DIR", str(ROOT.parent / "shared" / "seeds")))
+
+
+def _trusted_hosts(value: str, base_url: str) -> list[str] | None:
+    """TRUSTED_HOSTS as Flask wants it: a list of names, or None for any host."""
+    if value.strip() == "*":
+        return None
+    hosts = [h.strip() for h in value.split(",") if h.strip()]
+    if not hosts and base_url:
+        hosts = [urlsplit(base_url).hostname or "", "localhost", "127.0.0.1"]
+    return [h for h in hosts if h] or None
 
 
 def load_config(instance_path: Path) -> dict:
@@ -40,11 +51,20 @@ def load_config(instance_path: Path) -> dict:
         "SEEDS_DIR": seeds_dir(),
         # Interface language used when the visitor has not chosen one (zh or en).
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", "zh"),
-        # Absolute base URL used in feeds and API links when set (e.g. https://sc.example.gov.cn);
-        # otherwise links are built from the request.
+        # Absolute base URL of the portal (e.g. https://sc.example.gov.cn): every absolute link in
+        # emails (password reset, confirmation, reminders), feeds and the API is built from it, never
+        # from the request's Host. Required outside debug and testing (wsgi.py refuses to start
+        # without it); `make run` sets it to the served address.
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "").rstrip("/"),
-        # Mark cookies Secure; turn on whenever the portal is served over HTTPS.
-        "SESSION_COOKIE_SECURE": _env("SECURE_COOKIES", "0") == "1",
+        # Host names the portal answers to, comma-separated; any other Host header gets a 400.
+        # Default: the host of PUBLIC_BASE_URL plus localhost and 127.0.0.1 (for local health
+        # checks); "*" accepts any host. Unset with no PUBLIC_BASE_URL: any host (development).
+        "TRUSTED_HOSTS": _trusted_hosts(_env("TRUSTED_HOSTS", ""), _env("PUBLIC_BASE_URL", "")),
+        # Mark cookies Secure (sent over HTTPS only). On by default; 0 for a plain-HTTP development
+        # run (`make run` sets 0). Debug and testing apps default to off (see create_app).
+        "SESSION_COOKIE_SECURE": _env("SECURE_COOKIES", "1") == "1",
+        "REMEMBER_COOKIE_SECURE": _env("SECURE_COOKIES", "1") == "1",
+        "SECURE_COOKIES_FROM_ENV": "SECURE_COOKIES" in os.environ,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Largest request body accepted, in bytes (uploads arrive with the staff workflow).
@@ -104,6 +124,11 @@ def load_config(instance_path: Path) -> dict:
         "MAX_PHOTO_BYTES": int(_env("MAX_PHOTO_BYTES", str(8 * 1024 * 1024))),
         # Longest side of a stored listing photo, in pixels (larger photos are scaled down).
         "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1600")),
+        # How many reverse proxies stand in front of the portal and set X-Forwarded-For/-Proto. 0
+        # (default): the headers are ignored and the connecting address counts (sign-in and
+        # feedback limits are per address). Set it to the real number, never more: a client could
+        # otherwise choose its own address.
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

@@ -464,7 +464,8 @@ def test_operator_home_shows_figures_for_30_days(app):
     make_operator(app, "a@example.cn", operates=("chengguan-maker",))
     public = app.test_client()
     public.get("/places/chengguan-maker")
-    public.get("/places/chengguan-maker?from=map")
+    public.get("/places/chengguan-maker")  # the same visitor on the same day counts once
+    public.get("/places/chengguan-maker?from=map", headers={"User-Agent": "another visitor"})
     public.post("/places/chengguan-maker/feedback", data={"kind": "correction", "body": "开放时间有误"})
     page = signed_in(app, "a@example.cn").get("/operator/?lang=en").get_data(as_text=True)
     doc = check_page(page, "en")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, login_user
 
 from portal import db
 from portal.accounts.models import User
 
 login_manager = LoginManager()
+GENERATION_KEY = "_gen"
 
 
 def init_app(app: Flask) -> None:
@@ -20,9 +21,32 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        if not (user_id.isascii() and user_id.isdigit()):
             return None
-        return db.session().get(User, int(user_id))
+        user = db.session().get(User, int(user_id))
+        # Server-side validity: signing out or a password change bumps the generation, which ends
+        # every session signed before it, a copied cookie included.
+        if user is None or session.get(GENERATION_KEY) != user.session_generation:
+            return None
+        return user
+
+    @app.after_request
+    def _no_store_when_signed_in(response):
+        # Pages for a signed-in person must not stay in a shared or back-button cache.
+        if session.get("_user_id") is not None:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def start_session(user: User) -> None:
+    """Sign `user` in for this browser, at the account's current session generation."""
+    login_user(user)
+    session[GENERATION_KEY] = user.session_generation
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user` (this one and any other browser or copied cookie)."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def role_required(role: str):

@@ -5,12 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from portal.accounts.passwords import is_common
 from portal.accounts.services import MIN_PASSWORD
 
 # The address is proven by the emails we send; the form only catches obvious slips.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an email address like name@example.gov.cn."))
+
+
+def not_common(form, field) -> None:
+    """Refuse the passwords attackers try first (the shipped list of common passwords)."""
+    if field.data and is_common(field.data):
+        raise ValidationError(_l("This is one of the most common passwords. Choose another."))
 
 
 class LoginForm(FlaskForm):
@@ -28,7 +35,8 @@ class ForgotForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField(_l("New password"), [DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+    password = PasswordField(_l("New password"),
+                             [DataRequired(), Length(min=MIN_PASSWORD, max=200), not_common],
                              description=_l("At least 12 characters."))
     confirm = PasswordField(_l("Repeat the new password"),
                             [DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])

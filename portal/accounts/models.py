@@ -45,6 +45,8 @@ class User(UserMixin, Base):
     recovery_codes: Mapped[list] = mapped_column(JSON, default=list)  # hashes of unused codes
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Bumped by sign-out and password changes: a session signed at an older generation is over.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

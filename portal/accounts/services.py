@@ -16,10 +16,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts import totp
 from portal.accounts.models import ROLES, LoginAttempt, User
+from portal.accounts.passwords import is_common
 from portal.core.clock import utcnow
 
-MAX_FAILURES = 5            # per account or per address ...
-WINDOW = dt.timedelta(minutes=15)  # ... within this window, then sign-in waits
+MAX_FAILURES = FREE_FAILURES = 5  # wrong attempts in a row on an account before it slows down
+BACKOFF_START = 30  # seconds of wait after FREE_FAILURES, doubling with each further failure ...
+BACKOFF_MAX = 15 * 60  # ... up to this
+BACKOFF_MEMORY = dt.timedelta(days=1)  # failures older than this are forgotten
+WINDOW = dt.timedelta(minutes=15)  # per-address limit: at most ...
+MAX_FAILURES_PER_ADDRESS = 20  # ... failures from one address within WINDOW
+UNLOCK_MAX_AGE = 24 * 3600
 MIN_PASSWORD = 12
 RESET_MAX_AGE = 3600
 
@@ -54,6 +60,8 @@ def _dummy_hash(method: str) -> str:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"at least {MIN_PASSWORD} characters", field="password", code="too_short")
+    if is_common(password):
+        raise AccountError("one of the most common passwords", field="password", code="common")
 
 
 def create_user(db: Session, email: str, password: str, role: str, name: str = "") -> User:
@@ -62,31 +70,53 @@ def create_user(db: Session, email: str, password: str, role: str, name: str = "
         raise AccountError(f"unknown role '{role}'", field="role")
     if "@" not in email or len(email) > 254:
         raise AccountError("not an email address", field="email")
+    check_password_rules(password)
+    # Hash before looking the address up: an existing account must not answer faster (timing).
+    password_hash = hash_password(password)
     if db.scalar(select(User).where(User.email == email)):
         raise AccountError("an account with this email exists", field="email", code="exists")
-    check_password_rules(password)
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password),
+    user = User(email=email, name=name, role=role, password_hash=password_hash,
                 recovery_codes=[], created_at=utcnow())
     db.add(user)
     db.flush()
     return user
 
 
+def wait_seconds(db: Session, email: str, ip: str, now: dt.datetime | None = None) -> int:
+    """Seconds before this account or address may try again (0: now).
+
+    Per account: after FREE_FAILURES wrong attempts in a row the wait doubles with each further
+    one (30 s, 1 min, 2 min … at most 15 min); a success or the emailed unlock link starts the count
+    again. Unknown addresses are counted the same way, so the answer reveals no account. Per
+    address: many failures in WINDOW (addresses are real ones only behind PROXY_COUNT proxies).
+    """
+    now = now or utcnow()
+    email = normalise_email(email)
+    last_success = db.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(True))) or dt.datetime.min
+    since = max(last_success, now - BACKOFF_MEMORY)
+    failures, last_failure = db.execute(select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since)).one()
+    wait = 0
+    if failures >= FREE_FAILURES and last_failure is not None:
+        backoff = min(BACKOFF_START * 2 ** (failures - FREE_FAILURES), BACKOFF_MAX)
+        wait = max(0, int((last_failure + dt.timedelta(seconds=backoff) - now).total_seconds()) + 1)
+    by_ip = db.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at >= now - WINDOW)) or 0
+    if by_ip >= MAX_FAILURES_PER_ADDRESS:
+        wait = max(wait, int(WINDOW.total_seconds()))
+    return wait
+
+
 def is_throttled(db: Session, email: str, ip: str, now: dt.datetime | None = None) -> bool:
-    """Too many recent failures for this account or from this address."""
-    since = (now or utcnow()) - WINDOW
-    base = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.at >= since, LoginAttempt.success.is_(False))
-    by_email = db.scalar(base.where(LoginAttempt.email == normalise_email(email))) or 0
-    by_ip = db.scalar(base.where(LoginAttempt.ip == ip)) or 0
-    return by_email >= MAX_FAILURES or by_ip >= MAX_FAILURES * 4
+    return wait_seconds(db, email, ip, now) > 0
 
 
 def authenticate(db: Session, email: str, password: str, ip: str) -> User:
     """The user for these credentials, or AccountError; every attempt is recorded."""
     email = normalise_email(email)
     if is_throttled(db, email, ip):
-        raise AccountError("too many failed attempts; try again in 15 minutes", code="throttled")
+        raise AccountError("too many failed attempts; wait and try again", code="throttled")
     user = db.scalar(select(User).where(User.email == email))
     ok = check_password_hash(user.password_hash if user else _dummy_hash(_method()), password)
     ok = ok and user is not None and user.active
@@ -94,6 +124,38 @@ def authenticate(db: Session, email: str, password: str, ip: str) -> User:
     db.flush()
     if not ok:
         raise AccountError("email or password is not right", code="bad_credentials")
+    return user
+
+
+def failures_in_a_row(db: Session, email: str) -> int:
+    """Wrong attempts on this address since its last success (or unlock)."""
+    email = normalise_email(email)
+    last_success = db.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(True))) or dt.datetime.min
+    return db.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > last_success)) or 0
+
+
+def _unlock_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="sign-in-unlock")
+
+
+def unlock_token(secret: str, user: User) -> str:
+    return _unlock_serializer(secret).dumps({"id": user.id, "g": user.session_generation or 0})
+
+
+def unlock(db: Session, secret: str, token: str, ip: str) -> User:
+    """The emailed link: the owner's next attempt is not slowed by someone else's failures."""
+    try:
+        data = _unlock_serializer(secret).loads(token, max_age=UNLOCK_MAX_AGE)
+    except BadSignature as exc:  # expired included
+        raise AccountError("this unlock link is not valid", code="invalid_token") from exc
+    user = db.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or data.get("g") != (user.session_generation or 0):
+        raise AccountError("this unlock link is not valid", code="invalid_token")
+    # A marker counted like a success: the failures before it no longer slow this account.
+    db.add(LoginAttempt(email=user.email, ip=f"unlock:{ip}"[:64], at=utcnow(), success=True, user_id=user.id))
+    db.flush()
     return user
 
 
@@ -131,8 +193,9 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 
 def reset_token(secret: str, user: User) -> str:
-    # The hash fingerprint makes the token single-use: it dies when the password changes.
-    return _serializer(secret).dumps({"id": user.id, "h": user.password_hash[-16:]})
+    # The session generation makes the token single-use (a reset bumps it) without putting any
+    # part of the password hash in a link.
+    return _serializer(secret).dumps({"id": user.id, "g": user.session_generation or 0})
 
 
 def user_for_reset_token(db: Session, secret: str, token: str) -> User:
@@ -143,7 +206,7 @@ def user_for_reset_token(db: Session, secret: str, token: str) -> User:
     except BadSignature as exc:
         raise AccountError("this reset link is not valid", code="invalid_token") from exc
     user = db.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or user.password_hash[-16:] != data.get("h"):
+    if user is None or data.get("g") != (user.session_generation or 0):
         raise AccountError("this reset link has already been used", code="used")
     return user
 

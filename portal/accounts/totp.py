@@ -30,7 +30,7 @@ def code_at(secret: str, step: int) -> str:
 def verify(secret: str, code: str, last_step: int = 0, now: float | None = None) -> int | None:
     """The time step the code belongs to (±1 step of clock drift), or None; never a used step."""
     code = "".join(code.split())
-    if not code.isdigit() or len(code) != DIGITS:
+    if not (code.isascii() and code.isdigit()) or len(code) != DIGITS:
         return None
     current = int((time.time() if now is None else now) // STEP)
     for step in (current - 1, current, current + 1):

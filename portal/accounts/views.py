@@ -7,14 +7,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal import db
-from portal.accounts import mail, services, totp
+from portal.accounts import auth, mail, services, totp
 from portal.accounts.forms import CodeForm, ForgotForm, LoginForm, ResetForm
 from portal.accounts.models import User
 from portal.core.audit import audit
 from portal.core.clock import utcnow
+from portal.core.urls import absolute_url
 
 bp = Blueprint("accounts", __name__)
 PENDING_SECONDS = 600  # time allowed between password and second factor
@@ -34,10 +35,33 @@ def _safe_next(target: str | None) -> str:
 def _finish_login(user: User) -> None:
     nxt = session.get("next")
     session.clear()  # a new session after sign-in: nothing carried over from before
-    login_user(user)
+    auth.start_session(user)
     user.last_login_at = utcnow()
     audit(db.session(), user, "user", str(user.id), "sign_in")
     session["next"] = nxt
+
+
+def _throttled_message(email: str) -> str:
+    wait = services.wait_seconds(db.session(), email, request.remote_addr or "?")
+    return _("Too many failed attempts. Wait %(n)s seconds and try again. If this is your account, "
+             "we have emailed you a link to sign in without waiting.", n=max(wait, 1))
+
+
+def _offer_unlock(email: str) -> None:
+    """When an account starts to slow down, email its owner a link that lifts the wait."""
+    session_db = db.session()
+    user = session_db.query(User).filter_by(email=services.normalise_email(email)).first()
+    if user is None or not user.active:
+        return
+    if services.failures_in_a_row(session_db, user.email) != services.FREE_FAILURES:
+        return
+    token = services.unlock_token(current_app.config["SECRET_KEY"], user)
+    link = absolute_url("accounts.unlock", token=token)
+    mail.send(user.email, _("Sign-in attempts on your account"),
+              _("Someone entered a wrong password for your account several times, so sign-in now "
+                "waits between attempts. If it was you, this link lets you sign in without waiting "
+                "(valid for one day):") + f"\n\n{link}\n\n"
+              + _("If it was not you, nothing else is needed: your password was not accepted."))
 
 
 def _pending_user() -> User | None:
@@ -56,11 +80,12 @@ def login():
             user = services.authenticate(db.session(), form.email.data, form.password.data,
                                          request.remote_addr or "?")
         except services.AccountError as exc:
+            if exc.code == "bad_credentials":
+                _offer_unlock(form.email.data)
             db.session().commit()  # keep the failed attempt even though we answer with an error
             status = 429 if exc.code == "throttled" else 401
-            message = (_("Too many failed attempts. Wait 15 minutes and try again.")
-                       if exc.code == "throttled" else _("The email address or password is not right."))
-            form.password.errors.append(message)
+            form.password.errors.append(_throttled_message(form.email.data) if exc.code == "throttled"
+                                        else _("The email address or password is not right."))
         else:
             session["next"] = request.args.get("next")
             if user.is_staff:
@@ -86,7 +111,7 @@ def verify():
     if form.validate_on_submit():
         session_db = db.session()
         if services.is_throttled(session_db, user.email, request.remote_addr or "?"):
-            form.code.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            form.code.errors.append(_throttled_message(user.email))
             return render_template("accounts/verify.html", form=form), 429
         if services.verify_second_factor(session_db, user, form.code.data):
             _finish_login(user)
@@ -126,8 +151,22 @@ def setup_totp():
     return render_template("accounts/setup.html", form=form, secret=user.totp_secret, uri=uri), status
 
 
+@bp.get("/login/unlock/<token>")
+def unlock(token: str):
+    try:
+        services.unlock(db.session(), current_app.config["SECRET_KEY"], token, request.remote_addr or "?")
+    except services.AccountError:
+        flash(_("This link is not valid any more. Wait and try again, or reset your password."), "error")
+        return redirect(url_for(".login"))
+    flash(_("You can sign in now without waiting."), "info")
+    return redirect(url_for(".login"))
+
+
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        auth.end_sessions(current_user)
+        audit(db.session(), current_user, "user", str(current_user.id), "sign_out")
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -141,7 +180,7 @@ def forgot():
         user = db.session().query(User).filter_by(email=services.normalise_email(form.email.data)).first()
         if user is not None and user.active:
             token = services.reset_token(current_app.config["SECRET_KEY"], user)
-            link = url_for(".reset", token=token, _external=True)
+            link = absolute_url(".reset", token=token)
             mail.send(user.email, _("Reset your password"),
                       _("Use this link within one hour to choose a new password:") + f"\n\n{link}\n")
         # The same answer whether or not the account exists.
@@ -160,6 +199,7 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         user.password_hash = services.hash_password(form.password.data)
+        auth.end_sessions(user)  # whoever knew the old password is signed out everywhere
         audit(session_db, user, "user", str(user.id), "reset_password")
         flash(_("Your password has been changed. Sign in with it now."), "info")
         return redirect(url_for(".login"))

@@ -9,11 +9,13 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from portal import db
+from portal.api import openapi
 from portal.core import params
 from portal.core.errors import json_error
+from portal.core.jsonbody import BadJson, read_json
 from portal.core.params import BadParameter
 from portal.core.security import csrf
-from portal.core.urls import external_url
+from portal.core.urls import absolute_url
 from portal.eligibility import engine
 from portal.eligibility import services as eligibility
 from portal.eligibility.answers import answers_json, parse_answers
@@ -29,6 +31,13 @@ from portal.search.snippets import plain_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-less JSON clients; nothing here changes stored data or uses a session
+
+
+@bp.get("/openapi.json")
+def openapi_description():
+    """The OpenAPI 3.1 description of this API."""
+    base = current_app.config["PUBLIC_BASE_URL"] or request.url_root.rstrip("/")
+    return jsonify(openapi.description(base))
 
 
 @bp.get("/search")
@@ -55,12 +64,12 @@ def search_all():
 
 def _result_url(row) -> str:
     if row.type == "policy":
-        return external_url("policies.detail", policy_id=row.id)
+        return absolute_url("policies.detail", policy_id=row.id)
     if row.type == "benefit":
-        return external_url("eligibility.benefit_detail", benefit_id=row.id)
+        return absolute_url("eligibility.benefit_detail", benefit_id=row.id)
     if row.type == "event":
-        return external_url("events.detail", event_id=row.id)
-    return external_url("places.detail", place_id=row.id)
+        return absolute_url("events.detail", event_id=row.id)
+    return absolute_url("places.detail", place_id=row.id)
 
 
 @bp.get("/policies")
@@ -75,7 +84,7 @@ def policy_list():
         "page": query.page,
         "per_page": query.per_page,
         "results": [
-            policies.policy_summary_json(found[h.id], external_url("policies.detail", policy_id=h.id))
+            policies.policy_summary_json(found[h.id], absolute_url("policies.detail", policy_id=h.id))
             for h in result.hits if h.id in found
         ],
         "facets": result.facets,
@@ -87,7 +96,7 @@ def policy_detail(policy_id: str):
     policy = policies.get_policy(db.session(), policy_id)
     if policy is None:
         abort(404, description=f"No policy with id '{policy_id[:80]}'.")
-    return jsonify(policies.policy_json(policy, external_url("policies.detail", policy_id=policy.id)))
+    return jsonify(policies.policy_json(policy, absolute_url("policies.detail", policy_id=policy.id)))
 
 
 @bp.get("/places")
@@ -99,7 +108,7 @@ def place_list():
     return jsonify({
         "total": result.total, "page": query.page, "per_page": query.per_page,
         "results": [
-            {**places.place_json(found[h.id], external_url("places.detail", place_id=h.id)),
+            {**places.place_json(found[h.id], absolute_url("places.detail", place_id=h.id)),
              "distance_km": round(h.distance_km, 2) if h.distance_km is not None else None}
             for h in result.hits if h.id in found
         ],
@@ -117,7 +126,7 @@ def place_geojson():
     if filters_given:
         query, _point = directory_query(session)
         ids = {k.partition(":")[2] for k in search.keys(query) if k.startswith("place:")}
-    base = external_url("places.detail", place_id="PLACE").rsplit("PLACE", 1)[0]
+    base = absolute_url("places.detail", place_id="PLACE").rsplit("PLACE", 1)[0]
     body = geo.feature_collection(session, ids=ids, bbox=bbox, base_url=base)
     return current_app.response_class(body, mimetype="application/geo+json")
 
@@ -158,7 +167,7 @@ def _benefit_summary(b, rules, on) -> dict:
     return {
         "id": b.id, "name": b.name, "name_en": b.name_en, "kind": b.kind, "issuer": b.issuer,
         "issuer_en": b.data.get("issuer_en"), "region": b.region, "policy_ids": list(b.policy_ids),
-        "url": external_url("eligibility.benefit_detail", benefit_id=b.id),
+        "url": absolute_url("eligibility.benefit_detail", benefit_id=b.id),
         "summary": b.data.get("summary"), "summary_en": b.data.get("summary_en"),
         "verified": b.verified, "verified_on": b.data.get("verified_on"),
         "discretionary": b.discretionary,
@@ -223,7 +232,10 @@ def eligibility_questions():
 def eligibility_check():
     """Evaluate every benefit for the posted answers; 400 naming the field for anything invalid."""
     rules = eligibility.ruleset(db.session())
-    body = request.get_json(silent=True)
+    try:
+        body = read_json()
+    except BadJson as exc:
+        return json_error(400, exc.code, exc.message, exc.field)
     if not isinstance(body, dict):
         return json_error(400, "invalid_json", str(_l("The body must be a JSON object: "
                                                       "{\"answers\": {...}, \"on\": \"YYYY-MM-DD\"}.")))
@@ -262,7 +274,7 @@ def _result_json(r, rules) -> dict:
     return {
         "benefit_id": r.benefit.id, "name": r.benefit.name, "name_en": r.benefit.name_en,
         "kind": r.benefit.kind, "status": r.status, "verified": r.benefit.verified,
-        "url": external_url("eligibility.benefit_detail", benefit_id=r.benefit.id),
+        "url": absolute_url("eligibility.benefit_detail", benefit_id=r.benefit.id),
         "criteria": [{"id": c.id, "text": c.text, "text_en": c.text_en, "met": c.met, "source": c.source,
                       "undefined": c.undefined} for c in r.criteria],
         "missing": list(r.missing),

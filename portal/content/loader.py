@@ -6,18 +6,21 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.content import conflicts
+from portal.core.audit import audit
 from portal.core.content_checks import ContentError, Problems, Record
 from portal.core.content_files import read_front_matter, read_yaml
 from portal.core.outbox import enqueue
 from portal.eligibility.content import read_benefit_files, read_question_file
-from portal.eligibility.services import apply_benefit_definition, replace_questions
+from portal.eligibility.models import Benefit
+from portal.eligibility.services import replace_questions
 from portal.events.content import read_events
 from portal.events.services import load_events
 from portal.operators.services import operator_managed_ids
@@ -58,6 +61,8 @@ class LoadReport:
     service_points_updated: int = 0
     service_points_unchanged: int = 0
     synonyms: int = 0
+    conflicts: list[conflicts.Conflict] = field(default_factory=list)  # left for staff to decide
+    forced: list[conflicts.Conflict] = field(default_factory=list)  # staff changes overwritten
 
 
 def _regions(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
@@ -238,8 +243,13 @@ def load_content(
     db: Session,
     content_dir: Path,
     progress: Callable[[Iterable[dict]], Iterable[dict]] = lambda items: items,
+    force: bool = False,
 ) -> LoadReport:
-    """Validate all files first, then upsert them; the caller commits once."""
+    """Validate all files first, then upsert them; the caller commits once.
+
+    Items staff changed are not overwritten: they become conflicts (portal/content/conflicts.py),
+    unless `force` is set, which writes the files over them and audits each one.
+    """
     found = read_content(content_dir)
     regions, categories = found["regions"], found["categories"]
     policies, places = found["policies"], found["places"]
@@ -254,22 +264,36 @@ def load_content(
         report.categories += 1
     db.flush()
     cats = {c.id: c for c in db.query(Category)}
+    applied: list[dict[str, Any]] = []
     for data in progress(policies):
         existing = db.get(Policy, data["id"])
-        if existing is not None and existing.content_hash == data["content_hash"]:
-            report.policies_unchanged += 1
-            continue
-        apply_policy_data(db, data, cats)
-        changed.append(("policy", data["id"]))
         if existing is None:
-            db.get(Policy, data["id"]).publication_state = "published"
-        if existing is None:
+            apply_policy_data(db, data, cats)
+            created = db.get(Policy, data["id"])
+            created.publication_state, created.file_hash = "published", data["content_hash"]
+            applied.append(data)
             report.policies_created += 1
-        else:
+            continue
+        what = conflicts.classify(existing.content_hash, existing.file_hash, data["content_hash"],
+                                  conflicts.policy_published_by_staff(db, existing.id))
+        if what == conflicts.CONFLICT and not force:
+            changes = conflicts.policy_changes(existing, data)
+            report.conflicts.append(conflicts.record(db, "policy", existing.id, data["content_hash"],
+                                                     data, conflicts.policy_data(existing), changes))
+        elif what in (conflicts.UPDATE, conflicts.CONFLICT):
+            if what == conflicts.CONFLICT:
+                _forced(db, report, "policy", existing.id, conflicts.policy_changes(existing, data))
+            apply_policy_data(db, data, cats)
+            existing.file_hash = data["content_hash"]
+            applied.append(data)
             report.policies_updated += 1
+        else:
+            existing.file_hash = data["content_hash"] if what == conflicts.SAME else existing.file_hash
+            report.policies_unchanged += 1
     db.flush()
-    # Citations last, once every policy exists.
-    for data in policies:
+    changed += [("policy", data["id"]) for data in applied]
+    # Citations last, once every policy exists; only on policies this load wrote.
+    for data in applied:
         policy = db.get(Policy, data["id"])
         policy.cites = [db.get(Policy, c) for c in data["cites"]]
         successor = data.get("superseded_by") or {}
@@ -295,7 +319,7 @@ def load_content(
     if found["questions"] is not None:
         report.questions = replace_questions(db, found["questions"])
     for item in found["benefits"]:
-        outcome = apply_benefit_definition(db, item["definition"], item["hash"])
+        outcome = _benefit(db, item["definition"], item["hash"], force, report)
         if outcome != "unchanged":
             changed.append(("benefit", item["definition"]["id"]))
         setattr(report, f"benefits_{outcome}", getattr(report, f"benefits_{outcome}") + 1)
@@ -327,6 +351,36 @@ def _load_service_points(db: Session, points: list[dict], report: LoadReport) ->
         name = f"service_points_{outcome}"
         setattr(report, name, getattr(report, name) + 1)
     db.flush()
+
+
+def _benefit(db: Session, definition: dict[str, Any], file_hash: str, force: bool,
+             report: LoadReport) -> str:
+    existing = db.get(Benefit, definition["id"])
+    if existing is None:
+        return conflicts.apply_benefit_file(db, definition, file_hash)
+    what = conflicts.classify(existing.content_hash, existing.file_hash, file_hash,
+                              conflicts.benefit_published_by_staff(db, existing.id))
+    if what in (conflicts.SAME, conflicts.KEEP):
+        existing.file_hash = file_hash if what == conflicts.SAME else existing.file_hash
+        return "unchanged"
+    changes = conflicts.benefit_changes(existing.definition, definition)
+    if what == conflicts.CONFLICT and not force:
+        report.conflicts.append(conflicts.record(db, "benefit", existing.id, file_hash, definition,
+                                                 existing.definition, changes))
+        return "unchanged"
+    if what == conflicts.CONFLICT:
+        _forced(db, report, "benefit", existing.id, changes)
+    return conflicts.apply_benefit_file(db, definition, file_hash)
+
+
+def _forced(db: Session, report: LoadReport, entity_type: str, entity_id: str,
+            changes: list[dict[str, Any]]) -> None:
+    """The operator asked for the files to win: say so in the audit log and close the conflict."""
+    conflict = conflicts.Conflict(entity_type, entity_id, changes)
+    report.forced.append(conflict)
+    audit(db, None, entity_type, entity_id, "content_force_load", via="content load --force",
+          fields=conflict.fields)
+    conflicts.close_open(db, entity_type, entity_id, "took_file", None)
 
 
 __all__ = ["ContentError", "LoadReport", "load_content", "read_content"]

@@ -23,7 +23,7 @@ def decide(act: Callable[[], object], *, back: str, done: object, version: int |
     workflow refusal codes for this audience (the shared words cover the rest)."""
     session = db.session()
     sent = request.form.get("version", "")
-    if version is not None and (not sent.isdigit() or int(sent) != version):
+    if version is not None and (not (sent.isascii() and sent.isdigit()) or int(sent) != version):
         flash(message(WorkflowError("stale"), refusals), "error")
         return redirect(back), 303
     try:

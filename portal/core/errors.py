@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.params import BadParameter
 
@@ -22,11 +23,15 @@ def json_error(status: int, code: str, message: str, field: str | None = None):
     return jsonify(body), status
 
 
-def _server_error(app: Flask, exc: BaseException):
-    """A 503 when the database cannot be used (read-only, disk full, locked), else a 500."""
+def _rollback() -> None:
     session = g.get("db_session")
     if session is not None:
-        session.rollback()  # the error page may read (the signed-in user), so leave a usable session
+        session.rollback()
+
+
+def _server_error(app: Flask, exc: BaseException):
+    """A 503 when the database cannot be used (read-only, disk full, locked), else a 500."""
+    _rollback()  # the error page may read (the signed-in user), so leave a usable session
     if isinstance(exc, OperationalError):
         app.logger.error("database unavailable on %s: %s", request.path, exc.orig)
         if _wants_json():
@@ -47,6 +52,11 @@ def init_app(app: Flask) -> None:
             return json_error(400, exc.code, str(exc.message), exc.field)
         return render_template("errors/400.html", field=exc.field, message=exc.message), 400
 
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(exc: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URLs can be built for it, so no templated page.
+        return app.response_class("Unknown host\n", status=400, mimetype="text/plain")
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         original = getattr(exc, "original_exception", None)
@@ -58,6 +68,14 @@ def init_app(app: Flask) -> None:
                               exc.description or exc.name)
         template = "errors/404.html" if status == 404 else "errors/generic.html"
         return render_template(template, status=status, title=exc.name), status
+
+    @app.errorhandler(StaleDataError)
+    def _concurrent_change(exc: StaleDataError):
+        # Two requests changed the same row at once (optimistic locking): the later one is refused.
+        _rollback()
+        if _wants_json():
+            return json_error(409, "conflict", _("Someone else changed this at the same time. Try again."))
+        return render_template("errors/409.html"), 409
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

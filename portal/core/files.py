@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import struct
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -79,9 +80,49 @@ def sniff(data: bytes, filename: str) -> Sniffed:
             return Sniffed(*XLSX)
         raise UploadError("not_allowed")
     if data.startswith(OLE_MAGIC):
-        # Old Office files share one container; the name decides between Word and Excel.
-        return Sniffed(*(XLS if filename.lower().endswith(".xls") else DOC))
+        # Old Office files share one container (OLE); its streams tell Word from Excel.
+        return Sniffed(*_ole_kind(data))
     raise UploadError("not_allowed")
+
+
+def _ole_kind(data: bytes) -> tuple[str, str]:
+    """DOC or XLS when the bytes are a real OLE container holding a Word or Excel stream.
+
+    The eight magic bytes alone prove nothing (they can precede an HTML page): the header must be
+    consistent and the first directory sector must start with the root entry and name the stream.
+    """
+    refused = UploadError("not_allowed")
+    if len(data) < 1536:
+        raise refused
+    major, byte_order, sector_shift, mini_shift = struct.unpack_from("<HHHH", data, 26)
+    if byte_order != 0xFFFE or (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
+        raise refused
+    size = 1 << sector_shift
+    first_dir = struct.unpack_from("<I", data, 48)[0]
+    start = (first_dir + 1) * size
+    if first_dir >= 0xFFFFFFFA or start + size > len(data):
+        raise refused
+    names = []
+    for offset in range(start, start + size, 128):
+        length = struct.unpack_from("<H", data, offset + 64)[0]
+        if 2 <= length <= 64:
+            names.append(data[offset:offset + length - 2].decode("utf-16-le", "replace"))
+    if not names or names[0] != "Root Entry":
+        raise refused
+    if "WordDocument" in names:
+        return DOC
+    if "Workbook" in names or "Book" in names:
+        return XLS
+    raise refused
+
+
+def download_name(record: StoredFile) -> str:
+    """The original name with the extension of the type found in the bytes (never the uploader's)."""
+    stem, dot, ext = record.original_name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = record.original_name, ""
+    same = ext.lower() == record.extension or (ext.lower() == "jpeg" and record.extension == "jpg")
+    return record.original_name if same else f"{stem}.{record.extension}"
 
 
 def clean_name(filename: str) -> str:

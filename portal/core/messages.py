@@ -16,6 +16,7 @@ WORKFLOW = {
     "role": _l("Your role does not allow this action."),
     "own_change": _l("You cannot approve, publish or return your own change; another reviewer must."),
     "not_author": _l("Only the author can do this."),
+    "others_draft": _l("Only its author or a reviewer can discard a colleague's draft."),
     "reason_required": _l("Give a reason."),
     "not_allowed": _l("This action is not possible in the current state."),
     "stale": _l("Someone else acted on this while you were reading it. Check it again."),

@@ -16,9 +16,11 @@ class BadParameter(Exception):
     """A request parameter is invalid; rendered as a 400 naming the field."""
 
     def __init__(self, field: str, message, code: str = "invalid_parameter") -> None:
+        # Plain text from here on: a lazy string counts as markup in templates (it has __html__),
+        # so a visitor's value inside it would reach the page unescaped.
         super().__init__(str(message))
         self.field = field
-        self.message = message
+        self.message = str(message)
         self.code = code
 
 
@@ -61,7 +63,7 @@ def positive_int(name: str, default: int, maximum: int) -> int:
     value = _raw(name)
     if value is None or value == "":
         return default
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # isdigit alone accepts ², ① and other digits
         raise BadParameter(name, _l("Must be a whole number."))
     number = int(value)
     if not 1 <= number <= maximum:

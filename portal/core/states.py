@@ -22,6 +22,8 @@ class Transition:
     needs_reason: bool = False
     author_only: bool = False
     not_author: bool = False
+    # Someone other than the author needs this role (a colleague's draft is not theirs to drop).
+    others_need: str | None = None
 
 
 class WorkflowError(UserError):
@@ -47,6 +49,8 @@ def check(transitions, action: str, state: str, *, roles: set[str], actor_id: in
         raise WorkflowError("own_change", action=action)
     if t.author_only and actor_id != author_id:
         raise WorkflowError("not_author", action=action)
+    if t.others_need and actor_id != author_id and t.others_need not in roles:
+        raise WorkflowError("others_draft", action=action, role=t.others_need)
     if t.needs_reason and not (reason or "").strip():
         raise WorkflowError("reason_required", "reason", action=action)
     return t

@@ -36,6 +36,8 @@ class Benefit(Base):
     verified: Mapped[bool] = mapped_column(default=False)
     verified_on: Mapped[dt.date | None] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Hash of the content file as last loaded (or decided on): see portal/content/conflicts.py.
+    file_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)  # bumped by every published change
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User, roles_of
+from portal.core import yamlsafe
 from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.outbox import enqueue
@@ -28,7 +29,7 @@ from portal.eligibility.schema import N_, FactTypes, Problem, read_benefit
 # A benefit's rules change: drafted by an editor, published by another reviewer once its cases pass.
 TRANSITIONS = (
     Transition("publish", "draft", "published", "reviewer", not_author=True),
-    Transition("discard", "draft", "discarded", "editor"),
+    Transition("discard", "draft", "discarded", "editor", others_need="reviewer"),
 )
 
 
@@ -58,7 +59,11 @@ def check_source(db: Session, source: str, rules: Ruleset, expected_id: str | No
         return Checked(None, [Problem("source", N_("is longer than %(n)s characters"),
                                       {"n": MAX_SOURCE_CHARS})], [])
     try:
-        data = yaml.safe_load(source)
+        data = yamlsafe.load(source)
+    except yamlsafe.YamlRefused as exc:
+        message = (N_("uses an alias (*name), which is not allowed here (line %(line)s)")
+                   if exc.reason == "alias" else N_("is nested too deeply (line %(line)s)"))
+        return Checked(None, [Problem("source", message, {"line": exc.line})], [])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0

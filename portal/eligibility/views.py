@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.core import params
+from portal.core import params, ratelimit
+from portal.core.urls import absolute_url
 from portal.eligibility import engine, services, wizard
 from portal.eligibility.answers import to_query
-from portal.eligibility.rules import KINDS
+from portal.eligibility.rules import KINDS, STATUSES
 from portal.eligibility.schema import N_, Problem
 from portal.i18n import current_language
 
 bp = Blueprint("eligibility", __name__)
 MAX_FEEDBACK = 2000
+MAX_ANSWERS = 4000
+FEEDBACK_WINDOW = dt.timedelta(hours=1)
 GROUP_ORDER = (engine.ELIGIBLE, engine.NEEDS_INFO, engine.INELIGIBLE)
 FEEDBACK_LABEL = _l("What looks wrong?")
 
@@ -124,7 +128,7 @@ def results():
         policies=services.policy_titles(session, sorted(policy_ids)),
         spaces=wizard.spaces_in_region(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
-        share_url=url_for("eligibility.results", _external=True) + "?"
+        share_url=absolute_url("eligibility.results") + "?"
         + wizard.query_string(answers, rules),
         print_view=request.args.get("view") == "print", feedback_label=FEEDBACK_LABEL,
     )
@@ -140,16 +144,27 @@ def feedback():
     rules = services.ruleset(db.session())
     message = (request.form.get("message") or "").strip()
     benefit_id = request.form.get("benefit_id") or None
-    answers_qs = (request.form.get("answers") or "")[:4000]
+    # The answers come back as a query string: re-encoded, so no header break can reach the redirect.
+    answers_qs = urlencode(parse_qsl(request.form.get("answers") or "", keep_blank_values=True))
+    status = request.form.get("status") or None
+    if len(answers_qs) > MAX_ANSWERS:
+        abort(400, description=_("The answers are too long."))
     back = url_for("eligibility.results") + "?" + answers_qs
     if benefit_id is not None and rules.benefit(benefit_id) is None:
         abort(400, description=_("Unknown benefit."))
+    if status is not None and status not in STATUSES:
+        abort(400, description=_("Unknown result."))
     if not message or len(message) > MAX_FEEDBACK:
         flash(_("%(field)s: write between 1 and %(n)s characters.", field=FEEDBACK_LABEL, n=MAX_FEEDBACK),
               "error")
         return redirect(back + "#feedback")
+    config = current_app.config
+    who = ratelimit.address_key("result_feedback", config["SECRET_KEY"], request.remote_addr or "?")
+    if not ratelimit.take(db.session(), who, config["FEEDBACK_PER_HOUR"], FEEDBACK_WINDOW):
+        flash(_("Too many reports from your connection in the last hour. Try again later."), "error")
+        return redirect(back + "#feedback"), 303
     services.record_feedback(db.session(), benefit_id=benefit_id, answers=answers_qs,
-                             version=rules.version, status=request.form.get("status"), message=message)
+                             version=rules.version, status=status, message=message)
     flash(_("Thank you. Staff who keep the rules will check this result."), "success")
     return redirect(back + "#feedback")
 

@@ -14,7 +14,7 @@ from portal import db
 from portal.core import params
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
-from portal.core.urls import external_url
+from portal.core.urls import absolute_url
 from portal.events import dates, ical, services, taxonomy
 from portal.events.models import FEES, Event
 from portal.i18n import current_language, localized
@@ -168,7 +168,7 @@ bp.add_app_template_global(when_text, "event_when")
 
 
 def event_url(event_id: str) -> str:
-    return external_url("events.detail", event_id=event_id)
+    return absolute_url("events.detail", event_id=event_id)
 
 
 # -- pages ---------------------------------------------------------------------------------------------

@@ -6,12 +6,14 @@ import datetime as dt
 import hashlib
 import importlib
 
+from flask import after_this_request, current_app, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.core import ratelimit
 from portal.core.audit import audit
 from portal.core.clock import utcnow
-from portal.operators.models import FEEDBACK_KINDS, PlaceDailyStat, PlaceFeedback
+from portal.operators.models import FEEDBACK_KINDS, PlaceDailyStat, PlaceFeedback, PlaceViewVisitor
 from portal.places.models import Place
 from portal.places.signals import place_viewed
 
@@ -40,15 +42,8 @@ def add(
 ) -> PlaceFeedback:
     """Keep a visitor's correction or report; RateLimited past `per_hour` from one address."""
     now = now or utcnow()
-    recent = (
-        db.scalar(
-            select(func.count())
-            .select_from(PlaceFeedback)
-            .where(PlaceFeedback.ip_hash == who, PlaceFeedback.created_at >= now - WINDOW)
-        )
-        or 0
-    )
-    if recent >= per_hour:
+    # One atomic counter per address: concurrent posts cannot all pass the limit.
+    if not ratelimit.take(db, f"place_feedback:{who}", per_hour, WINDOW, now):
         raise RateLimited
     item = PlaceFeedback(
         place_id=place.id,
@@ -79,38 +74,73 @@ def open_feedback(db: Session, place_ids: list[str] | None = None) -> list[Place
     return list(db.scalars(stmt.order_by(PlaceFeedback.created_at.desc()).limit(200)))
 
 
-def record_view(db: Session, place_id: str, from_map: bool, day: dt.date | None = None) -> None:
-    """Count a page view (and a click from the map) in one statement, safe across workers."""
+def visitor_key(secret: str, ip: str, agent: str, day: dt.date) -> str:
+    """Who viewed, as a keyed hash that changes every day (no address is stored)."""
+    return hashlib.sha256(f"{secret}|{day.isoformat()}|{ip}|{agent}".encode()).hexdigest()[:40]
+
+
+def record_view(db: Session, place_id: str, from_map: bool, visitor: str,
+                day: dt.date | None = None) -> bool:
+    """Count a view (and a click from the map) unless this visitor was counted today; safe across
+    workers (an insert that does nothing on conflict, then one update statement)."""
     day = day or utcnow().date()
-    values = {"place_id": place_id, "day": day, "views": 1, "map_clicks": int(from_map)}
     dialect = db.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
-        stmt = (
-            insert(PlaceDailyStat)
-            .values(**values)
-            .on_conflict_do_update(
-                index_elements=["place_id", "day"],
-                set_={
-                    "views": PlaceDailyStat.views + 1,
-                    "map_clicks": PlaceDailyStat.map_clicks + int(from_map),
-                },
-            )
+    if dialect not in ("sqlite", "postgresql"):
+        if db.get(PlaceViewVisitor, (place_id, day, visitor)) is not None:
+            return False
+        db.add(PlaceViewVisitor(place_id=place_id, day=day, visitor=visitor))
+        db.flush()
+        row = db.get(PlaceDailyStat, (place_id, day))
+        if row is None:
+            db.add(PlaceDailyStat(place_id=place_id, day=day, views=1, map_clicks=int(from_map)))
+        else:
+            row.views += 1
+            row.map_clicks += int(from_map)
+        return True
+    insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+    first = db.execute(insert(PlaceViewVisitor).values(place_id=place_id, day=day, visitor=visitor)
+                       .on_conflict_do_nothing(index_elements=["place_id", "day", "visitor"]))
+    if first.rowcount != 1:
+        return False
+    db.execute(
+        insert(PlaceDailyStat)
+        .values(place_id=place_id, day=day, views=1, map_clicks=int(from_map))
+        .on_conflict_do_update(
+            index_elements=["place_id", "day"],
+            set_={"views": PlaceDailyStat.views + 1,
+                  "map_clicks": PlaceDailyStat.map_clicks + int(from_map)},
         )
-        db.execute(stmt)
-        return
-    row = db.get(PlaceDailyStat, (place_id, day))
-    if row is None:
-        db.add(PlaceDailyStat(**values))
-    else:
-        row.views += 1
-        row.map_clicks += int(from_map)
+    )
+    return True
+
+
+def count_view_after_response(place_id: str, from_map: bool) -> None:
+    """Count this visitor once per listing and day, in its own transaction after a good response.
+
+    The page never waits on the write and never fails because of it (a read-only or busy database
+    loses a count, not the page).
+    """
+    app = current_app._get_current_object()
+    key = visitor_key(app.config["SECRET_KEY"], request.remote_addr or "?",
+                      request.headers.get("User-Agent", "")[:200], utcnow().date())
+
+    @after_this_request
+    def _count(response):
+        if response.status_code != 200:
+            return response
+        try:
+            with app.extensions["db_sessionmaker"]() as session:
+                record_view(session, place_id, from_map, key)
+                session.commit()
+        except Exception:  # noqa: BLE001 - a lost count must not become a failed page
+            app.logger.warning("page view of %s not counted", place_id, exc_info=True)
+        return response
 
 
 @place_viewed.connect
 def _count_view(_sender, session: Session, place_id: str, from_map: bool) -> None:
     """Operators see their listing's page views; the places area only announces them."""
-    record_view(session, place_id, from_map)
+    count_view_after_response(place_id, from_map)
 
 
 def figures(

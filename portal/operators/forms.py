@@ -30,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts.forms import EMAIL
+from portal.accounts.forms import EMAIL, not_common
 from portal.accounts.services import MIN_PASSWORD
 from portal.core import labels
 from portal.core.forms import MultiCheckboxField
@@ -97,7 +97,7 @@ class SignupForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        [DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        [DataRequired(), Length(min=MIN_PASSWORD, max=200), not_common],
         description=_l("At least 12 characters."),
     )
     confirm = PasswordField(

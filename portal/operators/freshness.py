@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.outbox import enqueue
+from portal.core.urls import absolute_url
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim
 from portal.operators.services import operators_of
@@ -47,7 +48,7 @@ def send_reminders(db: Session, today: dt.date | None = None) -> dict[str, int]:
         if not workflow.reminder_due(place.last_confirmed_on, place.confirm_reminder_on, today, days, lead):
             continue
         until = freshness.confirmed_until_date(place.last_confirmed_on, days)
-        link = url_for("operators.home", _external=True)
+        link = absolute_url("operators.home")
         for user in operators_of(db, place.id):
             body = (
                 _(

@@ -123,3 +123,13 @@ class PlaceDailyStat(Base):
     map_clicks: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (Index("ix_place_daily_stats_day", "day"),)
+
+
+class PlaceViewVisitor(Base):
+    """A visitor (a keyed hash, not the address) already counted for a listing on a day."""
+
+    __tablename__ = "place_view_visitors"
+
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    visitor: Mapped[str] = mapped_column(String(40), primary_key=True)

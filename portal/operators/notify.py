@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from portal.accounts import mail
 from portal.accounts.models import User
+from portal.core.urls import absolute_url
 from portal.operators import registration
 from portal.operators.models import PlaceFeedback
 from portal.places.models import Place
@@ -14,7 +15,7 @@ from portal.places.models import Place
 
 def verification(user: User) -> None:
     token = registration.verification_token(current_app.config["SECRET_KEY"], user)
-    link = url_for("operators.verify", token=token, _external=True)
+    link = absolute_url("operators.verify", token=token)
     mail.send(
         user.email,
         _("Confirm your email address"),
@@ -50,7 +51,7 @@ def feedback(place: Place, item: PlaceFeedback, operators: list[User]) -> None:
     """A visitor's correction or report reaches the listing's operators and the staff."""
     kind = _("Correction suggested") if item.kind == "correction" else _("Problem reported")
     subject = f"{kind}: {place.name}"
-    body = item.body + "\n\n" + url_for("operators.home", _external=True) + "\n"
+    body = item.body + "\n\n" + absolute_url("operators.home") + "\n"
     for user in operators:
         mail.send(user.email, subject, body)
-    staff(subject, item.body + "\n\n" + url_for("moderation.queue_page", _external=True))
+    staff(subject, item.body + "\n\n" + absolute_url("moderation.queue_page"))

@@ -171,6 +171,9 @@ def submit_change(db: Session, user: User, place: Place, data: dict[str, Any], t
     data = {name: jsonable(data.get(name)) for name in EDITABLE}
     revision = open_revision(db, place.id)
     base = revision.base if revision is not None else place_fields(place)
+    if revision is not None and revision.author_id != user.id:
+        # Another operator's change is waiting: editing it would put words under their name.
+        raise OperatorError("other_author")
     if data == (revision.data if revision is not None else base):
         raise OperatorError("no_change")
     now = utcnow()

@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.core import files
 from portal.core.actions import decide
 from portal.core.files import StoredFile
+from portal.core.urls import absolute_url
 from portal.operators import feedback, notify, queue, services, workflow
 from portal.operators.forms import FIELD_LABELS, ReasonForm
 from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, PlaceRevision
@@ -98,7 +99,7 @@ def claim_action(claim_id: int, action: str):
         action,
         url_for(".claim", claim_id=claim_id),
         _("Your claim on %(name)s", name=place.name),
-        url_for("operators.claim", claim_id=item.id, _external=True),
+        absolute_url("operators.claim", claim_id=item.id),
     )
 
 
@@ -113,7 +114,7 @@ def revision_action(revision_id: int, action: str):
         action,
         url_for(".revision", revision_id=revision_id),
         _("Your change to %(name)s", name=rev.data.get("name", rev.place_id)),
-        url_for("operators.revision", revision_id=rev.id, _external=True),
+        absolute_url("operators.revision", revision_id=rev.id),
     )
 
 

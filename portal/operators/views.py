@@ -21,6 +21,7 @@ from portal.core.actions import decide
 from portal.core.clock import utcnow
 from portal.core.files import StoredFile
 from portal.core.messages import message
+from portal.core.urls import absolute_url
 from portal.operators import feedback, freshness, locations, notify, registration, services, workflow
 from portal.operators.access import operator_required
 from portal.operators.editing import EditError, form_data, listing_form, location_message
@@ -80,7 +81,7 @@ def signup():
                     "Sign in, or reset the password:"
                 )
                 + "\n\n"
-                + url_for("accounts.forgot", _external=True),
+                + absolute_url("accounts.forgot"),
             )
         else:
             notify.verification(user)
@@ -193,7 +194,7 @@ def claim_place(place_id: str):
             else:
                 notify.staff(
                     _("New claim on %(name)s", name=place.name),
-                    url_for("moderation.claim", claim_id=claim.id, _external=True),
+                    absolute_url("moderation.claim", claim_id=claim.id),
                 )
                 flash(_("Claim sent. Staff check the evidence and tell you by email."), "info")
                 return redirect(url_for(".claim", claim_id=claim.id)), 303
@@ -258,7 +259,7 @@ def claim_action(claim_id: int, action: str):
         answer_or_withdraw, back=url_for(".claim", claim_id=claim_id), refusals=REFUSALS,
         done=_("Answer sent to the staff.") if action == "answer" else _("Claim withdrawn."),
         after=lambda: action == "answer" and notify.staff(
-            _("Answer on a claim"), url_for("moderation.claim", claim_id=item.id, _external=True)))
+            _("Answer on a claim"), absolute_url("moderation.claim", claim_id=item.id)))
 
 
 # -- the listing editor --------------------------------------------------------------------------
@@ -299,13 +300,17 @@ def _edit(place: Place | None):
             except services.OperatorError as exc:
                 if exc.code == "stale":  # another request got in between the two checks
                     form, status = _stale(session, place), 409
+                elif exc.code == "other_author":
+                    form.name.errors = [_("Another operator of this listing has a change waiting for "
+                                          "review. It must be decided or withdrawn before you send yours.")]
+                    status = 409
                 else:
                     form.name.errors = [_("Nothing has changed compared with the current version.")]
                     status = 400
             else:
                 notify.staff(
                     _("Listing change to review: %(name)s", name=data["name"]),
-                    url_for("moderation.revision", revision_id=revision.id, _external=True),
+                    absolute_url("moderation.revision", revision_id=revision.id),
                 )
                 flash(
                     _("Sent to the staff. The public sees the approved version until they approve it."),
@@ -394,7 +399,7 @@ def revision_action(revision_id: int, action: str):
         done=_("Answer sent to the staff.") if action == "answer" else _("Change withdrawn."),
         after=lambda: action == "answer" and notify.staff(
             _("Answer on a listing change"),
-            url_for("moderation.revision", revision_id=rev.id, _external=True)))
+            absolute_url("moderation.revision", revision_id=rev.id)))
 
 
 @bp.get("/operator/photos/<file_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from portal import db
-from portal.core.urls import external_url
+from portal.core.urls import absolute_url
 from portal.places import freshness, ranking, services, taxonomy
 from portal.places.directory import FACETS, Directory, directory, map_config
 from portal.places.signals import place_viewed
@@ -50,7 +50,7 @@ def detail(place_id: str):
     return render_template(
         "places/detail.html", place=place, related=services.related_policies(session, place),
         fresh=freshness.is_fresh(place),
-        permalink=external_url("places.detail", place_id=place.id), map_config=map_config(),
+        permalink=absolute_url("places.detail", place_id=place.id), map_config=map_config(),
         industry_labels=taxonomy.industries(), service_labels=taxonomy.services(),
     )
 

@@ -80,6 +80,9 @@ class Policy(Base):
         ForeignKey("policies.id", name="fk_policies_superseded_by_id"))
     superseded_scope: Mapped[str | None] = mapped_column(String(10))
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Hash of the content file as last loaded (or decided on); a load compares it with the file and
+    # with `content_hash` to tell a changed file from a change staff published.
+    file_hash: Mapped[str | None] = mapped_column(String(64))
     publication_state: Mapped[str] = mapped_column(
         String(20), default="published", server_default="published", index=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, send_file
 
 from portal import db
-from portal.core.urls import external_url
+from portal.core.urls import absolute_url
 from portal.policies import services
 from portal.search import services as search
 
@@ -36,13 +36,14 @@ def detail(policy_id: str):
     return render_template(
         "policies/detail.html", policy=policy,
         related=services.related_policies(session, policy),
-        permalink=external_url("policies.detail", policy_id=policy.id),
+        permalink=absolute_url("policies.detail", policy_id=policy.id),
     )
 
 
 @bp.get("/policies/<policy_id>/attachments/<int:position>")
 def attachment(policy_id: str, position: int):
     """Download an attachment of a published policy under its original (Chinese) name."""
+    from portal.core import files
     from portal.core.files import StoredFile, path_of
 
     session = db.session()
@@ -54,13 +55,13 @@ def attachment(policy_id: str, position: int):
     if record is None:
         abort(404)
     return send_file(path_of(current_app.config["UPLOAD_DIR"], record), mimetype=record.content_type,
-                     as_attachment=True, download_name=record.original_name)
+                     as_attachment=True, download_name=files.download_name(record))
 
 
 @bp.get("/feeds/policies.atom")
 def feed():
     session = db.session()
-    return _feed(services.latest_policies(session), external_url("policies.feed"), None)
+    return _feed(services.latest_policies(session), absolute_url("policies.feed"), None)
 
 
 @bp.get("/feeds/categories/<category_id>.atom")
@@ -70,14 +71,14 @@ def category_feed(category_id: str):
     if category is None:
         abort(404)
     policies = services.latest_policies(session, category=category_id)
-    return _feed(policies, external_url("policies.category_feed", category_id=category_id), category)
+    return _feed(policies, absolute_url("policies.category_feed", category_id=category_id), category)
 
 
 def _feed(policies, self_url: str, category):
     body = render_template(
         "feeds/atom.xml", policies=policies, self_url=self_url, category=category,
-        home_url=external_url("home.index"),
-        entry_url=lambda p: external_url("policies.detail", policy_id=p.id),
+        home_url=absolute_url("home.index"),
+        entry_url=lambda p: absolute_url("policies.detail", policy_id=p.id),
     )
     return current_app.response_class(body, mimetype="application/atom+xml")
 

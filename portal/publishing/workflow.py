@@ -22,8 +22,8 @@ REVISION_TRANSITIONS = (
     Transition("reject", "in_review", "rejected", "reviewer", needs_reason=True, not_author=True),
     Transition("unschedule", "scheduled", "in_review", "reviewer"),
     Transition("publish_due", "scheduled", "published", "system"),
-    Transition("discard", "draft", "discarded", "editor"),
-    Transition("discard", "rejected", "discarded", "editor"),
+    Transition("discard", "draft", "discarded", "editor", others_need="reviewer"),
+    Transition("discard", "rejected", "discarded", "editor", others_need="reviewer"),
 )
 
 POLICY_TRANSITIONS = (

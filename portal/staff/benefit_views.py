@@ -153,9 +153,9 @@ def benefit_revision_action(revision_id: int, action: str):
     if not DecisionForm().validate_on_submit():
         abort(400, description=_("The form has expired. Reload the page and try again."))
     version = request.form.get("version", "")
+    expected = int(version) if version.isascii() and version.isdigit() else -1
     return decide(
-        lambda: revisions.act(session, current_user, rev, action,
-                              int(version) if version.isdigit() else -1, services.ruleset(session)),
+        lambda: revisions.act(session, current_user, rev, action, expected, services.ruleset(session)),
         back=url_for(".benefit_revision", revision_id=revision_id),
         done=_("Published: the wizard uses the new rules now.") if action == "publish"
         else _("Draft discarded."))

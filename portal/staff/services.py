@@ -94,6 +94,9 @@ def other_work(db: Session, user: User) -> dict[str, int]:
         "feedback": count(select(ResultFeedback.id).where(ResultFeedback.state == "new")),
     }
     if user.can("reviewer"):
+        from portal.content.models import ContentConflict
+
+        out["conflicts"] = count(select(ContentConflict.id).where(ContentConflict.state == "open"))
         out["moderation"] = (
             count(select(PlaceClaim.id).where(PlaceClaim.state == "pending"))
             + count(select(PlaceRevision.id).where(PlaceRevision.state == "pending")))

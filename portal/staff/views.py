@@ -22,6 +22,7 @@ from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.core.messages import message
 from portal.core.templating import from_china_time
+from portal.core.urls import absolute_url
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -100,7 +101,7 @@ def _form_data(form: PolicyForm, previous: dict | None) -> dict:
     """Turn a valid form into revision data, storing new uploads; raises UploadError."""
     session = db.session()
     attachments = list((previous or {}).get("attachments", []))
-    remove = {int(i) for i in form.remove_attachments.data or [] if i.isdigit()}
+    remove = {int(i) for i in form.remove_attachments.data or [] if i.isascii() and i.isdigit()}
     attachments = [a for i, a in enumerate(attachments) if i not in remove]
     for upload in form.uploads.data or []:
         if not getattr(upload, "filename", ""):
@@ -299,7 +300,7 @@ def file(file_id: str):
         abort(404)
     return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record),
                      mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)
+                     download_name=files.download_name(record))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -322,7 +323,7 @@ def users():
             token = accounts.reset_token(current_app.config["SECRET_KEY"], user)
             mail.send(user.email, _("Your account on the portal"),
                       _("An account has been made for you. Choose your password here within one hour:")
-                      + "\n\n" + url_for("accounts.reset", token=token, _external=True) + "\n")
+                      + "\n\n" + absolute_url("accounts.reset", token=token) + "\n")
             flash(_("Account created; the person has been emailed a link to set a password."), "info")
             return redirect(url_for(".users")), 303
     elif form.is_submitted():
@@ -356,3 +357,6 @@ def update_user(user_id: int):
 
 # The benefit pages live in their own module and add their routes to this blueprint.
 from portal.staff import benefit_views as _benefit_views  # noqa: E402, F401
+
+# Content conflicts (a file changed an item staff had changed) have their own module too.
+from portal.staff import conflict_views as _conflict_views  # noqa: E402, F401
