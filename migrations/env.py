@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from portal.accounts import models as _accounts  # noqa: F401  (registers tables)
+from portal.alerts import models as _alerts  # noqa: F401
 from portal.core import audit as _audit  # noqa: F401
 from portal.core import files as _files  # noqa: F401
 from portal.core import health as _health  # noqa: F401

@@ -59,6 +59,7 @@ def _init_search(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.alerts.views import bp as alerts_bp
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
     from portal.eligibility.views import bp as eligibility_bp
@@ -72,12 +73,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp, operators_bp, moderation_bp, place_help_bp):
+               staff_bp, operators_bp, moderation_bp, place_help_bp, alerts_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from portal.cli import (
+        alerts_cli,
         content_cli,
         db_cli,
         publishing_cli,
@@ -87,5 +89,6 @@ def _register_cli(app: Flask) -> None:
         users_cli,
     )
 
-    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli):
+    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli,
+                  alerts_cli):
         app.cli.add_command(group)

@@ -221,3 +221,22 @@ def reminders_send() -> None:
         done = send_reminders(session)
     session.commit()  # re-ranked listings are indexed by the after-commit hook or the worker
     click.echo(f"reminders sent {done['sent']}, listings re-ranked {done['reranked']}")
+
+
+alerts_cli = click.Group("alerts", help="Email alerts and saved eligibility answers.")
+
+
+@alerts_cli.command("send")
+@with_appcontext
+def alerts_send() -> None:
+    """Send the digests that are due and tell founders whose results changed; meant for cron.
+
+    Each message's watermark is committed before the message is sent, so running twice, or again
+    after a crash, never sends the same news twice."""
+    from portal.alerts.sending import send_all
+
+    base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"
+    with current_app.test_request_context(base_url=base):
+        done = send_all(db.session())
+    click.echo(f"digests sent {done['digests']}, result changes sent {done['checks']}, "
+               f"failed {done['failed']}")
