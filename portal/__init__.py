@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core.views import bp as core_bp
     from portal.eligibility.views import bp as eligibility_bp
     from portal.home.views import bp as home_bp
+    from portal.opendata.views import bp as opendata_bp
     from portal.operators.public_views import bp as place_help_bp
     from portal.operators.staff_views import bp as moderation_bp
     from portal.operators.views import bp as operators_bp
@@ -73,7 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.views import bp as staff_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp, operators_bp, moderation_bp, place_help_bp, alerts_bp):
+               staff_bp, operators_bp, moderation_bp, place_help_bp, alerts_bp,
+               opendata_bp):
         app.register_blueprint(bp)
 
 

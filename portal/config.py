@@ -90,6 +90,10 @@ def load_config(instance_path: Path) -> dict:
         "MAX_PHOTO_BYTES": int(_env("MAX_PHOTO_BYTES", str(8 * 1024 * 1024))),
         # Longest side of a stored listing photo, in pixels (larger photos are scaled down).
         "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1600")),
+        # Licence of the open data downloads (/data), named on the data page and in every file. The
+        # policy texts themselves are official documents, which the Copyright Law (Art. 5) leaves free.
+        "OPEN_DATA_LICENCE": _env("OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "OPEN_DATA_LICENCE_URL": _env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

@@ -265,3 +265,56 @@ def test_saved_answers_are_rechecked_and_changes_told_with_reasons(alerts_app):
     client.post(unsubscribe)
     with alerts_app.app_context():
         assert db.session().scalar(select(func.count(SavedCheck.id))) == 0
+
+
+def test_addresses_never_confirmed_are_deleted_after_three_days(alerts_app):
+    from portal.alerts import services
+
+    with alerts_app.app_context():
+        session = db.session()
+        old = services.subscribe(session, "old@example.cn", ["policy"], {}, "daily", "zh")
+        old.created_at = utcnow() - dt.timedelta(days=4)
+        services.subscribe(session, "new@example.cn", ["policy"], {}, "daily", "zh")
+        session.commit()
+    alerts_app.test_cli_runner().invoke(args=["alerts", "send"])
+    with alerts_app.app_context():
+        left = db.session().scalars(select(AlertSubscription.email)).all()
+    assert left == ["new@example.cn"]
+
+
+def test_open_data_downloads_are_current_complete_and_described(alerts_app):
+    import csv
+    import io
+    import json
+
+    client = alerts_app.test_client()
+    page = client.get("/data?lang=en")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "CC BY 4.0" in text and "Data dictionary: Policies" in text and "guide_phone" in text
+    assert "/data/places.geojson" in text
+    assert "#dataset-policies" in client.get("/policies").get_data(as_text=True)
+    with alerts_app.app_context():
+        session = db.session()
+        published = session.scalar(
+            select(func.count(Policy.id)).where(Policy.publication_state == "published")
+        )
+        policy = session.scalars(select(Policy).order_by(Policy.id)).first()
+        policy.title = "开放数据测试标题"
+        session.commit()
+    csv_response = client.get("/data/policies.csv")
+    assert csv_response.mimetype == "text/csv" and csv_response.headers["Cache-Control"] == "no-cache"
+    rows = list(csv.DictReader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == published
+    assert next(r for r in rows if r["id"] == policy.id)["title"] == "开放数据测试标题"
+    data = json.loads(client.get("/data/benefits.json").get_data(as_text=True))
+    assert data["licence"]["name"] == "CC BY 4.0" and data["count"] == len(data["records"]) > 0
+    rules = data["records"][0]["rules"]
+    assert "conditions" in rules
+    assert not re.search(r"\bS\d L\d+", json.dumps(data, ensure_ascii=False)), "no seed line references"
+    geo = json.loads(client.get("/data/places.geojson").get_data(as_text=True))
+    assert geo["type"] == "FeatureCollection" and geo["features"]
+    first = geo["features"][0]
+    assert first["geometry"]["type"] == "Point" and first["properties"]["url"].endswith(first["id"])
+    assert client.get("/data/benefits.geojson").status_code == 404
+    assert client.get("/data/secrets.csv").status_code == 404

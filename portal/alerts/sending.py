@@ -16,6 +16,8 @@ def send_all(db: Session) -> dict[str, int]:
 
     done = {"digests": 0, "checks": 0, "failed": 0}
     now = utcnow()
+    services.purge_unconfirmed(db, now)
+    db.commit()
     for sub_id in services.due(db, now):
         sub = db.get(AlertSubscription, sub_id)
         digest = services.prepare_digest(db, sub, now)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.alerts.kinds import KINDS, Change
-from portal.alerts.links import LinkData
+from portal.alerts.links import CONFIRM_MAX_AGE, LinkData
 from portal.alerts.models import FREQUENCIES, AlertSubscription, SavedCheck
 from portal.core.clock import utcnow
 
@@ -97,6 +97,18 @@ def delete(db: Session, item: AlertSubscription | SavedCheck) -> None:
     """Forget the subscription or saved answers, address included."""
     db.delete(item)
     db.flush()
+
+
+def purge_unconfirmed(db: Session, now: dt.datetime) -> int:
+    """Forget addresses that never confirmed within the confirmation link's life."""
+    from sqlalchemy import delete as sql_delete
+
+    cutoff = now - dt.timedelta(seconds=CONFIRM_MAX_AGE)
+    gone = 0
+    for model in (AlertSubscription, SavedCheck):
+        result = db.execute(sql_delete(model).where(model.confirmed_at.is_(None), model.created_at < cutoff))
+        gone += result.rowcount or 0
+    return gone
 
 
 def held_by(db: Session, email: str) -> list[AlertSubscription | SavedCheck]:
