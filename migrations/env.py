@@ -13,6 +13,7 @@ from portal.core import audit as _audit  # noqa: F401
 from portal.core import files as _files  # noqa: F401
 from portal.core import health as _health  # noqa: F401
 from portal.core import outbox as _outbox  # noqa: F401
+from portal.dashboard import models as _dashboard  # noqa: F401
 from portal.db import Base
 from portal.eligibility import models as _eligibility  # noqa: F401
 from portal.operators import models as _operators  # noqa: F401

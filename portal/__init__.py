@@ -42,6 +42,9 @@ def create_app(config_override: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    from portal.dashboard import counting
+
+    counting.init_app(app)
     return app
 
 
@@ -62,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.alerts.views import bp as alerts_bp
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
+    from portal.dashboard.views import bp as dashboard_bp
     from portal.eligibility.views import bp as eligibility_bp
     from portal.home.views import bp as home_bp
     from portal.opendata.views import bp as opendata_bp
@@ -75,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, alerts_bp,
-               opendata_bp):
+               opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 

@@ -94,6 +94,9 @@ def load_config(instance_path: Path) -> dict:
         # policy texts themselves are official documents, which the Copyright Law (Art. 5) leaves free.
         "OPEN_DATA_LICENCE": _env("OPEN_DATA_LICENCE", "CC BY 4.0"),
         "OPEN_DATA_LICENCE_URL": _env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+        # Time zone in which staff and operator pages and emails show times (stored times stay UTC);
+        # an IANA name, default China Standard Time.
+        "DISPLAY_TIMEZONE": _env("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

@@ -1,4 +1,4 @@
-"""alerts: digest subscriptions, saved eligibility checks, anonymous counts
+"""alerts and dashboard: digest subscriptions, saved eligibility checks, anonymous counts
 
 Revision ID: alerts01
 Revises: 0006

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from portal import db
+from portal.dashboard.counting import record_search
 from portal.search import services
 
 bp = Blueprint("search", __name__)
@@ -17,6 +18,7 @@ def index():
     query = services.query_from_request(session)
     query.facets = PAGE_FACETS
     result = services.run(query) if query.text else None
+    record_search(session, query.text, result.total if result else 0, query.page)  # text, count, day only
     return render_template(
         "search/index.html", query=query, result=result,
         rows=services.rows(session, result, query.text) if result else [],
