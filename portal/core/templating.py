@@ -62,4 +62,8 @@ def init_app(app: Flask) -> None:
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
         labels=labels,
     )
+    from portal.core import audit_labels
+
+    app.jinja_env.globals.update(audit_action=audit_labels.action_label, audit_state=audit_labels.state_label,
+                                 audit_entity=audit_labels.entity_label)
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")

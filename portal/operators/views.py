@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -51,14 +62,24 @@ def _own_place(place_id: str) -> Place:
     if place is None:
         abort(404)
     if not services.is_operator_of(db.session(), current_user, place_id):
-        abort(403)
+        # Say why and what to do instead of a bare "forbidden".
+        abort(make_response(render_template("operators/not_yours.html", place=place), 403))
     return place
+
+
+def continue_path(raw: str | None) -> str | None:
+    """Where to go after signing up: only the portal's own operator pages (not an open redirect)."""
+    if not raw or not raw.startswith("/operator/") or "//" in raw or "\\" in raw or len(raw) > 300:
+        return None
+    return raw
 
 
 # -- sign-up -------------------------------------------------------------------------------------
 @bp.route("/operator/signup", methods=["GET", "POST"])
 def signup():
     form = SignupForm()
+    # A claim (or new listing) started before signing up continues after the address is confirmed.
+    next_path = continue_path(request.args.get("next"))
     if form.validate_on_submit():
         session = db.session()
         try:
@@ -79,7 +100,7 @@ def signup():
                 and existing.role == "operator"
                 and not registration.is_verified(session, existing)
             ):
-                notify.verification(existing)
+                notify.verification(existing, next_path)
                 return redirect(url_for(".signup_sent")), 303
             mail.send(
                 normalise_email(form.email.data),
@@ -92,9 +113,10 @@ def signup():
                 + url_for("accounts.forgot", _external=True),
             )
         else:
-            notify.verification(user)
+            notify.verification(user, next_path)
         return redirect(url_for(".signup_sent")), 303
-    return render_template("operators/signup.html", form=form), 400 if form.is_submitted() else 200
+    return (render_template("operators/signup.html", form=form, next_path=next_path),
+            400 if form.is_submitted() else 200)
 
 
 @bp.get("/operator/signup/sent")
@@ -109,7 +131,7 @@ def verify(token: str):
     except services.OperatorError:
         return render_template("operators/verify_invalid.html"), 400
     flash(_("Your email address is confirmed. Sign in to list or claim your space."), "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=continue_path(request.args.get("next"))))
 
 
 # -- home ----------------------------------------------------------------------------------------

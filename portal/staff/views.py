@@ -20,6 +20,7 @@ from portal.accounts.forms import RoleForm, UserForm
 from portal.accounts.models import ROLES, User
 from portal.core import files, params
 from portal.core.files import StoredFile
+from portal.core.localtime import from_display
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -221,16 +222,30 @@ def revision(revision_id: int):
     policy = session.get(Policy, rev.policy_id)
     base = publishing.revision_base(session, rev)
     return render_template(
-        "staff/revision.html", rev=rev, policy=policy, changes=publishing.field_diff(base, rev.data),
+        "staff/revision.html", rev=rev, policy=policy, changes=_readable_changes(session, base, rev.data),
         form=ActionForm(), actions=workflow.actions_for(workflow.REVISION_TRANSITIONS, rev.state),
         history=services.audit_log(session, rev.policy_id, None, 1, 20),
     )
+
+
+def _readable_changes(session, base, data):
+    """The revision's changes field by field, codes and identifiers as names, texts word by word."""
+    from portal.publishing.readable import readable_changes
+
+    names = {
+        "region_id": {r.id: localized(r, "name") for r in all_regions(session)},
+        "categories": {c.id: localized(c, "name") for c in session.scalars(select(Category))},
+        "cites": dict(session.execute(select(Policy.id, Policy.title)).all()),
+    }
+    return readable_changes(base, data, publishing.DIFF_LABELS, names)
 
 
 ACTION_MESSAGES = {
     "submit": _l("Sent for review."), "recall": _l("Taken back to draft."), "approve": _l("Published."),
     "schedule": _l("Scheduled for publication."), "reject": _l("Returned to the author."),
     "unschedule": _l("Publication cancelled; back in review."), "discard": _l("Draft discarded."),
+    "approve_alone": _l("Published without a second reviewer; the reason is in the audit log and on the "
+                        "dashboard."),
 }
 
 
@@ -253,7 +268,7 @@ def revision_action(revision_id: int, action: str):
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     try:
         publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                       publish_at=form.publish_at.data)
+                       publish_at=from_display(form.publish_at.data) if form.publish_at.data else None)
         session.flush()
     except workflow.WorkflowError as exc:
         flash(_workflow_message(exc), "error")
@@ -271,7 +286,7 @@ def _workflow_message(exc: workflow.WorkflowError) -> str:
         "role": _("Your role does not allow this action."),
         "own_change": _("You cannot approve or return your own change; another reviewer must."),
         "not_author": _("Only the author can recall a submission."),
-        "reason_required": _("Give a reason."),
+        "reason_required": _("Reason: write why, so the audit log can show it."),
         "not_allowed": _("This action is not possible in the revision's current state."),
         "open_revision": _("This policy already has a revision in progress."),
         "not_editable": _("Only drafts and returned revisions can be edited."),
@@ -315,7 +330,10 @@ def policy_history(policy_id: str):
 def audit():
     session = db.session()
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", _("All actions"))] + [(a, a) for a in services.audit_actions(session)]
+    from portal.core.audit_labels import action_label
+
+    form.action.choices = [("", _("All actions"))] + [(a, action_label("policy", a))
+                                                      for a in services.audit_actions(session)]
     page = params.positive_int("page", 1, params.MAX_PAGE)
     entries = services.audit_log(session, form.entity.data or None, form.action.data or None, page)
     return render_template("staff/audit.html", form=form, entries=entries[:50],
