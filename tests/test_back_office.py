@@ -152,3 +152,26 @@ def test_refused_actions_explain_why_and_what_to_do(tmp_path):
     assert refused.status_code == 403
     text = refused.get_data(as_text=True)
     assert "Administrator" in text and "editor@example.gov.cn" in text and "What you can do instead" in text
+
+
+def test_listing_changes_show_coded_fields_in_words(tmp_path):
+    from sqlalchemy import select
+
+    from portal.operators.models import PlaceRevision
+    from tests.operating import form_values, make_operator, operator_app
+
+    app = operator_app(tmp_path)
+    make_operator(app, "owner@example.cn", operates=("chengguan-maker",))
+    owner = client_for(app, "owner@example.cn")
+    page = owner.get("/operator/places/chengguan-maker/edit").get_data(as_text=True)
+    values = form_values(page)
+    values["status"] = "planned" if values.get("status") != "planned" else "active"
+    response = owner.post(
+        "/operator/places/chengguan-maker/edit?lang=en", data=values, content_type="multipart/form-data"
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:1000]
+    with app.app_context():
+        rev_id = db.session().scalars(select(PlaceRevision.id)).one()
+    reviewer = client_for(app, "reviewer@example.gov.cn")
+    text = reviewer.get(f"/staff/moderation/revisions/{rev_id}?lang=en").get_data(as_text=True)
+    assert "<ins>Planned</ins>" in text or "<ins>Active</ins>" in text

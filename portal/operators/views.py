@@ -447,3 +447,22 @@ def photo_preview(file_id: str):
     if record is None or record.uploaded_by != current_user.id or record.extension != "jpg":
         abort(404)
     return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record), mimetype="image/jpeg")
+
+
+@bp.app_template_global("place_code_words")
+def place_code_words() -> dict[str, dict[str, str]]:
+    """Coded listing fields in words, for showing a listing change to staff and operators."""
+    from portal.core import labels
+    from portal.i18n import localized
+    from portal.places import taxonomy
+    from portal.regions.services import all_regions
+
+    def words(mapping) -> dict[str, str]:
+        return {k: str(v) for k, v in mapping.items()}
+
+    return {
+        "type": taxonomy.type_labels(), "status": words(labels.PLACE_STATUSES), "level": words(labels.LEVELS),
+        "industries": taxonomy.industries(), "services": taxonomy.services(),
+        "geo_precision": words(labels.GEO_PRECISION),
+        "region_id": {r.id: localized(r, "name") for r in all_regions(db.session())},
+    }
