@@ -70,14 +70,12 @@ def subscribe():
                 sub = services.subscribe(
                     session, email, form.kinds.data, filters, form.frequency.data, current_language()
                 )
-            except services.AlertError as exc:
+            except services.AlertError:  # kinds and frequency were checked by the form: too many held
                 form.email.errors.append(
-                    _(
-                        "This address already has as many alerts as one address may hold. "
-                        "Open a manage link from one of our emails to change them."
-                    )
+                    _("This address already has as many alerts as one address may hold. "
+                      "Open a manage link from one of our emails to change them.")
                 )
-                status = 400 if exc.field == "email" else 400  # noqa: RUF034
+                status = 400
             else:
                 messages.send_confirmation(sub)
                 return redirect(url_for("alerts.sent"))
