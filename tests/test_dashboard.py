@@ -78,3 +78,17 @@ def test_a_bad_date_range_is_named(dash_app):
     assert response.status_code == 400 and "From" in response.get_data(as_text=True)
     response = staff.get("/staff/dashboard/?start=2026-05-01&end=2026-01-01&lang=en")
     assert response.status_code == 400 and "must not be after" in response.get_data(as_text=True)
+
+
+def test_the_dashboard_narrows_to_a_region_and_groups_below_it(dash_app):
+    staff = client_for(dash_app, "editor@example.gov.cn")
+    everywhere = staff.get("/staff/dashboard/?lang=en").get_data(as_text=True)
+    assert "Beijing" in everywhere and "Gansu" in everywhere
+    gansu = staff.get("/staff/dashboard/?region=gansu&lang=en")
+    assert gansu.status_code == 200
+    text = gansu.get_data(as_text=True)
+    guides = text[text.index('id="panel-guides"') : text.index('id="panel-listings"')]
+    assert "Lanzhou" in guides and "Beijing" not in guides
+    assert "region=gansu" in text  # charts and CSV keep the region
+    bad = staff.get("/staff/dashboard/?region=atlantis&lang=en")
+    assert bad.status_code == 400 and "Region" in bad.get_data(as_text=True)

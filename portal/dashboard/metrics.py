@@ -72,6 +72,22 @@ class Range:
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time())
 
 
+def within(db: Session, region_id: str | None) -> set[str] | None:
+    """The region and every region inside it; None (everything) when no region is chosen."""
+    if not region_id:
+        return None
+    parents = dict(db.execute(select(Region.id, Region.parent_id)).all())
+    found = set()
+    for rid in parents:
+        current: str | None = rid
+        while current:
+            if current == region_id:
+                found.add(rid)
+                break
+            current = parents.get(current)
+    return found
+
+
 def _per_bucket(rng: Range, values) -> list[int]:
     counts = Counter(rng.key(v) for v in values if rng.contains(v))
     return [counts.get(b, 0) for b in rng.buckets()]
@@ -84,24 +100,25 @@ def _over_time(panel: Panel, rng: Range, series: dict[str, list[int]]) -> Panel:
     return panel
 
 
-def province_of(db: Session) -> tuple[dict[str, str], dict[str, Region]]:
+def province_of(db: Session, top: str | None = None) -> tuple[dict[str, str], dict[str, Region]]:
+    """Each region's group: its province, or (when `top` is chosen) the region just below `top`."""
     regions = {r.id: r for r in db.scalars(select(Region))}
     out = {}
     for region_id in regions:
         current = regions[region_id]
         while (
-            current.parent_id
-            and current.level not in ("provincial", "national")
-            and current.parent_id in regions
+            current.parent_id in regions
+            and current.id != top
+            and (current.parent_id != top if top else current.level not in ("provincial", "national"))
         ):
             current = regions[current.parent_id]
         out[region_id] = current.id
     return out, regions
 
 
-def _by_region(db: Session, pairs, localized_name) -> list[list]:
-    """Rows (region, total, with, share %) from (region_id, bool) pairs, by province."""
-    province, regions = province_of(db)
+def _by_region(db: Session, pairs, localized_name, top: str | None = None) -> list[list]:
+    """Rows (region, total, with, share %) from (region_id, bool) pairs, by province or below `top`."""
+    province, regions = province_of(db, top)
     totals: Counter = Counter()
     good: Counter = Counter()
     for region_id, ok in pairs:
@@ -118,22 +135,24 @@ def _by_region(db: Session, pairs, localized_name) -> list[list]:
     return rows
 
 
-def policies_published(db: Session, rng: Range) -> Panel:
+def policies_published(db: Session, rng: Range, scope: set[str] | None = None) -> Panel:
     from portal.policies.models import Policy
 
-    created = db.scalars(
-        select(Policy.created_at).where(
-            Policy.publication_state == "published", Policy.created_at >= rng.lo, Policy.created_at < rng.hi
-        )
+    created_stmt = select(Policy.created_at).where(
+        Policy.publication_state == "published", Policy.created_at >= rng.lo, Policy.created_at < rng.hi
     )
-    changes = db.scalars(
-        select(AuditEntry.at).where(
-            AuditEntry.entity_type == "policy",
-            AuditEntry.to_state == "published",
-            AuditEntry.at >= rng.lo,
-            AuditEntry.at < rng.hi,
-        )
+    changes_stmt = select(AuditEntry.at).where(
+        AuditEntry.entity_type == "policy",
+        AuditEntry.to_state == "published",
+        AuditEntry.at >= rng.lo,
+        AuditEntry.at < rng.hi,
     )
+    if scope is not None:
+        created_stmt = created_stmt.where(Policy.region_id.in_(scope))
+        changes_stmt = changes_stmt.where(
+            AuditEntry.entity_id.in_(select(Policy.id).where(Policy.region_id.in_(scope)))
+        )
+    created, changes = db.scalars(created_stmt), db.scalars(changes_stmt)
     panel = Panel(
         "policies",
         _l("Policies published and updated"),
@@ -162,14 +181,15 @@ def usable_guide(policy) -> bool:
     return says_who and contact
 
 
-def guides(db: Session, localized_name) -> Panel:
+def guides(db: Session, localized_name, scope: set[str] | None = None, top: str | None = None) -> Panel:
     from sqlalchemy.orm import selectinload
 
     from portal.policies.models import Policy
 
-    policies = db.scalars(
-        select(Policy).where(Policy.publication_state == "published").options(selectinload(Policy.guide))
-    )
+    stmt = select(Policy).where(Policy.publication_state == "published").options(selectinload(Policy.guide))
+    if scope is not None:
+        stmt = stmt.where(Policy.region_id.in_(scope))
+    policies = db.scalars(stmt)
     panel = Panel(
         "guides",
         _l("Policies with a usable 申兑指南 and contact"),
@@ -180,18 +200,26 @@ def guides(db: Session, localized_name) -> Panel:
             "an address or an online service."
         ),
     )
-    panel.rows = _by_region(db, ((p.region_id, usable_guide(p)) for p in policies), localized_name)
+    panel.rows = _by_region(db, ((p.region_id, usable_guide(p)) for p in policies), localized_name, top)
     return panel
 
 
-def listings(db: Session, localized_name, days: int, today: dt.date) -> Panel:
+def listings(
+    db: Session,
+    localized_name,
+    days: int,
+    today: dt.date,
+    scope: set[str] | None = None,
+    top: str | None = None,
+) -> Panel:
     from portal.places.models import Place
 
-    rows = db.execute(
-        select(Place.region_id, Place.last_confirmed_on).where(
-            Place.publication_state == "published", Place.status != "closed"
-        )
+    stmt = select(Place.region_id, Place.last_confirmed_on).where(
+        Place.publication_state == "published", Place.status != "closed"
     )
+    if scope is not None:
+        stmt = stmt.where(Place.region_id.in_(scope))
+    rows = db.execute(stmt)
     since = today - dt.timedelta(days=days)
     panel = Panel(
         "listings",
@@ -200,18 +228,27 @@ def listings(db: Session, localized_name, days: int, today: dt.date) -> Panel:
         [_l("Region"), _l("Listings"), _l("Confirmed"), _l("Share (%)")],
         note=_l("Now, by province: open or planned places whose operator or staff confirmed them."),
     )
-    panel.rows = _by_region(db, ((r, c is not None and c >= since) for r, c in rows), localized_name)
+    panel.rows = _by_region(db, ((r, c is not None and c >= since) for r, c in rows), localized_name, top)
     return panel
 
 
-def moderation(db: Session, rng: Range) -> Panel:
+def moderation(db: Session, rng: Range, scope: set[str] | None = None) -> Panel:
     from portal.operators.models import PlaceClaim, PlaceRevision
+    from portal.places.models import Place
+
+    def scoped(stmt, model):
+        if scope is None:
+            return stmt
+        return stmt.where(model.place_id.in_(select(Place.id).where(Place.region_id.in_(scope))))
 
     waits: dict[str, list[float]] = defaultdict(list)
     for model in (PlaceClaim, PlaceRevision):
         for submitted, decided in db.execute(
-            select(model.submitted_at, model.decided_at).where(
-                model.decided_at >= rng.lo, model.decided_at < rng.hi
+            scoped(
+                select(model.submitted_at, model.decided_at).where(
+                    model.decided_at >= rng.lo, model.decided_at < rng.hi
+                ),
+                model,
             )
         ):
             waits[rng.key(decided)].append((decided - submitted).total_seconds() / 86400)
@@ -233,7 +270,7 @@ def moderation(db: Session, rng: Range) -> Panel:
     ]
     panel.series = {str(_l("Median wait (days)")): [r[2] or 0 for r in panel.rows]}
     waiting = sum(
-        db.scalar(select(func.count()).select_from(m).where(m.state == "pending")) or 0
+        db.scalar(scoped(select(func.count()).select_from(m).where(m.state == "pending"), m)) or 0
         for m in (PlaceClaim, PlaceRevision)
     )
     panel.note = _l("Waiting now: %(n)s claims and listing changes.", n=waiting)
@@ -289,7 +326,9 @@ def searches(db: Session, rng: Range) -> tuple[Panel, Panel]:
     return panel, top
 
 
-def wizard(db: Session, rng: Range, localized_name) -> tuple[Panel, Panel]:
+def wizard(
+    db: Session, rng: Range, localized_name, scope: set[str] | None = None, top: str | None = None
+) -> tuple[Panel, Panel]:
     from portal.dashboard.models import UsageCount
 
     rows = list(
@@ -305,7 +344,7 @@ def wizard(db: Session, rng: Range, localized_name) -> tuple[Panel, Panel]:
     for day, metric, region_id, hits in rows:
         if metric == "wizard_started":
             started[rng.key(day)] += hits
-        elif metric == "wizard_completed":
+        elif metric == "wizard_completed" and (scope is None or region_id in scope):
             completed[rng.key(day)] += hits
             regions[region_id] += hits
     panel = Panel(
@@ -322,7 +361,9 @@ def wizard(db: Session, rng: Range, localized_name) -> tuple[Panel, Panel]:
             str(_l("Results shown")): [completed.get(b, 0) for b in rng.buckets()],
         },
     )
-    province, all_regions = province_of(db)
+    if scope is not None:
+        panel.note = _l("Starts are counted for all regions: the region is only known once it is answered.")
+    province, all_regions = province_of(db, top)
     grouped: Counter = Counter()
     for region_id, hits in regions.items():
         grouped[province.get(region_id, region_id) if region_id else ""] += hits
@@ -336,30 +377,35 @@ def wizard(db: Session, rng: Range, localized_name) -> tuple[Panel, Panel]:
     return panel, by_region
 
 
-def feedback(db: Session, rng: Range) -> Panel:
+def feedback(db: Session, rng: Range, scope: set[str] | None = None) -> Panel:
     from portal.eligibility.models import ResultFeedback
     from portal.operators.models import PlaceFeedback
+    from portal.places.models import Place
 
-    received = [
-        *db.scalars(
+    place_stmt = select(PlaceFeedback.created_at).where(
+        PlaceFeedback.created_at >= rng.lo, PlaceFeedback.created_at < rng.hi
+    )
+    answered_stmt = select(AuditEntry.at).where(
+        AuditEntry.action.in_(("resolve", "feedback_handled")),
+        AuditEntry.entity_type.in_(("feedback", "place_feedback")),
+        AuditEntry.at >= rng.lo,
+        AuditEntry.at < rng.hi,
+    )
+    received = []
+    if scope is None:
+        received += db.scalars(
             select(ResultFeedback.created_at).where(
                 ResultFeedback.created_at >= rng.lo, ResultFeedback.created_at < rng.hi
             )
-        ),
-        *db.scalars(
-            select(PlaceFeedback.created_at).where(
-                PlaceFeedback.created_at >= rng.lo, PlaceFeedback.created_at < rng.hi
-            )
-        ),
-    ]
-    answered = db.scalars(
-        select(AuditEntry.at).where(
-            AuditEntry.action.in_(("resolve", "feedback_handled")),
-            AuditEntry.entity_type.in_(("feedback", "place_feedback")),
-            AuditEntry.at >= rng.lo,
-            AuditEntry.at < rng.hi,
         )
-    )
+    else:  # result feedback belongs to no region: only listings' feedback is counted
+        in_scope = select(Place.id).where(Place.region_id.in_(scope))
+        place_stmt = place_stmt.where(PlaceFeedback.place_id.in_(in_scope))
+        answered_stmt = answered_stmt.where(
+            AuditEntry.entity_type == "place_feedback", AuditEntry.entity_id.in_(in_scope)
+        )
+    received += db.scalars(place_stmt)
+    answered = db.scalars(answered_stmt)
     panel = Panel(
         "feedback",
         _l("Feedback received and answered"),
@@ -415,18 +461,22 @@ def subscribers(db: Session, rng: Range) -> Panel:
     return panel
 
 
-def all_panels(db: Session, rng: Range, localized_name, confirm_days: int, today: dt.date) -> list[Panel]:
+def all_panels(
+    db: Session, rng: Range, localized_name, confirm_days: int, today: dt.date, region: str | None = None
+) -> list[Panel]:
+    """Every panel; `region` limits them to that region and the regions inside it."""
+    scope = within(db, region)
     search_panel, top = searches(db, rng)
-    wizard_panel, wizard_regions = wizard(db, rng, localized_name)
+    wizard_panel, wizard_regions = wizard(db, rng, localized_name, scope, region)
     return [
-        policies_published(db, rng),
-        guides(db, localized_name),
-        listings(db, localized_name, confirm_days, today),
-        moderation(db, rng),
+        policies_published(db, rng, scope),
+        guides(db, localized_name, scope, region),
+        listings(db, localized_name, confirm_days, today, scope, region),
+        moderation(db, rng, scope),
         search_panel,
         top,
         wizard_panel,
         wizard_regions,
-        feedback(db, rng),
+        feedback(db, rng, scope),
         subscribers(db, rng),
     ]

@@ -50,6 +50,15 @@ def date_range() -> metrics.Range:
     return metrics.Range(start, end)
 
 
+def chosen_region() -> str | None:
+    from portal.regions.models import Region
+
+    region = request.args.get("region", "").strip()
+    if region and db.session().get(Region, region) is None:
+        raise BadParameter(_("Region"), _("choose a region from the list."))
+    return region or None
+
+
 def _panels(rng: metrics.Range) -> list[metrics.Panel]:
     return metrics.all_panels(
         db.session(),
@@ -57,6 +66,7 @@ def _panels(rng: metrics.Range) -> list[metrics.Panel]:
         lambda r: localized(r, "name"),
         current_app.config["LISTING_CONFIRM_DAYS"],
         utcnow().date(),
+        chosen_region(),
     )
 
 
@@ -65,6 +75,7 @@ def _panels(rng: metrics.Range) -> list[metrics.Panel]:
 def index():
     rng = date_range()
     from portal.dashboard.oversight import solo_publications
+    from portal.regions.services import all_regions
 
     return render_template(
         "dashboard/index.html",
@@ -72,6 +83,8 @@ def index():
         rng=rng,
         criteria=CRITERIA,
         solo=solo_publications(db.session(), rng),
+        region=chosen_region(),
+        regions=all_regions(db.session()),
     )
 
 
@@ -95,7 +108,7 @@ def download():
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Dashboard"), rng.start.isoformat(), rng.end.isoformat()])
+    writer.writerow([_("Dashboard"), rng.start.isoformat(), rng.end.isoformat(), chosen_region() or ""])
     for panel in _panels(rng):
         writer.writerow([])
         writer.writerow([panel.id, str(panel.title)])
