@@ -92,3 +92,19 @@ def test_the_dashboard_narrows_to_a_region_and_groups_below_it(dash_app):
     assert "region=gansu" in text  # charts and CSV keep the region
     bad = staff.get("/staff/dashboard/?region=atlantis&lang=en")
     assert bad.status_code == 400 and "Region" in bad.get_data(as_text=True)
+
+
+def test_counting_never_breaks_a_page_when_the_database_refuses_writes(dash_app):
+    from sqlalchemy import event
+
+    engine = dash_app.extensions["db_engine"]
+    engine.dispose()
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    client = dash_app.test_client()
+    assert client.get("/search?q=创业").status_code == 200
+    assert client.get("/api/v1/search?q=创业").status_code == 200
+    assert client.get("/eligibility").status_code == 200

@@ -4,9 +4,11 @@ the day; how many wizards started and finished per day and region. No address, I
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 from flask import Flask, request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
@@ -20,9 +22,12 @@ WIZARD_ENDPOINTS = {"eligibility.start": "wizard_started", "eligibility.results"
 
 
 def _upsert(db: Session, model, keys: dict, counter: str) -> None:
-    """Add one to `counter` of the row with `keys`, creating it (one statement, safe under load)."""
-    dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
+    """Add one to `counter` of the row with `keys`, creating it (one statement, safe under load).
+
+    Written in its own short transaction and never fatal: a page that only reads must keep working
+    when the database refuses writes, and a count is not worth a failed page."""
+    engine = db.get_bind()
+    if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -32,7 +37,11 @@ def _upsert(db: Session, model, keys: dict, counter: str) -> None:
         .values(**keys, **{counter: 1})
         .on_conflict_do_update(index_elements=list(keys), set_={counter: column + 1})
     )
-    db.execute(stmt)
+    try:
+        with engine.begin() as conn:
+            conn.execute(stmt)
+    except SQLAlchemyError as exc:
+        logging.getLogger(__name__).warning("not counted (%s): %s", model.__tablename__, exc)
 
 
 def clean_query(text: str) -> str:
