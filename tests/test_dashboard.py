@@ -16,7 +16,9 @@ from tests.staffing import client_for
 
 @pytest.fixture
 def dash_app(tmp_path):
-    return make_app(tmp_path, loaded=True, WTF_CSRF_ENABLED=False, MAIL_OUTBOX=tmp_path / "outbox")
+    return make_app(
+        tmp_path, loaded=True, WTF_CSRF_ENABLED=False, MAIL_OUTBOX=tmp_path / "outbox", COUNT_FLUSH_SECONDS=0
+    )
 
 
 def test_searches_and_wizard_are_counted_without_personal_data(dash_app):
@@ -108,3 +110,19 @@ def test_counting_never_breaks_a_page_when_the_database_refuses_writes(dash_app)
     assert client.get("/search?q=创业").status_code == 200
     assert client.get("/api/v1/search?q=创业").status_code == 200
     assert client.get("/eligibility").status_code == 200
+
+
+def test_counts_wait_in_memory_and_are_written_together(tmp_path):
+    from portal.dashboard import counting
+
+    app = make_app(tmp_path, loaded=True, COUNT_FLUSH_SECONDS=3600)
+    counting.flush()  # counts other tests left behind
+    client = app.test_client()
+    for _ in range(3):
+        client.get("/search?q=zzzqqqxyz")
+    with app.app_context():
+        assert db.session().scalars(select(SearchQueryCount)).all() == []
+    counting.flush()
+    with app.app_context():
+        rows = db.session().scalars(select(SearchQueryCount)).all()
+    assert [(r.query, r.results, r.searches) for r in rows] == [("zzzqqqxyz", 0, 3)]

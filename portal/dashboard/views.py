@@ -14,7 +14,7 @@ from portal import db
 from portal.accounts.auth import role_required
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
-from portal.dashboard import charts, metrics
+from portal.dashboard import charts, counting, metrics
 from portal.i18n import localized
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff/dashboard")
@@ -60,6 +60,7 @@ def chosen_region() -> str | None:
 
 
 def _panels(rng: metrics.Range) -> list[metrics.Panel]:
+    counting.flush()  # this worker's latest counts
     return metrics.all_panels(
         db.session(),
         rng,
