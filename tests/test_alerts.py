@@ -234,7 +234,9 @@ def test_saved_answers_are_rechecked_and_changes_told_with_reasons(alerts_app):
         "/alerts/results/save?lang=en", data={"email": "f@example.cn", "answers": qs, "consent": "y"}
     )
     assert response.status_code == 302
-    client.post(link_in(mails(alerts_app)[-1], "confirm"))
+    confirmed = client.post(link_in(mails(alerts_app)[-1], "confirm"))
+    manage = client.get(confirmed.headers["Location"] + "&lang=en").get_data(as_text=True)
+    assert "Your address is confirmed" in manage and "/eligibility/results?" in manage
     with alerts_app.app_context():
         session = db.session()
         check = session.scalars(select(SavedCheck)).one()
@@ -262,6 +264,7 @@ def test_saved_answers_are_rechecked_and_changes_told_with_reasons(alerts_app):
     unsubscribe = re.search(
         r"<http://localhost(/alerts/unsubscribe/[^>]+)>", message["List-Unsubscribe"]
     ).group(1)
+    assert "Stop the emails" in client.get(unsubscribe + "?lang=en").get_data(as_text=True)
     client.post(unsubscribe)
     with alerts_app.app_context():
         assert db.session().scalar(select(func.count(SavedCheck.id))) == 0

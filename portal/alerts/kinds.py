@@ -82,7 +82,10 @@ def _policies(db: Session, since: dt.datetime, until: dt.datetime, filters: dict
 
     stmt = select(Policy).where(
         Policy.publication_state == "published",
-        or_(Policy.updated_at.between(since, until), Policy.published_at.between(since, until)),
+        or_(
+            (Policy.updated_at > since) & (Policy.updated_at <= until),
+            (Policy.published_at > since) & (Policy.published_at <= until),
+        ),
     )
     scope = region_scope(db, filters.get("region") or [])
     if scope is not None:
