@@ -175,3 +175,16 @@ def test_listing_changes_show_coded_fields_in_words(tmp_path):
     reviewer = client_for(app, "reviewer@example.gov.cn")
     text = reviewer.get(f"/staff/moderation/revisions/{rev_id}?lang=en").get_data(as_text=True)
     assert "<ins>Planned</ins>" in text or "<ins>Active</ins>" in text
+
+
+def test_a_benefit_draft_is_compared_key_by_key_and_word_by_word(staff_app):
+    from tests.test_staff_benefits import _revision_id, _save, _source
+
+    editor = client_for(staff_app, "editor@example.gov.cn")
+    data = _source(staff_app)
+    data["summary"] = data.get("summary", "") + "测试新增词语。"
+    rid = _revision_id(_save(editor, data))
+    page = editor.get(f"/staff/benefits/revisions/{rid}?lang=en").get_data(as_text=True)
+    assert '<th scope="row"><code>summary</code></th>' in page
+    assert '<span class="visually-hidden">added: </span>测试新增词语。</ins>' in page
+    assert "<code>conditions</code>" not in page  # unchanged keys are not listed

@@ -107,4 +107,17 @@ def readable_changes(
     return rows
 
 
-__all__ = ["ADDED", "EQUAL", "REMOVED", "readable_changes", "value_text"]
+def definition_changes(old: dict[str, Any] | None, new: dict[str, Any], as_text) -> list[dict[str, Any]]:
+    """A benefit definition's changes key by key (the keys staff write), each compared word by word;
+    `as_text` renders a value as staff typed it (YAML)."""
+    old = old or {}
+    rows = []
+    for key in list(dict.fromkeys([*new, *old])):
+        if old.get(key) != new.get(key):
+            before = as_text(old[key]) if key in old else ""
+            after = as_text(new[key]) if key in new else ""
+            rows.append(_row(key, before, after))
+    return rows
+
+
+__all__ = ["ADDED", "EQUAL", "REMOVED", "definition_changes", "readable_changes", "value_text"]
