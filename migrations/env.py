@@ -8,12 +8,14 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from portal.accounts import models as _accounts  # noqa: F401  (registers tables)
+from portal.alerts import models as _alerts  # noqa: F401
 from portal.content import models as _content  # noqa: F401
 from portal.core import audit as _audit  # noqa: F401
 from portal.core import files as _files  # noqa: F401
 from portal.core import health as _health  # noqa: F401
 from portal.core import outbox as _outbox  # noqa: F401
 from portal.core import ratelimit as _ratelimit  # noqa: F401
+from portal.dashboard import models as _dashboard  # noqa: F401
 from portal.db import Base
 from portal.eligibility import models as _eligibility  # noqa: F401
 from portal.events import models as _events  # noqa: F401

@@ -50,6 +50,9 @@ def create_app(config_override: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    from portal.dashboard import counting
+
+    counting.init_app(app)
     return app
 
 
@@ -71,14 +74,17 @@ def _init_search(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.alerts.views import bp as alerts_bp
     from portal.api.views import bp as api_bp
     from portal.core.views import bp as core_bp
+    from portal.dashboard.views import bp as dashboard_bp
     from portal.eligibility.views import bp as eligibility_bp
     from portal.events.api import bp as events_api_bp
     from portal.events.staff_views import bp as event_moderation_bp
     from portal.events.staff_views import operator_bp as event_operators_bp
     from portal.events.views import bp as events_bp
     from portal.home.views import bp as home_bp
+    from portal.opendata.views import bp as opendata_bp
     from portal.operators.public_views import bp as place_help_bp
     from portal.operators.staff_views import bp as moderation_bp
     from portal.operators.views import bp as operators_bp
@@ -93,12 +99,13 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
                event_moderation_bp, event_operators_bp, service_points_bp, service_points_staff_bp,
-               synonyms_bp):
+               synonyms_bp, alerts_bp, opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from portal.cli import (
+        alerts_cli,
         content_cli,
         db_cli,
         map_cli,
@@ -110,5 +117,5 @@ def _register_cli(app: Flask) -> None:
     )
 
     for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli,
-                  map_cli):
+                  map_cli, alerts_cli):
         app.cli.add_command(group)

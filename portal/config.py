@@ -129,6 +129,16 @@ def load_config(instance_path: Path) -> dict:
         # feedback limits are per address). Set it to the real number, never more: a client could
         # otherwise choose its own address.
         "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
+        # Licence of the open data downloads (/data), named on the data page and in every file. The
+        # policy texts themselves are official documents, which the Copyright Law (Art. 5) leaves free.
+        "OPEN_DATA_LICENCE": _env("OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "OPEN_DATA_LICENCE_URL": _env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+        # Seconds a worker keeps dashboard counts (searches, wizard use) in memory before writing
+        # them together; 0 writes each at once.
+        "COUNT_FLUSH_SECONDS": float(_env("COUNT_FLUSH_SECONDS", "60")),
+        # Time zone in which staff and operator pages and emails show times (stored times stay UTC);
+        # an IANA name, default China Standard Time.
+        "DISPLAY_TIMEZONE": _env("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

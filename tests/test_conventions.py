@@ -15,7 +15,8 @@ from portal.config import ROOT
 # Lowest first. `core` holds the infrastructure every area uses (db, config and i18n count as core).
 LAYERS = (
     "core", "accounts", "regions", "search", "policies", "publishing", "places", "operators",
-    "events", "eligibility", "service_points", "content", "staff", "api", "home", "app",
+    "events", "eligibility", "service_points", "alerts", "content", "opendata", "dashboard", "staff",
+    "api", "home", "app",
 )
 TOP_MODULES = {"db": "core", "config": "core", "i18n": "core", "cli": "app", "__init__": "app"}
 # The search package still hands its index documents and result rows to the feature areas it

@@ -17,7 +17,8 @@ from portal.service_points.models import ServicePoint
 PAYLOAD = '"><meta http-equiv="refresh" content="0;url=https://evil.example/"><b>x</b>'
 RAW = ('<meta http-equiv="refresh"', "<b>x</b>")
 NOT_PUBLIC = ("staff.", "moderation.", "operators.", "static", "core.vendor", "accounts.",
-              "event_moderation.", "event_operators.", "service_points_staff.", "synonyms.")
+              "event_moderation.", "event_operators.", "service_points_staff.", "synonyms.",
+              "dashboard.")
 
 
 class _Recording(ImmutableMultiDict):
@@ -58,6 +59,9 @@ def _public_get_urls(app) -> list[tuple[str, str]]:
             "region_id": "cn",
             "point_id": session.scalar(select(ServicePoint.id).limit(1)),
             "topic_id": "registration",
+            "token": "not-a-token",
+            "dataset_id": "policies",
+            "fmt": "json",
         }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -27,12 +27,13 @@ def app_(tmp_path):
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(("staff.", "moderation.", "event_moderation.", "service_points_staff.",
-                                     "synonyms.")):
+                                     "synonyms.", "dashboard.")):
             yield rule
 
 
 def _url(rule):
-    values = {arg: ("1" if arg.endswith("_id") and arg != "policy_id" else "x") for arg in rule.arguments}
+    values = {arg: ("1" if arg.endswith("_id") and arg not in ("policy_id", "panel_id") else "x")
+              for arg in rule.arguments}
     if "action" in rule.arguments:
         values["action"] = "submit" if "revision" in rule.rule else "withdraw"
     return rule.build(values, append_unknown=False)[1]

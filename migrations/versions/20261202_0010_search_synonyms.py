@@ -44,15 +44,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['proposed_by'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('search_misses',
-    sa.Column('text', sa.String(length=200), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    sa.Column('last_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('text')
-    )
 
 
 def downgrade() -> None:
-    op.drop_table('search_misses')
     op.drop_table('search_synonym_changes')
     op.drop_table('search_synonyms')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user
 
 from portal import db
@@ -57,7 +57,8 @@ def role_required(role: str):
             if not current_user.is_authenticated:
                 return redirect(url_for("accounts.login", next=request.full_path))
             if not current_user.can(role):
-                abort(403)
+                # Say why and what to do instead, not a bare "forbidden".
+                return render_template("errors/403.html", needed=role), 403
             return view(*args, **kwargs)
 
         wrapper.required_role = role  # read by the test that walks the URL map

@@ -10,11 +10,14 @@ from pathlib import Path
 from flask import current_app
 
 
-def send(to: str, subject: str, body: str) -> None:
+def send(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send one plain-text message; `headers` adds e.g. List-Unsubscribe."""
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
     msg["Subject"] = subject
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
     host = current_app.config["SMTP_HOST"]
     if host:

@@ -43,3 +43,10 @@ def provisioning_uri(secret: str, account: str, issuer: str) -> str:
     """The otpauth:// address an authenticator app can import."""
     return (f"otpauth://totp/{quote(issuer)}:{quote(account)}?secret={secret}"
             f"&issuer={quote(issuer)}&digits={DIGITS}&period={STEP}")
+
+
+def qr_svg(uri: str, title: str) -> str:
+    """The provisioning URI as an inline SVG QR code (made here, no network), for phones to scan."""
+    import segno
+
+    return segno.make(uri, error="m").svg_inline(scale=5, title=title, border=4)

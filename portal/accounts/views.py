@@ -148,7 +148,8 @@ def setup_totp():
     elif form.is_submitted():
         status = 400
     uri = totp.provisioning_uri(user.totp_secret, user.email, current_app.config["TOTP_ISSUER"])
-    return render_template("accounts/setup.html", form=form, secret=user.totp_secret, uri=uri), status
+    return render_template("accounts/setup.html", form=form, secret=user.totp_secret, uri=uri,
+                           qr=totp.qr_svg(uri, _("QR code of the key for your authenticator app"))), status
 
 
 @bp.get("/login/unlock/<token>")

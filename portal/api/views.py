@@ -16,6 +16,7 @@ from portal.core.jsonbody import BadJson, read_json
 from portal.core.params import BadParameter
 from portal.core.security import csrf
 from portal.core.urls import absolute_url
+from portal.dashboard.counting import record_search
 from portal.eligibility import engine
 from portal.eligibility import services as eligibility
 from portal.eligibility.answers import answers_json, parse_answers
@@ -45,6 +46,7 @@ def search_all():
     session = db.session()
     query = search.query_from_request(session)
     result = search.run(query)
+    record_search(session, query.text, result.total, query.page)  # text, count, day only
     rows = search.rows(session, result, query.text)
     return jsonify({
         "query": query.text,

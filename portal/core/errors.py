@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return json_error(status, (exc.name or "error").lower().replace(" ", "_"),
                               exc.description or exc.name)
-        template = "errors/404.html" if status == 404 else "errors/generic.html"
+        template = {404: "errors/404.html", 403: "errors/403.html"}.get(status, "errors/generic.html")
         return render_template(template, status=status, title=exc.name), status
 
     @app.errorhandler(StaleDataError)

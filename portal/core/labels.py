@@ -72,6 +72,7 @@ ACTIONS = {
     "discard": _l("Discard this draft"),
     "withdraw": _l("Withdraw from the public site"),
     "republish": _l("Publish again"),
+    "approve_alone": _l("Publish alone, with a reason"),
 }
 FREE_DESKS = _l("Has free desks")
 PLACE_SORTS = {

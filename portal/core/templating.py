@@ -7,11 +7,11 @@ import re
 
 import nh3
 from flask import Flask
-from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from portal.core import labels
+from portal.core.localtime import local_time
 from portal.core.urls import lang_url, page_url, toggle_url, url_with
 from portal.i18n import current_language
 
@@ -97,25 +97,6 @@ def format_date(value: dt.date | dt.datetime | None, precision: str = "day") -> 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
-def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M", zone: bool = True) -> str:
-    """A stored (naive UTC) time as staff and operators read it: China Standard Time."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    text = value.astimezone(CHINA_TZ).strftime(fmt)
-    if not zone:
-        return text
-    return text + " " + _("China time")
-
-
-def from_china_time(value: dt.datetime | None) -> dt.datetime | None:
-    """A time typed by staff (China Standard Time, no zone) as stored: naive UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=CHINA_TZ).astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def atom_date(value: dt.date | dt.datetime | None) -> str:
     """RFC 3339 time for Atom (dates are taken as midnight UTC)."""
     if value is None:
@@ -131,9 +112,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.filters["public_source"] = public_source
     app.jinja_env.filters["policy_body"] = policy_body
-    app.jinja_env.filters["cst"] = china_time
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals.update(
         url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
         labels=labels,
     )
+    from portal.core import audit_labels
+
+    app.jinja_env.globals.update(audit_action=audit_labels.action_label, audit_state=audit_labels.state_label,
+                                 audit_entity=audit_labels.entity_label)
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")

@@ -13,9 +13,10 @@ from portal.operators.models import PlaceFeedback
 from portal.places.models import Place
 
 
-def verification(user: User) -> None:
+def verification(user: User, next_path: str | None = None) -> None:
+    """The confirmation link; `next_path` (a claim started before signing up) is where it leads."""
     token = registration.verification_token(current_app.config["SECRET_KEY"], user)
-    link = absolute_url("operators.verify", token=token)
+    link = absolute_url("operators.verify", token=token, next=next_path or None)
     mail.send(
         user.email,
         _("Confirm your email address"),

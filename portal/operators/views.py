@@ -5,7 +5,18 @@ Each view checks role and ownership, calls a service and redirects; errors name 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -43,14 +54,24 @@ def _own_place(place_id: str) -> Place:
     if place is None:
         abort(404)
     if not services.is_operator_of(db.session(), current_user, place_id):
-        abort(403)
+        # Say why and what to do instead of a bare "forbidden".
+        abort(make_response(render_template("operators/not_yours.html", place=place), 403))
     return place
+
+
+def continue_path(raw: str | None) -> str | None:
+    """Where to go after signing up: only the portal's own operator pages (not an open redirect)."""
+    if not raw or not raw.startswith("/operator/") or "//" in raw or "\\" in raw or len(raw) > 300:
+        return None
+    return raw
 
 
 # -- sign-up -------------------------------------------------------------------------------------
 @bp.route("/operator/signup", methods=["GET", "POST"])
 def signup():
     form = SignupForm()
+    # A claim (or new listing) started before signing up continues after the address is confirmed.
+    next_path = continue_path(request.args.get("next"))
     if form.validate_on_submit():
         session = db.session()
         try:
@@ -71,7 +92,7 @@ def signup():
                 and existing.role == "operator"
                 and not registration.is_verified(session, existing)
             ):
-                notify.verification(existing)
+                notify.verification(existing, next_path)
                 return redirect(url_for(".signup_sent")), 303
             mail.send(
                 normalise_email(form.email.data),
@@ -84,9 +105,10 @@ def signup():
                 + absolute_url("accounts.forgot"),
             )
         else:
-            notify.verification(user)
+            notify.verification(user, next_path)
         return redirect(url_for(".signup_sent")), 303
-    return render_template("operators/signup.html", form=form), 400 if form.is_submitted() else 200
+    return (render_template("operators/signup.html", form=form, next_path=next_path),
+            400 if form.is_submitted() else 200)
 
 
 @bp.get("/operator/signup/sent")
@@ -101,7 +123,7 @@ def verify(token: str):
     except services.OperatorError:
         return render_template("operators/verify_invalid.html"), 400
     flash(_("Your email address is confirmed. Sign in to list or claim your space."), "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=continue_path(request.args.get("next"))))
 
 
 # -- home ----------------------------------------------------------------------------------------
@@ -410,3 +432,22 @@ def photo_preview(file_id: str):
     if record is None or record.uploaded_by != current_user.id or record.extension != "jpg":
         abort(404)
     return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record), mimetype="image/jpeg")
+
+
+@bp.app_template_global("place_code_words")
+def place_code_words() -> dict[str, dict[str, str]]:
+    """Coded listing fields in words, for showing a listing change to staff and operators."""
+    from portal.core import labels
+    from portal.i18n import localized
+    from portal.places import taxonomy
+    from portal.regions.services import all_regions
+
+    def words(mapping) -> dict[str, str]:
+        return {k: str(v) for k, v in mapping.items()}
+
+    return {
+        "type": taxonomy.type_labels(), "status": words(labels.PLACE_STATUSES), "level": words(labels.LEVELS),
+        "industries": taxonomy.industries(), "services": taxonomy.services(),
+        "geo_precision": words(labels.GEO_PRECISION),
+        "region_id": {r.id: localized(r, "name") for r in all_regions(db.session())},
+    }

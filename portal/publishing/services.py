@@ -93,7 +93,7 @@ def act(db: Session, user: User, revision: PolicyRevision, action: str, reason: 
     revision.updated_at = now
     if action == "submit":
         revision.submitted_at = now
-    if action in {"approve", "schedule", "reject"}:
+    if action in {"approve", "approve_alone", "schedule", "reject"}:
         revision.reviewer_id = user.id
         revision.decided_at = now
         revision.reason = reason

@@ -18,6 +18,9 @@ REVISION_TRANSITIONS = (
     Transition("submit", "rejected", "in_review", "editor"),
     Transition("recall", "in_review", "draft", "editor", author_only=True),
     Transition("approve", "in_review", "published", "reviewer", not_author=True),
+    # A team with one administrator and no second reviewer is not stuck: the administrator may
+    # publish alone, with a written reason that the audit log keeps and the dashboard shows.
+    Transition("approve_alone", "in_review", "published", "admin", needs_reason=True),
     Transition("schedule", "in_review", "scheduled", "reviewer", not_author=True),
     Transition("reject", "in_review", "rejected", "reviewer", needs_reason=True, not_author=True),
     Transition("unschedule", "scheduled", "in_review", "reviewer"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
@@ -48,13 +48,3 @@ class SynonymChange(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-class SearchMiss(Base):
-    """A search that found nothing, counted per normalised text, for staff to add synonyms."""
-
-    __tablename__ = "search_misses"
-
-    text: Mapped[str] = mapped_column(String(200), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
-    last_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -47,7 +47,6 @@ def _page(form: SynonymForm, status: int = 200):
         entries=session.scalars(select(Synonym).order_by(Synonym.word)).all(),
         proposals=session.scalars(select(SynonymChange).where(SynonymChange.state == "proposed")
                                   .order_by(SynonymChange.created_at)).all(),
-        misses=synonyms.top_misses(session, 20),
     ), status
 
 

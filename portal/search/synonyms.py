@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.content_checks import Problems, Record
-from portal.search.models import SearchMiss, Synonym, SynonymChange
+from portal.search.models import Synonym, SynonymChange
 from portal.search.plan import analyse_synonyms
 
 FILE = "synonyms.yaml"
@@ -177,25 +177,3 @@ def _exists(db: Session, key: str) -> bool:
     kind, _, ident = key.partition(":")
     model = {"policy": Policy, "benefit": Benefit, "place": Place}[kind]
     return db.get(model, ident) is not None
-
-
-def record_miss(db: Session, text: str) -> None:
-    """Count a search that found nothing (the staff home lists the most frequent)."""
-    text = " ".join(text.split())[:200]
-    if not text:
-        return
-    # One statement, so two visitors missing at once cannot collide on the key.
-    dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    now = utcnow()
-    stmt = insert(SearchMiss).values(text=text, count=1, last_at=now)
-    db.execute(stmt.on_conflict_do_update(index_elements=[SearchMiss.text],
-                                          set_={"count": SearchMiss.count + 1, "last_at": now}))
-
-
-def top_misses(db: Session, limit: int = 10) -> list[SearchMiss]:
-    return list(db.scalars(select(SearchMiss).order_by(SearchMiss.count.desc(), SearchMiss.last_at.desc())
-                           .limit(limit)))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from portal import db
 from portal.search import services
+from portal.search.signals import searched
 
 bp = Blueprint("search", __name__)
 PAGE_FACETS = ("type", "region", "level", "category", "year")
@@ -17,12 +18,8 @@ def index():
     query = services.query_from_request(session)
     query.facets = PAGE_FACETS
     result = services.run(query) if query.text else None
-    if result is not None and result.total == 0 and query.page == 1 and not query.types and not any(
-            query.filters.values()):
-        # Counted for staff, who can answer it with a synonym (staff home, search synonyms).
-        from portal.search.synonyms import record_miss
-
-        record_miss(session, query.text)
+    searched.send(current_app._get_current_object(), session=session, text=query.text,
+                  results=result.total if result else 0, page=query.page)
     return render_template(
         "search/index.html", query=query, result=result,
         rows=services.rows(session, result, query.text) if result else [],

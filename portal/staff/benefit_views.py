@@ -132,15 +132,18 @@ def benefit_revision(revision_id: int):
     if rev is None:
         abort(404)
     benefit = session.get(Benefit, rev.benefit_id)
-    before = revisions.yaml_text(benefit.definition) if benefit else ""
-    after = revisions.yaml_text(rev.definition)
     history = list(session.scalars(select(AuditEntry).where(
         AuditEntry.entity_type == "benefit", AuditEntry.entity_id == rev.benefit_id)
         .order_by(AuditEntry.at.desc()).limit(50)))
     actions = revisions.available_actions(rev.state)
-    return render_template("staff/benefit_revision.html", rev=rev, benefit=benefit,
-                           diff=revisions.diff_lines(before, after), actions=actions,
-                           entries=history, form=DecisionForm())
+    from portal.publishing.readable import definition_changes
+
+    def as_text(value) -> str:
+        return revisions.yaml_text(value).strip() if isinstance(value, dict | list) else str(value)
+
+    changes = definition_changes(benefit.definition if benefit else None, rev.definition, as_text)
+    return render_template("staff/benefit_revision.html", rev=rev, benefit=benefit, changes=changes,
+                           actions=actions, entries=history, form=DecisionForm())
 
 
 @bp.post("/benefits/revisions/<int:revision_id>/<action>")

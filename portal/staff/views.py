@@ -20,8 +20,8 @@ from portal.accounts.models import ROLES, User
 from portal.core import files, params
 from portal.core.actions import decide
 from portal.core.files import StoredFile
+from portal.core.localtime import from_display
 from portal.core.messages import message
-from portal.core.templating import from_china_time
 from portal.core.urls import absolute_url
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
@@ -39,7 +39,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.get("/")
 @role_required("editor")
 def home():
-    from portal.search.synonyms import top_misses
+    from portal.dashboard.counting import top_misses
 
     return render_template("staff/home.html", queues=services.queues(db.session(), current_user),
                            misses=top_misses(db.session(), 5))
@@ -216,16 +216,30 @@ def revision(revision_id: int):
     policy = session.get(Policy, rev.policy_id)
     base = publishing.revision_base(session, rev)
     return render_template(
-        "staff/revision.html", rev=rev, policy=policy, changes=publishing.field_diff(base, rev.data),
+        "staff/revision.html", rev=rev, policy=policy, changes=_readable_changes(session, base, rev.data),
         form=ActionForm(), actions=workflow.actions_for(workflow.REVISION_TRANSITIONS, rev.state),
         history=services.audit_log(session, rev.policy_id, None, 1, 20),
     )
+
+
+def _readable_changes(session, base, data):
+    """The revision's changes field by field, codes and identifiers as names, texts word by word."""
+    from portal.publishing.readable import readable_changes
+
+    names = {
+        "region_id": {r.id: localized(r, "name") for r in all_regions(session)},
+        "categories": {c.id: localized(c, "name") for c in session.scalars(select(Category))},
+        "cites": dict(session.execute(select(Policy.id, Policy.title)).all()),
+    }
+    return readable_changes(base, data, publishing.DIFF_LABELS, names)
 
 
 ACTION_MESSAGES = {
     "submit": _l("Sent for review."), "recall": _l("Taken back to draft."), "approve": _l("Published."),
     "schedule": _l("Scheduled for publication."), "reject": _l("Returned to the author."),
     "unschedule": _l("Publication cancelled; back in review."), "discard": _l("Draft discarded."),
+    "approve_alone": _l("Published without a second reviewer; the reason is in the audit log and on the "
+                        "dashboard."),
 }
 
 
@@ -242,9 +256,10 @@ def revision_action(revision_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("The form could not be read. Try again."), "error")
         return redirect(url_for(".revision", revision_id=revision_id)), 303
+    publish_at = from_display(form.publish_at.data) if form.publish_at.data else None  # typed local time
     return decide(
         lambda: publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                               publish_at=from_china_time(form.publish_at.data)),
+                               publish_at=publish_at),
         version=rev.version, back=url_for(".revision", revision_id=revision_id),
         done=ACTION_MESSAGES[action])
 
@@ -285,7 +300,10 @@ def policy_history(policy_id: str):
 def audit():
     session = db.session()
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", _("All actions"))] + [(a, a) for a in services.audit_actions(session)]
+    from portal.core.audit_labels import action_label
+
+    form.action.choices = [("", _("All actions"))] + [(a, action_label("policy", a))
+                                                      for a in services.audit_actions(session)]
     page = params.positive_int("page", 1, params.MAX_PAGE)
     entries = services.audit_log(session, form.entity.data or None, form.action.data or None, page)
     return render_template("staff/audit.html", form=form, entries=entries[:50],

@@ -1,0 +1,1 @@
+"""Alerts without an account: email digests of new or changed content, and saved eligibility checks."""
