@@ -94,7 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.search.views import bp as search_bp
     from portal.service_points.staff_views import bp as service_points_staff_bp
     from portal.service_points.views import bp as service_points_bp
-    from portal.staff.views import bp as staff_bp
+    from portal.staff import bp as staff_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,

@@ -1,1 +1,17 @@
-"""The back office: staff home with queues, the policy editor, review, audit log and users."""
+"""The back office: one blueprint, its routes in task modules (imported below, so this file and
+the app factory show every back-office area)."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# Imported for their routes, after `bp` exists.
+from portal.staff import (  # noqa: E402, F401
+    audit_views,
+    benefit_views,
+    conflict_views,
+    home_views,
+    policy_views,
+    revision_views,
+    user_views,
+)

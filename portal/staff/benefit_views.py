@@ -19,7 +19,7 @@ from portal.core.audit import AuditEntry
 from portal.eligibility import revisions, services
 from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
 from portal.eligibility.wizard import problem_message
-from portal.staff.views import bp
+from portal.staff import bp
 
 TEMPLATE = """id: new-benefit-id
 name: 名称

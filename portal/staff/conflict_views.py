@@ -13,7 +13,7 @@ from portal.accounts.auth import role_required
 from portal.content import conflicts
 from portal.content.models import ContentConflict
 from portal.core import params
-from portal.staff.views import bp
+from portal.staff import bp
 
 
 class ConflictForm(FlaskForm):

@@ -1,28 +1,20 @@
-"""Back-office pages. Each view checks its role, calls a service and redirects."""
+"""Policies: the list, the editor for a new policy or a change, withdrawal, history, attachments."""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import db
-from portal.accounts import mail
-from portal.accounts import services as accounts
 from portal.accounts.auth import role_required
-from portal.accounts.forms import RoleForm, UserForm
-from portal.accounts.models import ROLES, User
 from portal.core import files, params
 from portal.core.actions import decide
 from portal.core.files import StoredFile
-from portal.core.localtime import from_display
 from portal.core.messages import message
-from portal.core.urls import absolute_url
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -30,19 +22,8 @@ from portal.publishing import services as publishing
 from portal.publishing import workflow
 from portal.publishing.models import PolicyRevision
 from portal.regions.services import all_regions
-from portal.staff import services
-from portal.staff.forms import ActionForm, AuditFilterForm, PolicyForm, parse_ids, parse_steps
-
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-@bp.get("/")
-@role_required("editor")
-def home():
-    from portal.dashboard.counting import top_misses
-
-    return render_template("staff/home.html", queues=services.queues(db.session(), current_user),
-                           misses=top_misses(db.session(), 5))
+from portal.staff import bp, services
+from portal.staff.forms import ActionForm, PolicyForm, parse_ids, parse_steps
 
 
 @bp.get("/policies")
@@ -206,64 +187,6 @@ def edit_policy(policy_id: str):
     return render_template("staff/policy_form.html", form=form, revision=revision, policy=policy), status
 
 
-@bp.get("/revisions/<int:revision_id>")
-@role_required("editor")
-def revision(revision_id: int):
-    session = db.session()
-    rev = session.get(PolicyRevision, revision_id)
-    if rev is None:
-        abort(404)
-    policy = session.get(Policy, rev.policy_id)
-    base = publishing.revision_base(session, rev)
-    return render_template(
-        "staff/revision.html", rev=rev, policy=policy, changes=_readable_changes(session, base, rev.data),
-        form=ActionForm(), actions=workflow.actions_for(workflow.REVISION_TRANSITIONS, rev.state),
-        history=services.audit_log(session, rev.policy_id, None, 1, 20),
-    )
-
-
-def _readable_changes(session, base, data):
-    """The revision's changes field by field, codes and identifiers as names, texts word by word."""
-    from portal.publishing.readable import readable_changes
-
-    names = {
-        "region_id": {r.id: localized(r, "name") for r in all_regions(session)},
-        "categories": {c.id: localized(c, "name") for c in session.scalars(select(Category))},
-        "cites": dict(session.execute(select(Policy.id, Policy.title)).all()),
-    }
-    return readable_changes(base, data, publishing.DIFF_LABELS, names)
-
-
-ACTION_MESSAGES = {
-    "submit": _l("Sent for review."), "recall": _l("Taken back to draft."), "approve": _l("Published."),
-    "schedule": _l("Scheduled for publication."), "reject": _l("Returned to the author."),
-    "unschedule": _l("Publication cancelled; back in review."), "discard": _l("Draft discarded."),
-    "approve_alone": _l("Published without a second reviewer; the reason is in the audit log and on the "
-                        "dashboard."),
-}
-
-
-@bp.post("/revisions/<int:revision_id>/<action>")
-@role_required("editor")
-def revision_action(revision_id: int, action: str):
-    session = db.session()
-    rev = session.get(PolicyRevision, revision_id)
-    if rev is None:
-        abort(404)
-    if action not in ACTION_MESSAGES:
-        abort(404)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        flash(_("The form could not be read. Try again."), "error")
-        return redirect(url_for(".revision", revision_id=revision_id)), 303
-    publish_at = from_display(form.publish_at.data) if form.publish_at.data else None  # typed local time
-    return decide(
-        lambda: publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                               publish_at=publish_at),
-        version=rev.version, back=url_for(".revision", revision_id=revision_id),
-        done=ACTION_MESSAGES[action])
-
-
 @bp.post("/policies/<policy_id>/<action>")
 @role_required("reviewer")
 def policy_action(policy_id: str, action: str):
@@ -295,21 +218,6 @@ def policy_history(policy_id: str):
                            entries=services.audit_log(session, policy_id, None, 1, 200))
 
 
-@bp.get("/audit")
-@role_required("reviewer")
-def audit():
-    session = db.session()
-    form = AuditFilterForm(request.args)
-    from portal.core.audit_labels import action_label
-
-    form.action.choices = [("", _("All actions"))] + [(a, action_label("policy", a))
-                                                      for a in services.audit_actions(session)]
-    page = params.positive_int("page", 1, params.MAX_PAGE)
-    entries = services.audit_log(session, form.entity.data or None, form.action.data or None, page)
-    return render_template("staff/audit.html", form=form, entries=entries[:50],
-                           more=len(entries) > 50, page=page)
-
-
 @bp.get("/files/<file_id>")
 @role_required("editor")
 def file(file_id: str):
@@ -319,62 +227,3 @@ def file(file_id: str):
     return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record),
                      mimetype=record.content_type, as_attachment=True,
                      download_name=files.download_name(record))
-
-
-@bp.route("/users", methods=["GET", "POST"])
-@role_required("admin")
-def users():
-    session = db.session()
-    form = UserForm()
-    form.role.choices = [(r, r) for r in ROLES]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(session, form.email.data, secrets.token_urlsafe(24),
-                                        form.role.data, form.name.data)
-        except accounts.AccountError:
-            form.email.errors = [_("An account with this email address already exists.")]
-            status = 400
-        else:
-            publishing.audit(session, current_user, "user", str(user.id), "create_user",
-                             to_state=user.role)
-            token = accounts.reset_token(current_app.config["SECRET_KEY"], user)
-            mail.send(user.email, _("Your account on the portal"),
-                      _("An account has been made for you. Choose your password here within one hour:")
-                      + "\n\n" + absolute_url("accounts.reset", token=token) + "\n")
-            flash(_("Account created; the person has been emailed a link to set a password."), "info")
-            return redirect(url_for(".users")), 303
-    elif form.is_submitted():
-        status = 400
-    rows = session.scalars(select(User).order_by(User.email)).all()
-    return render_template("staff/users.html", form=form, rows=rows, roles=ROLES), status
-
-
-@bp.post("/users/<int:user_id>")
-@role_required("admin")
-def update_user(user_id: int):
-    session = db.session()
-    user = session.get(User, user_id)
-    if user is None:
-        abort(404)
-    form = RoleForm()
-    form.role.choices = [(r, r) for r in ROLES]
-    if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != "admin" or form.active.data != "1"):
-            flash(_("You cannot remove your own administrator rights."), "error")
-        else:
-            before = f"{user.role}/{'active' if user.active else 'disabled'}"
-            user.role = form.role.data
-            user.active = form.active.data == "1"
-            after = f"{user.role}/{'active' if user.active else 'disabled'}"
-            publishing.audit(session, current_user, "user", str(user.id), "change_user", before, after)
-            flash(_("Account updated."), "info")
-    else:
-        flash(_("The form could not be read. Try again."), "error")
-    return redirect(url_for(".users")), 303
-
-# The benefit pages live in their own module and add their routes to this blueprint.
-from portal.staff import benefit_views as _benefit_views  # noqa: E402, F401
-
-# Content conflicts (a file changed an item staff had changed) have their own module too.
-from portal.staff import conflict_views as _conflict_views  # noqa: E402, F401
