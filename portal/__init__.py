@@ -85,9 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.events.views import bp as events_bp
     from portal.home.views import bp as home_bp
     from portal.opendata.views import bp as opendata_bp
+    from portal.operators import bp as operators_bp
     from portal.operators.public_views import bp as place_help_bp
     from portal.operators.staff_views import bp as moderation_bp
-    from portal.operators.views import bp as operators_bp
     from portal.places.views import bp as places_bp
     from portal.policies.views import bp as policies_bp
     from portal.search.staff_views import bp as synonyms_bp
