@@ -87,7 +87,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.opendata.views import bp as opendata_bp
     from portal.operators import bp as operators_bp
     from portal.operators.public_views import bp as place_help_bp
-    from portal.operators.staff_views import bp as moderation_bp
     from portal.places.views import bp as places_bp
     from portal.policies.views import bp as policies_bp
     from portal.search.staff_views import bp as synonyms_bp
@@ -95,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.service_points.staff_views import bp as service_points_staff_bp
     from portal.service_points.views import bp as service_points_bp
     from portal.staff import bp as staff_bp
+    from portal.staff.listing_moderation_views import bp as moderation_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,

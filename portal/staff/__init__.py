@@ -1,5 +1,6 @@
-"""The back office: one blueprint, its routes in task modules (imported below, so this file and
-the app factory show every back-office area)."""
+"""The back office: the staff blueprint, its routes in task modules (imported below, so this file
+and the app factory show every back-office area). Moderation of operators' listings and claims has
+its own blueprint (`/staff/moderation`) in listing_moderation_views, registered by the factory."""
 
 from flask import Blueprint
 
