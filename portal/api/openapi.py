@@ -166,6 +166,20 @@ SCHEMAS: dict[str, Any] = {
             "status": STRING,
         },
     ),
+    "Event": _object(
+        {
+            "id": STRING,
+            "title": STRING,
+            "title_en": _nullable("string"),
+            "kind": STRING,
+            "starts_at": _nullable("string", format="date-time"),
+            "ends_at": _nullable("string", format="date-time"),
+            "place_id": _nullable("string"),
+            "region": STRING,
+            "url": STRING,
+        },
+        {"all_day": BOOLEAN, "series_id": _nullable("string"), "recurrence": _nullable("string")},
+    ),
     "Region": _object(
         {"id": STRING, "name": STRING, "name_en": STRING, "level": STRING, "parent_id": _nullable("string")},
         {"lat": _nullable("number"), "lon": _nullable("number")},
@@ -406,6 +420,32 @@ def description(base_url: str) -> dict[str, Any]:
                 },
             }
         },
+        "/api/v1/events": _get(
+            "Events (双创活动); a series without announced dates has starts_at null",
+            [
+                Q,
+                _filter("kind", f"{SEVERAL}: event kinds."),
+                region,
+                _filter("place", f"{SEVERAL}: place ids."),
+                _filter("audience", SEVERAL),
+                _filter("fee", f"{SEVERAL}: free, paid, unknown."),
+                _filter("month", "YYYY-MM: events in that month (China Standard Time)."),
+                _filter("from", "First day, YYYY-MM-DD (China Standard Time)."),
+                _filter("to", "Last day, YYYY-MM-DD (China Standard Time)."),
+                _filter("when", "upcoming, past or all (default all)."),
+                PAGE,
+                PER_PAGE,
+            ],
+            _json(_list("Event")),
+        ),
+        "/api/v1/events/{event_id}": _get(
+            "One event with every public field", [_path_id("event_id")], _json(_ref("Event")), NOT_FOUND
+        ),
+        "/api/v1/events.geojson": _get(
+            "Events of a month as GeoJSON, for the map layer",
+            [_filter("month", "YYYY-MM; this month by default.")],
+            _json({"type": "object", "required": ["type", "features"]}, media="application/geo+json"),
+        ),
         "/api/v1/openapi.json": _get("This description", [], _json({"type": "object"})),
     }
     return {

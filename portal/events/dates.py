@@ -36,9 +36,9 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def iso(value: dt.datetime | None) -> str | None:
-    """ISO 8601 with the +08:00 offset, for the API."""
+    """RFC 3339 (ISO 8601 with seconds) and the +08:00 offset, for the API."""
     shown = local(value)
-    return shown.isoformat(timespec="minutes") if shown else None
+    return shown.isoformat(timespec="seconds") if shown else None
 
 
 def day_start(day: dt.date) -> dt.datetime:
