@@ -93,10 +93,6 @@ def format_date(value: dt.date | dt.datetime | None, precision: str = "day") -> 
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
-# China Standard Time: UTC+8 all year (no daylight saving), so a fixed offset is exact.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
-
-
 def atom_date(value: dt.date | dt.datetime | None) -> str:
     """RFC 3339 time for Atom (dates are taken as midnight UTC)."""
     if value is None:
