@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_CONCURRENCY ?= 2
+# Search backend of the PostgreSQL pass of `make test`.
+PG_SEARCH_BACKEND ?= whoosh
 export FLASK_APP := portal
 
 .PHONY: run test install translations database content basemap lint bench extract-messages browser-deps clean
@@ -50,8 +52,11 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check portal tests bench migrations
 
+# The whole suite on the embedded default (SQLite), then every database test again on a throw-away
+# PostgreSQL cluster (installed from Debian's packages when missing; see scripts/with_postgres.sh).
 test: translations browser-deps lint basemap
 	$(BIN)/pytest -q
+	SEARCH_BACKEND=$(PG_SEARCH_BACKEND) scripts/with_postgres.sh $(BIN)/pytest -q -m "db and not browser"
 
 bench: install
 	$(BIN)/python bench/search.py

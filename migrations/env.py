@@ -16,7 +16,7 @@ from portal.core import health as _health  # noqa: F401
 from portal.core import outbox as _outbox  # noqa: F401
 from portal.core import ratelimit as _ratelimit  # noqa: F401
 from portal.dashboard import models as _dashboard  # noqa: F401
-from portal.db import Base
+from portal.db import Base, schema_objects
 from portal.eligibility import models as _eligibility  # noqa: F401
 from portal.events import models as _events  # noqa: F401
 from portal.operators import models as _operators  # noqa: F401
@@ -35,8 +35,11 @@ def run() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
         engine = create_engine(url)
-        with engine.begin() as connection:
-            _configure(connection)
+        try:
+            with engine.begin() as connection:
+                _configure(connection)
+        finally:
+            engine.dispose()  # no pooled connection left open (a template database must have none)
     else:
         _configure(connectable)
 
@@ -47,6 +50,7 @@ def _configure(connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=schema_objects(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -43,6 +43,32 @@ def db_downgrade(revision: str) -> None:
     command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
 
+@db_cli.command("copy-to")
+@click.argument("url")
+@with_appcontext
+def db_copy_to(url: str) -> None:
+    """Copy every table of this database to the empty, migrated database at URL, then compare the
+    row counts table by table (e.g. from the embedded SQLite file to PostgreSQL)."""
+    from portal.core.copying import CopyRefused, copy_all
+    from portal.db import Base, make_engine
+
+    target = make_engine(url)
+    try:
+        counts = copy_all(current_app.extensions["db_engine"], target, Base.metadata,
+                          progress=lambda table, rows: click.echo(f"  {table}: {rows} rows"))
+    except CopyRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        target.dispose()
+    wrong = [c for c in counts if not c.matches]
+    for c in wrong:
+        click.echo(f"  {c.table}: {c.source} rows here, {c.target} in the target", err=True)
+    if wrong:
+        raise click.ClickException(f"row counts differ in {len(wrong)} tables")
+    click.echo(f"copied {sum(c.source for c in counts)} rows; row counts match in all {len(counts)} "
+               f"tables. Build the target's search index next (`flask --app portal search rebuild`).")
+
+
 @content_cli.command("load")
 @click.option("--dir", "content_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Content folder (default: CONTENT_DIR).")
@@ -190,6 +216,9 @@ def publishing_run_due() -> None:
     session = db.session()
     done = run_due(session)
     session.commit()  # indexed by the after-commit hook (inline) or the search worker
+    if done is None:
+        click.echo("skipped: another host is running the scheduled publishing")
+        return
     click.echo(f"published {done['published']}, expired {done['expired']}")
 
 

@@ -8,22 +8,69 @@ SQLAlchemy's `after_commit` event, registered by the package that owns that work
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy import CheckConstraint, create_engine, event
+from sqlalchemy import JSON, CheckConstraint, DateTime, Interval, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment in time: `timestamptz` on PostgreSQL, UTC text on SQLite; naive UTC in Python.
+
+    Python code everywhere works in naive UTC (portal.core.clock). Binding an aware value to
+    PostgreSQL makes the stored moment independent of the server's or session's time zone (a
+    naive one would be read in that zone: 8 hours off on a server set to Asia/Shanghai).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value if dialect.name == "sqlite" else value.replace(tzinfo=dt.UTC)
+
+    def coerce_compared_value(self, op, value):
+        # `at - timedelta(...)`: the interval is bound as an interval, not as a moment.
+        if isinstance(value, dt.timedelta):
+            return Interval()
+        return self
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+
+# JSON that is queried: `jsonb` on PostgreSQL (containment, GIN indexes), plain JSON text elsewhere.
+QueryableJSON = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Base(DeclarativeBase):
     """Base class of every ORM model."""
+
+    type_annotation_map = {dt.datetime: UtcDateTime}
 
 
 def one_of(table: str, column: str, values: Iterable[str]) -> CheckConstraint:
     """A CHECK that a code or state column holds one of its code list (NULL stays allowed)."""
     quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
     return CheckConstraint(f"{column} IN ({quoted})", name=f"ck_{table}_{column}")
+
+
+def schema_objects(dialect: str):
+    """For Alembic's `include_object`: leave out what the models declare for another database only
+    (an index with info={"only_on": "postgresql"} does not exist on SQLite)."""
+    def include(obj, _name, _type, _reflected, _compare_to) -> bool:
+        return getattr(obj, "info", {}).get("only_on", dialect) == dialect
+    return include
 
 
 def make_engine(url: str) -> Engine:

@@ -3,6 +3,8 @@
 Migrating, loading all of content/ and indexing it takes seconds; copying the result takes
 milliseconds. So the session builds two templates (an empty migrated database, and one with the
 content loaded, indexed and three staff accounts) and every test gets its own copy of one of them.
+With TEST_DATABASE_URL set the same happens on PostgreSQL (tests/postgres.py): template databases,
+and a database per test copied from one and dropped when the test ends.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from portal.content.loader import load_content
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
 from portal.search.indexer import rebuild
+from tests import postgres
 from tests.pages import check_page
 
 CONTENT = ROOT / "content"
@@ -66,14 +69,26 @@ def _empty_template() -> Path:
 
 
 @functools.cache
+def _pg_empty_template() -> str:
+    postgres.create_template("tmpl_empty")
+    command.upgrade(alembic_config(postgres.url_of("tmpl_empty")), "head")
+    return "tmpl_empty"
+
+
+@functools.cache
 def _content_template() -> Path:
-    """A folder with portal.db (all content, three staff accounts) and its search index."""
+    """A folder with portal.db (all content, three staff accounts) and its search index; on
+    PostgreSQL the database is the template database tmpl_content and the folder holds the index."""
     from tests.staffing import make_user
 
     folder = _WORK / "content"
     folder.mkdir()
-    shutil.copyfile(_empty_template(), folder / "portal.db")
-    app = _create(folder)
+    if postgres.enabled():
+        postgres.create_template("tmpl_content", source=_pg_empty_template())
+        app = _create(folder, DATABASE_URL=postgres.url_of("tmpl_content"))
+    else:
+        shutil.copyfile(_empty_template(), folder / "portal.db")
+        app = _create(folder)
     with app.app_context():
         session = db.session()
         load_content(session, CONTENT)
@@ -82,7 +97,8 @@ def _content_template() -> Path:
     for email, role in STAFF:
         make_user(app, email, role)
     app.extensions["db_engine"].dispose()
-    _checkpoint(folder / "portal.db")
+    if not postgres.enabled():
+        _checkpoint(folder / "portal.db")
     return folder
 
 
@@ -100,14 +116,63 @@ def make_app(tmp: Path, *, loaded: bool = False, **config):
     tmp.mkdir(parents=True, exist_ok=True)
     if loaded:
         template = _content_template()
-        shutil.copyfile(template / "portal.db", tmp / "portal.db")
         shutil.copytree(template / "search", tmp / "search", symlinks=True)
-    else:
-        shutil.copyfile(_empty_template(), tmp / "portal.db")
+    if postgres.enabled():
+        name = postgres.create("tmpl_content" if loaded else _pg_empty_template())
+        app = _create(tmp, **{"DATABASE_URL": postgres.url_of(name), **config})
+        postgres.track(name, app.extensions["db_engine"])
+        return app
+    shutil.copyfile(template / "portal.db" if loaded else _empty_template(), tmp / "portal.db")
     return _create(tmp, **config)
 
 
+def database_url(tmp: Path) -> str:
+    """A URL for a new, empty database (no tables): a file under `tmp`, or a PostgreSQL database
+    dropped after the test."""
+    if postgres.enabled():
+        name = postgres.create()
+        postgres.track(name, None)
+        return postgres.url_of(name)
+    tmp.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{tmp / 'portal.db'}"
+
+
+# Fixtures (and helpers) that give a test a database: such tests also run in the PostgreSQL pass.
+_DB_FIXTURES = {"app", "session", "client", "staff_app", "content_app", "make_region", "make_category",
+                "make_policy"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `db` every test that touches a database (browser tests stay on SQLite alone)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            continue
+        module = getattr(item, "module", None)
+        source = getattr(module, "__file__", "") or ""
+        uses_factory = source and ("make_app" in _source(source) or "database_url" in _source(source))
+        if _DB_FIXTURES & set(getattr(item, "fixturenames", ())) or uses_factory:
+            item.add_marker(pytest.mark.db)
+
+
+@functools.cache
+def _source(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _drop_databases():
+    """On PostgreSQL, drop the databases a test made once it is over."""
+    if not postgres.enabled():
+        yield
+        return
+    mark = postgres.mark()
+    yield
+    postgres.drop_since(mark)
+
+
 def pytest_sessionfinish(session, exitstatus):
+    if postgres.enabled():
+        postgres.drop_all()
     shutil.rmtree(_WORK, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal import db
 from portal.dashboard.models import SearchQueryCount, UsageCount
 from tests.conftest import make_app
+from tests.postgres import refuse_writes
 from tests.staffing import client_for
 
 
@@ -97,14 +98,7 @@ def test_the_dashboard_narrows_to_a_region_and_groups_below_it(dash_app):
 
 
 def test_counting_never_breaks_a_page_when_the_database_refuses_writes(dash_app):
-    from sqlalchemy import event
-
-    engine = dash_app.extensions["db_engine"]
-    engine.dispose()
-
-    @event.listens_for(engine, "connect")
-    def _read_only(dbapi_conn, _record):
-        dbapi_conn.execute("PRAGMA query_only=ON")
+    refuse_writes(dash_app.extensions["db_engine"])
 
     client = dash_app.test_client()
     assert client.get("/search?q=创业").status_code == 200

@@ -1,4 +1,5 @@
-"""Migrations build exactly the schema the models describe, and can be undone."""
+"""Migrations build exactly the schema the models describe, and can be undone (on SQLite, and on
+PostgreSQL when TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,31 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from portal.cli import alembic_config
-from portal.db import Base
+from portal.db import Base, schema_objects
+from tests.conftest import database_url
 
 
 def test_models_and_migrations_agree(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+    url = database_url(tmp_path)
     command.upgrade(alembic_config(url), "head")
     engine = create_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": schema_objects(conn.dialect.name)})
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
     assert diff == [], f"models differ from migrations; add a migration: {diff}"
 
 
 def test_downgrade_to_base_and_up_again(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+    url = database_url(tmp_path)
     cfg = alembic_config(url)
     command.upgrade(cfg, "head")
     command.downgrade(cfg, "base")
-    assert inspect(create_engine(url)).get_table_names() == ["alembic_version"]
+    engine = create_engine(url)
+    assert inspect(engine).get_table_names() == ["alembic_version"]
+    engine.dispose()
     command.upgrade(cfg, "head")
-    assert "policies" in inspect(create_engine(url)).get_table_names()
+    engine = create_engine(url)
+    assert "policies" in inspect(engine).get_table_names()
+    engine.dispose()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from flask import abort, redirect
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal import db
 from portal.core.params import BadParameter
 from portal.policies.models import Category
 from tests.conftest import make_app
 from tests.pages import check_page
+from tests.postgres import refuse_writes
 
 
 def _write(name: str) -> None:
@@ -78,12 +79,7 @@ def test_writes_are_kept_only_when_the_response_succeeds(rule_app, route, status
 
 
 def test_a_database_that_refuses_writes_gets_the_portals_503_page(rule_app):
-    engine = rule_app.extensions["db_engine"]
-    engine.dispose()
-
-    @event.listens_for(engine, "connect")
-    def _read_only(dbapi_conn, _record):
-        dbapi_conn.execute("PRAGMA query_only=ON")  # as a read-only or full disk would refuse
+    refuse_writes(rule_app.extensions["db_engine"])  # as a read-only or full disk would refuse
 
     client = rule_app.test_client()
     response = client.post("/_t/ok")

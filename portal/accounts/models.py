@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, String, func
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, one_of
+from portal.core.clock import utcnow
+from portal.db import Base, UtcDateTime, one_of
 
 STAFF_ROLES = ("editor", "reviewer", "admin")
 ROLES = (*STAFF_ROLES, "operator", "founder")
@@ -43,8 +44,8 @@ class User(UserMixin, Base):
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
     totp_last_step: Mapped[int] = mapped_column(default=0)  # refuses a code used twice
     recovery_codes: Mapped[list] = mapped_column(JSON, default=list)  # hashes of unused codes
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # Bumped by sign-out and password changes: a session signed at an older generation is over.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
@@ -72,6 +73,6 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     ip: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     success: Mapped[bool] = mapped_column(default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

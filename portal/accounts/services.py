@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import math
 import secrets
 
 from flask import current_app
@@ -100,7 +101,8 @@ def wait_seconds(db: Session, email: str, ip: str, now: dt.datetime | None = Non
     wait = 0
     if failures >= FREE_FAILURES and last_failure is not None:
         backoff = min(BACKOFF_START * 2 ** (failures - FREE_FAILURES), BACKOFF_MAX)
-        wait = max(0, int((last_failure + dt.timedelta(seconds=backoff) - now).total_seconds()) + 1)
+        # Rounded up, and 0 once the moment has passed (not "wait 1 second" for the last fraction).
+        wait = max(0, math.ceil((last_failure + dt.timedelta(seconds=backoff) - now).total_seconds()))
     by_ip = db.scalar(select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at >= now - WINDOW)) or 0
     if by_ip >= MAX_FAILURES_PER_ADDRESS:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 FREQUENCIES = ("daily", "weekly")
 
@@ -26,11 +26,11 @@ class AlertSubscription(Base):
     filters: Mapped[dict] = mapped_column(JSON, default=dict)  # region/category/kind/type → ids
     frequency: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(5))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
     # Changes up to this time have been sent (or found empty); committed before each message.
-    sent_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    next_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     digests_sent: Mapped[int] = mapped_column(default=0)
 
 
@@ -44,9 +44,9 @@ class SavedCheck(Base):
     nonce: Mapped[str] = mapped_column(String(32))
     answers: Mapped[str] = mapped_column(Text)  # the result page's query string
     language: Mapped[str] = mapped_column(String(5))
-    consent_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    consent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
     # The ruleset version and each benefit's status last told (or shown) to the founder.
     ruleset_version: Mapped[str] = mapped_column(String(40))
     statuses: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 # open: waiting for staff; kept_db: the database version stays; took_file: the file version replaced it.
 CONFLICT_STATES = ("open", "kept_db", "took_file")
@@ -28,8 +28,8 @@ class ContentConflict(Base):
     db_data: Mapped[dict] = mapped_column(JSON)  # the database version when the load saw it
     fields: Mapped[list] = mapped_column(JSON, default=list)  # names of the fields that differ
     state: Mapped[str] = mapped_column(String(20), default="open", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     decider: Mapped[User | None] = relationship(lazy="joined")

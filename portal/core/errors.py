@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -29,10 +29,23 @@ def _rollback() -> None:
         session.rollback()
 
 
+# SQLSTATE classes of a database that cannot take changes now: a read-only transaction or standby
+# (25006), out of disk or memory (53), shutting down (57), connection lost (08).
+UNAVAILABLE_SQLSTATES = ("25006", "53", "57", "08")
+
+
+def _database_unavailable(exc: BaseException) -> bool:
+    """The database refuses work for a reason outside the request (read-only, disk full, locked)."""
+    if isinstance(exc, OperationalError):
+        return True
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None) if isinstance(exc, DBAPIError) else None
+    return bool(state) and state.startswith(UNAVAILABLE_SQLSTATES)
+
+
 def _server_error(app: Flask, exc: BaseException):
     """A 503 when the database cannot be used (read-only, disk full, locked), else a 500."""
     _rollback()  # the error page may read (the signed-in user), so leave a usable session
-    if isinstance(exc, OperationalError):
+    if _database_unavailable(exc):
         app.logger.error("database unavailable on %s: %s", request.path, exc.orig)
         if _wants_json():
             response = json_error(503, "unavailable", _("The service cannot store changes right now."))

@@ -11,12 +11,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
 from portal.core.problems import UserError
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 # (extension, MIME type) by what the bytes are.
 PDF = ("pdf", "application/pdf")
@@ -43,7 +43,7 @@ class StoredFile(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class UploadError(UserError):

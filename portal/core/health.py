@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from sqlalchemy import DateTime, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
 from portal.core.outbox import SearchOutbox
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 # An outbox row older than this means the indexer is not keeping up (or not running).
 INDEX_LAG = dt.timedelta(minutes=2)
@@ -23,7 +23,7 @@ class HealthProbe(Base):
     __tablename__ = "health_probe"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 def problems(app: Flask) -> list[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 
 class SearchOutbox(Base):
@@ -19,8 +19,8 @@ class SearchOutbox(Base):
     seq: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 def enqueue(db: Session, entity_type: str, entity_id: str) -> None:

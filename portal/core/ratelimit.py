@@ -6,11 +6,11 @@ import datetime as dt
 import hashlib
 import importlib
 
-from sqlalchemy import DateTime, String, case, update
+from sqlalchemy import String, case, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 
 class RateCounter(Base):
@@ -19,7 +19,7 @@ class RateCounter(Base):
     __tablename__ = "rate_counters"
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    window_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     count: Mapped[int] = mapped_column(default=0)
 
 

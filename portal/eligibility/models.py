@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base, one_of
+from portal.db import Base, UtcDateTime, one_of
 from portal.eligibility.rules import KINDS
 from portal.regions.models import Region
 
@@ -39,7 +39,7 @@ class Benefit(Base):
     # Hash of the content file as last loaded (or decided on): see portal/content/conflicts.py.
     file_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)  # bumped by every published change
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(lazy="joined")
 
@@ -71,9 +71,9 @@ class BenefitRevision(Base):
     base_hash: Mapped[str | None] = mapped_column(String(64))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # Optimistic locking: two reviewers publishing the same revision cannot both succeed.
     lock_version: Mapped[int] = mapped_column(default=1)
 
@@ -90,7 +90,7 @@ class ResultFeedback(Base):
     __table_args__ = (one_of("eligibility_feedback", "state", FEEDBACK_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     benefit_id: Mapped[str | None] = mapped_column(String(80), index=True)
     answers: Mapped[str] = mapped_column(Text)  # the result page's query string
     ruleset_version: Mapped[str] = mapped_column(String(40))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text, func
+from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 from portal.places.models import Place
 from portal.regions.models import Region
 
@@ -30,8 +30,8 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(30), index=True)
     recurrence: Mapped[str | None] = mapped_column(String(20))
     series_id: Mapped[str | None] = mapped_column(ForeignKey("events.id"), index=True)
-    starts_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
-    ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     all_day: Mapped[bool] = mapped_column(default=False)
     place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"), index=True)
     region_id: Mapped[str] = mapped_column(ForeignKey("regions.id"), index=True)
@@ -52,8 +52,8 @@ class Event(Base):
     verified: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     publication_state: Mapped[str] = mapped_column(String(20), default="published", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(lazy="joined")
     place: Mapped[Place | None] = relationship(lazy="joined")
@@ -94,10 +94,10 @@ class EventRevision(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # Optimistic locking: two reviewers acting on the same change cannot both succeed.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -20,6 +20,7 @@ from portal.core import files
 from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.core.messages import message
+from portal.core.textmatch import contains
 from portal.core.urls import absolute_url
 from portal.operators import bp, notify, services, workflow
 from portal.operators.access import operator_required
@@ -35,14 +36,13 @@ def find_place():
     text = (request.args.get("q") or "").strip()[:100]
     rows = []
     if text:
-        like = f"%{text}%"
         rows = (
             db.session()
             .scalars(
                 select(Place)
                 .where(
                     Place.publication_state == "published",
-                    or_(Place.name.like(like), Place.name_en.ilike(like), Place.id == text),
+                    or_(contains(Place.name, text), contains(Place.name_en, text), Place.id == text),
                 )
                 .order_by(Place.name)
                 .limit(30)

@@ -98,8 +98,10 @@ def record_view(db: Session, place_id: str, from_map: bool, visitor: str,
             row.map_clicks += int(from_map)
         return True
     insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+    # preserve_rowcount: PostgreSQL's driver reports an INSERT's row count only when asked.
     first = db.execute(insert(PlaceViewVisitor).values(place_id=place_id, day=day, visitor=visitor)
-                       .on_conflict_do_nothing(index_elements=["place_id", "day", "visitor"]))
+                       .on_conflict_do_nothing(index_elements=["place_id", "day", "visitor"])
+                       .execution_options(preserve_rowcount=True))
     if first.rowcount != 1:
         return False
     db.execute(

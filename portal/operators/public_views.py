@@ -16,13 +16,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, select
 
 from portal import db
 from portal.core import files
 from portal.core.files import StoredFile
 from portal.operators import feedback, notify, services
 from portal.operators.forms import FeedbackForm
+from portal.places import services as place_services
 from portal.places.models import Place
 
 bp = Blueprint("place_help", __name__)
@@ -69,11 +69,7 @@ def public_photo(file_id: str):
     if not re.fullmatch(r"[0-9a-f]{32}", file_id):
         abort(404)
     record = session.get(StoredFile, file_id)
-    shown = record is not None and session.scalar(
-        select(Place.id)
-        .where(Place.publication_state == "published", cast(Place.photos, String).like(f'%"{file_id}"%'))
-        .limit(1)
-    )
+    shown = record is not None and place_services.photo_is_public(session, file_id)
     if not shown:
         abort(404)
     return send_file(

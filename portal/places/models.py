@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, String, Text, func
+from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import labels
-from portal.db import Base, one_of
+from portal.core.clock import utcnow
+from portal.db import Base, QueryableJSON, UtcDateTime, one_of
 from portal.regions.models import LEVELS, Region
 
 TYPES = ("makerspace", "incubator", "accelerator", "park", "science_park", "fund", "investor",
@@ -29,6 +30,9 @@ class Place(Base):
         one_of("places", "level", LEVELS),
         one_of("places", "geo_precision", GEO_PRECISIONS),
         one_of("places", "publication_state", PUBLICATION_STATES),
+        # The public photo lookup asks "which published place lists this file" (jsonb containment).
+        Index("ix_places_photos", "photos", postgresql_using="gin",
+              info={"only_on": "postgresql"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -56,7 +60,7 @@ class Place(Base):
     desks_free: Mapped[int | None]
     desk_price: Mapped[str | None] = mapped_column(String(120))
     offices_free: Mapped[int | None]
-    desks_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    desks_updated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
     # The last confirmation reminder sent to the operators, so cron runs do not repeat it.
     confirm_reminder_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -66,7 +70,7 @@ class Place(Base):
     contact_checked_on: Mapped[dt.date | None] = mapped_column(Date)
     recognition_year: Mapped[int | None]
     certificate_file_id: Mapped[str | None] = mapped_column(String(32))
-    photos: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # stored file ids
+    photos: Mapped[list] = mapped_column(QueryableJSON, default=list, server_default="[]")  # file ids
     fund_type: Mapped[str | None] = mapped_column(String(20))
     fund_stages: Mapped[list] = mapped_column(JSON, default=list)
     fund_size_cny: Mapped[int | None] = mapped_column(BigInteger)
@@ -78,8 +82,8 @@ class Place(Base):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     publication_state: Mapped[str] = mapped_column(String(20), default="published",
                                                    server_default="published", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(lazy="joined")
 

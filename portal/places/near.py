@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.core.params import BadParameter
+from portal.core.textmatch import contains
 from portal.places import gazetteer
 from portal.places.models import Place
 from portal.regions.models import Region
@@ -136,12 +137,11 @@ def _choose(db: Session, text: str, candidates: list, rest: str) -> Point | Ambi
 def _places_matching(db: Session, division, rest: str) -> list[Place]:
     """Published places inside the division's box whose name, alias or address holds `rest`."""
     min_lon, min_lat, max_lon, max_lat = division.bbox
-    like = f"%{rest}%"
     stmt = select(Place).where(
         Place.publication_state == "published", Place.lat.between(min_lat, max_lat),
         Place.lon.between(min_lon, max_lon))
     if rest:
-        stmt = stmt.where(or_(Place.name.like(like), Place.address.like(like)))
+        stmt = stmt.where(or_(contains(Place.name, rest), contains(Place.address, rest)))
     return list(db.scalars(stmt.order_by(Place.id).limit(5)))
 
 
@@ -151,11 +151,10 @@ def _region_point(region: Region) -> Point:
 
 def _by_name(db: Session, text: str) -> Point | None:
     """A listed place or one of the portal's regions whose name holds the text."""
-    like = f"%{text}%"
-    region = db.scalar(select(Region).where(or_(Region.name.like(like), Region.name_en.ilike(like)),
+    region = db.scalar(select(Region).where(or_(contains(Region.name, text), contains(Region.name_en, text)),
                                             Region.lat.is_not(None))
                        .order_by(Region.level.desc()))
-    place = db.scalar(select(Place).where(or_(Place.name.like(like), Place.name_en.ilike(like)),
+    place = db.scalar(select(Place).where(or_(contains(Place.name, text), contains(Place.name_en, text)),
                                           Place.lat.is_not(None), Place.publication_state == "published")
                       .order_by(Place.name))
     # A named place is more precise than a region, unless the text is exactly a region's name.

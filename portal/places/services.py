@@ -7,7 +7,8 @@ import math
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from portal.places.models import Place
@@ -110,3 +111,14 @@ def place_json(place: Place, url: str) -> dict[str, Any]:
         "last_confirmed_on": place.last_confirmed_on.isoformat() if place.last_confirmed_on else None,
         "confirmed": is_fresh(place),
     }
+
+
+def photo_is_public(db: Session, file_id: str) -> bool:
+    """Some published place shows the stored photo `file_id`."""
+    if db.get_bind().dialect.name == "postgresql":
+        # jsonb containment, answered from the GIN index ix_places_photos.
+        listed = type_coerce(Place.photos, JSONB).contains([file_id])
+    else:
+        value = func.json_each(Place.photos).table_valued("value")
+        listed = exists(select(1).select_from(value).where(value.c.value == file_id))
+    return db.scalar(select(Place.id).where(PUBLIC, listed).limit(1)) is not None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import labels
-from portal.db import Base, one_of
+from portal.core.clock import utcnow
+from portal.db import Base, UtcDateTime, one_of
 from portal.regions.models import LEVELS, Region
 
 STATUSES = tuple(labels.STATUSES)
@@ -85,9 +86,9 @@ class Policy(Base):
     file_hash: Mapped[str | None] = mapped_column(String(64))
     publication_state: Mapped[str] = mapped_column(
         String(20), default="published", server_default="published", index=True)
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(lazy="joined")
     categories: Mapped[list[Category]] = relationship(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base, one_of
+from portal.db import Base, UtcDateTime, one_of
 from portal.publishing.workflow import REVISION_STATES
 
 
@@ -28,11 +28,11 @@ class PolicyRevision(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
-    publish_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    publish_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # Optimistic locking: two reviewers acting on the same revision cannot both succeed.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User, roles_of
 from portal.core.audit import audit
 from portal.core.clock import utcnow
+from portal.core.locks import try_transaction_lock
 from portal.core.outbox import enqueue
 from portal.policies.models import Category, Policy
 from portal.policies.services import apply_policy_data, policy_data
@@ -134,17 +135,28 @@ def change_policy_state(db: Session, user: User, policy: Policy, action: str, re
     return t.target
 
 
-def run_due(db: Session, now: dt.datetime | None = None) -> dict[str, int]:
-    """Publish scheduled revisions whose time has come and mark policies past their end expired."""
+RUN_DUE_LOCK = "publishing.run_due"
+
+
+def run_due(db: Session, now: dt.datetime | None = None) -> dict[str, int] | None:
+    """Publish scheduled revisions whose time has come and mark policies past their end expired.
+
+    Returns None, doing nothing, while another host or worker runs it (a lock held until the
+    caller's commit); rows another transaction has locked are left to it (SKIP LOCKED).
+    """
+    if not try_transaction_lock(db, RUN_DUE_LOCK):
+        return None
     now = now or utcnow()
     published = 0
     due = db.scalars(select(PolicyRevision).where(PolicyRevision.state == "scheduled",
-                                                   PolicyRevision.publish_at <= now))
+                                                   PolicyRevision.publish_at <= now)
+                     .with_for_update(skip_locked=True, of=PolicyRevision))
     for revision in list(due):
         act(db, None, revision, "publish_due", now=now)
         published += 1
     expired = 0
-    stmt = select(Policy).where(Policy.effective_to < now.date(), Policy.status == "in_force")
+    stmt = (select(Policy).where(Policy.effective_to < now.date(), Policy.status == "in_force")
+            .with_for_update(skip_locked=True, of=Policy))
     for policy in list(db.scalars(stmt)):
         policy.status = "expired"
         enqueue(db, "policy", policy.id)

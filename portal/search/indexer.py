@@ -36,8 +36,9 @@ BATCH = 200
 
 def drain(db: Session, backend, limit: int = BATCH) -> int:
     """Apply up to `limit` pending changes; returns how many rows were handled."""
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer): drainers on several hosts take disjoint rows.
     rows = list(db.scalars(select(SearchOutbox).where(SearchOutbox.done_at.is_(None))
-                           .order_by(SearchOutbox.seq).limit(limit)))
+                           .order_by(SearchOutbox.seq).limit(limit).with_for_update(skip_locked=True)))
     if not rows:
         return 0
     _apply(db, backend, rows)

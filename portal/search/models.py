@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 
 
 class Synonym(Base):
@@ -23,7 +23,7 @@ class Synonym(Base):
     source_url: Mapped[str | None] = mapped_column(String(500))
     test_query: Mapped[str] = mapped_column(String(200))
     test_expect: Mapped[str] = mapped_column(String(120))  # "<type>:<id>" the test query must find
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     # Set once staff approved a change: `content load` then leaves the entry alone.
     managed_by_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -46,5 +46,5 @@ class SynonymChange(Base):
     state: Mapped[str] = mapped_column(String(20), default="proposed")
     proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.offices import KINDS
-from portal.db import Base
+from portal.db import Base, UtcDateTime
 from portal.regions.models import Region
 
 __all__ = ["KINDS", "ServicePoint", "ServicePointRevision"]
@@ -28,7 +28,7 @@ class ServicePoint(Base):
     verified: Mapped[bool] = mapped_column(default=False)
     checked_on: Mapped[dt.date | None] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(lazy="joined")
 
@@ -47,9 +47,9 @@ class ServicePointRevision(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # Optimistic locking: two reviewers acting on the same revision cannot both succeed.
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -15,6 +15,7 @@ from portal.core import files, params
 from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.core.messages import message
+from portal.core.textmatch import contains
 from portal.i18n import localized
 from portal.policies.models import Category, Policy
 from portal.policies.services import policy_data
@@ -36,7 +37,7 @@ def policies():
         stmt = stmt.where(Policy.publication_state == state)
     text = params.query_text("q")
     if text:
-        stmt = stmt.where(Policy.title.contains(text) | Policy.id.contains(text))
+        stmt = stmt.where(contains(Policy.title, text) | contains(Policy.id, text))
     page = params.positive_int("page", 1, params.MAX_PAGE)
     rows = session.scalars(stmt.offset((page - 1) * 50).limit(51)).all()
     open_revisions = {r.policy_id: r for r in session.scalars(
