@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts import totp
 from portal.accounts.models import ROLES, LoginAttempt, User
 from portal.accounts.passwords import is_common
+from portal.core import lengths
 from portal.core.clock import utcnow
 
 MAX_FAILURES = FREE_FAILURES = 5  # wrong attempts in a row on an account before it slows down
@@ -69,8 +70,10 @@ def create_user(db: Session, email: str, password: str, role: str, name: str = "
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}'", field="role")
-    if "@" not in email or len(email) > 254:
+    if "@" not in email or lengths.too_long(email, User.email):
         raise AccountError("not an email address", field="email")
+    if lengths.too_long(name, User.name):
+        raise AccountError(f"at most {lengths.limit(User.name)} characters", field="name", code="too_long")
     check_password_rules(password)
     # Hash before looking the address up: an existing account must not answer faster (timing).
     password_hash = hash_password(password)

@@ -8,7 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.core import lengths
 from portal.core.offices import KINDS as OFFICE_KINDS
+from portal.eligibility.models import Benefit as BenefitModel
+from portal.eligibility.models import EligibilityQuestion
 from portal.eligibility.rules import (
     GROUP_OPS,
     KINDS,
@@ -59,7 +62,8 @@ class Reader:
     def fail(self, path: str, message: str, **params: Any) -> None:
         self.problems.append(Problem(path, message, params))
 
-    def text(self, data: dict, key: str, path: str, required: bool = True) -> str:
+    def text(self, data: dict, key: str, path: str, required: bool = True, column=None) -> str:
+        """The text at `key`; with `column`, no longer than that model column holds."""
         value = data.get(key)
         if value is None or value == "":
             if required:
@@ -68,7 +72,10 @@ class Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(f"{path}{key}", N_("must be text"))
             return ""
-        return str(value).strip()
+        text = str(value).strip()
+        if column is not None and lengths.too_long(text, column):
+            self.fail(f"{path}{key}", N_("must be at most %(n)s characters"), n=lengths.limit(column))
+        return text
 
     def date(self, data: dict, key: str, path: str, required: bool = False) -> dt.date | None:
         value = data.get(key)
@@ -202,7 +209,7 @@ def read_node(r: Reader, data: Any, path: str, facts: FactTypes, top: bool = Fal
 
 def read_question(r: Reader, data: dict, path: str, known: FactTypes) -> Question | None:
     """One question; `asked_when` may only use questions asked before it."""
-    qid = r.text(data, "id", f"{path}.")
+    qid = r.text(data, "id", f"{path}.", column=EligibilityQuestion.id)
     qtype = r.text(data, "type", f"{path}.")
     if qtype and qtype not in QUESTION_TYPES:
         r.fail(f"{path}.type", N_("must be one of %(values)s"), values=", ".join(QUESTION_TYPES))
@@ -261,14 +268,15 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
     """A benefit definition, checked against the known facts, regions and policies."""
     r = Reader()
     data = r.mapping(data, "")
-    bid = r.text(data, "id", "")
+    bid = r.text(data, "id", "", column=BenefitModel.id)
     if bid and not SLUG.match(bid):
         r.fail("id", N_("must be a slug of lowercase letters, digits, - and _"))
     kind = r.text(data, "kind", "")
     if kind and kind not in KINDS:
         r.fail("kind", N_("must be one of %(values)s"), values=", ".join(KINDS))
     for key in ("name", "name_en", "issuer", "summary", "summary_en"):
-        r.text(data, key, "")
+        r.text(data, key, "", column=getattr(BenefitModel, key, None))
+    r.text(data, "issuer_en", "", required=False, column=BenefitModel.issuer_en)
     region = r.text(data, "region", "")
     if region and region not in facts.region_ids:
         r.fail("region", N_("unknown region '%(value)s'"), value=region)

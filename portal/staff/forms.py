@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.core import labels
+from portal.core import labels, lengths
 from portal.core.forms import MultiCheckboxField
-from portal.policies.models import LEVELS, STATUSES
+from portal.policies.models import LEVELS, STATUSES, Policy, PolicyGuide
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,79}$"
 
@@ -53,8 +53,8 @@ class PolicyForm(FlaskForm):
     address = StringField(_l("Where to apply (受理地址)"), [Optional(), Length(max=4000)])
     phone = StringField(_l("Enquiries phone (咨询电话)"), [Optional(), Length(max=120), Regexp(
         r"^[0-9+()\- ,、/转]*$", message=_l("Use digits, spaces, +, - and parentheses only."))])
-    online_url = URLField(_l("Apply online at"), [Optional(), URL(message=_l(
-        "Give a full address starting with https://"))])
+    online_url = URLField(_l("Apply online at"), [
+        Optional(), lengths.fits(PolicyGuide.online_url), URL(message=_l("Give a full address starting with https://"))])
     guide_source = StringField(_l("Source of the guide"), [Optional(), Length(max=300)])
     steps = TextAreaField(_l("Steps (办事流程)"), [Optional(), Length(max=20_000)],
                           description=_l("One step per line: title | detail"))
@@ -63,8 +63,8 @@ class PolicyForm(FlaskForm):
     source_kind = SelectField(_l("Source"), choices=[("public", _l("Published document")),
                                                      ("seed", _l("Seed plan text"))])
     source_ref = StringField(_l("Source reference"), [Optional(), Length(max=300)])
-    source_url = URLField(_l("Address of the official publication"), [Optional(), URL(message=_l(
-        "Give a full address starting with https://"))])
+    source_url = URLField(_l("Address of the official publication"), [
+        Optional(), lengths.fits(Policy.source_url), URL(message=_l("Give a full address starting with https://"))])
     source_note = TextAreaField(_l("Source note"), [Optional(), Length(max=4000)])
     verified = BooleanField(_l("Every field has been checked against the official publication"))
     uploads = MultipleFileField(_l("Add attachments"),
