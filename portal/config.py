@@ -76,7 +76,8 @@ def load_config(instance_path: Path) -> dict:
         # (a separate `flask --app portal search worker` process; for several workers or hosts).
         "SEARCH_INDEXER": _env("SEARCH_INDEXER", "inline"),
         # Who publishes scheduled revisions and expires policies: "inline" (web workers check at
-        # most every 30 s) or "cron" (`flask --app portal publishing run-due` from cron).
+        # most every 30 s; the embedded default) or "cron" (`flask --app portal publishing run-due`
+        # from cron; for several hosts: on PostgreSQL it takes an advisory lock, so one runs at a time).
         "PUBLISHING_SCHEDULER": _env("PUBLISHING_SCHEDULER", "inline"),
         # Where uploaded attachments are stored, under generated names.
         "UPLOAD_DIR": Path(_env("UPLOAD_DIR", str(instance_path / "uploads"))),
