@@ -32,3 +32,42 @@ def fresh_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+_LOADED: dict[str, object] = {}
+
+
+def loaded(request, content_app):
+    """For a session fixture parametrised by `backends()`: the loaded content app of its backend,
+    the PostgreSQL one built once per session (content/ loaded and indexed by the postgres backend)."""
+    if request.param == "whoosh":
+        return content_app
+    if "postgres" not in _LOADED:
+        from alembic import command
+
+        from portal import db
+        from portal.cli import alembic_config
+        from portal.config import ROOT
+        from portal.content.loader import load_content
+        from portal.search.indexer import rebuild
+        from tests.conftest import make_app
+
+        database = fresh_database()
+        url = database.__enter__()
+        command.upgrade(alembic_config(url), "head")
+        tmp = request.getfixturevalue("tmp_path_factory").mktemp("pg-content")
+        app = make_app(tmp, DATABASE_URL=url, SEARCH_BACKEND="postgres")
+        with app.app_context():
+            session = db.session()
+            load_content(session, ROOT / "content")
+            session.commit()
+            rebuild(session, app.extensions["search"])
+
+        def drop() -> None:
+            _LOADED.pop("postgres", None)
+            app.extensions["db_engine"].dispose()
+            database.__exit__(None, None, None)
+
+        request.addfinalizer(drop)
+        _LOADED["postgres"] = app
+    return _LOADED["postgres"]
