@@ -149,7 +149,7 @@ def main() -> None:
             # An empty PostgreSQL database, e.g. from scripts/with_postgres.sh.
             url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
             if not url or not url.startswith("postgresql"):
-                parser.error("--backend postgres needs TEST_DATABASE_URL (run under scripts/with_postgres.sh)")
+                parser.error("--backend postgres needs TEST_DATABASE_URL (scripts/with_postgres.sh sets it)")
         with tempfile.TemporaryDirectory() as tmp:
             app = loaded_app(Path(tmp), backend, url)
             out = report(run_queries(app, judged), args.show_misses)

@@ -18,15 +18,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from portal.search import plan, ranking
-from portal.search.backend import FACET_FIELDS, Hit, IndexDoc, SearchQuery, SearchResult, doc_version
+from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult, doc_version
 from portal.search.models import pg_metadata, search_documents, search_state, search_words
 from portal.search.text import ANALYZER_VERSION, exact_form, index_tokens
 
 TITLE_BOOST = 3.0  # as the Whoosh title field
 K1, B = 1.2, 0.75  # BM25F, Whoosh's defaults
 RERANK_DEPTH = 30  # how many of the best-scored matches the ranking rules reorder
-PRE_RANK = 200  # matches scored in full; a larger match set is cut to this many by a cheap pre-rank
-DF_CAP = 1000  # document frequencies are counted up to this (terms above it are all "common")
+PRE_RANK = 100  # matches scored in full; a larger match set is cut to this many by a cheap pre-rank
+DF_CAP = 500  # document frequencies are counted up to this (terms above it are all "common")
 FEW = 3  # fewer matches than this for a long query: try with one word missing
 STATS_TTL = 30.0  # seconds the document count and average lengths are reused
 FIX_TTL = 300.0  # seconds a word's typo corrections are reused
@@ -246,7 +246,8 @@ class PostgresBackend:
                                  for alt in g.alternatives) + ")" for g in groups]
 
     def _where(self, groups: list[plan.Group], q: SearchQuery, join: str) -> tuple[str, dict]:
-        conditions, params = [], {}
+        """Conditions for a plain match (the map's keys, and every every-word search)."""
+        conditions, params = self._filters(q)
         parts = self._tsquery(groups)
         if parts:
             if join == AND:
@@ -257,54 +258,68 @@ class PostgresBackend:
                 params["tsq"] = " | ".join("(" + " & ".join(parts[:i] + parts[i + 1:]) + ")"
                                            for i in range(len(parts)))
             conditions.append("tsv @@ CAST(:tsq AS tsquery)")
+        return " AND ".join(conditions) or "TRUE", params
+
+    @staticmethod
+    def _filters(q: SearchQuery) -> tuple[list[str], dict]:
+        conditions, params = [], {}
         wanted = [("type", q.types or q.scope)] + [(n, v) for n, v in q.filters.items() if v]
         for i, (name, values) in enumerate(wanted):
             if values:
                 conditions.append(f"facets && CAST(:f{i} AS text[])")
                 params[f"f{i}"] = [f"{name}:{v}" for v in values]
-        return " AND ".join(conditions) or "TRUE", params
+        return conditions, params
 
     def _run(self, conn: Connection, groups: list[plan.Group], q: SearchQuery, join: str,
              counts: dict) -> SearchResult:
-        where, params = self._where(groups, q, join)
+        """One statement: the match, its exact total and every facet count in one pass over it,
+        and the first page (or, for relevance, the pre-ranked candidates)."""
         limit = q.page * q.per_page
         start = (q.page - 1) * q.per_page
         ranked = bool(groups) and q.sort not in SORT_ORDER and q.sort != "distance"
         sort = q.sort if q.sort in SORT_ORDER else "newest"
+        if join == AND:
+            where, params = self._where(groups, q, join)
+            source, cover = "search_documents", "1"
+        else:
+            # How many of the query's words each document has, from one index scan per word (the
+            # documents' own words are never read), for "all but one" and "any word" searches.
+            conditions, params = self._filters(q)
+            parts = self._tsquery(groups)
+            scans = " UNION ALL ".join(
+                f"SELECT key FROM search_documents WHERE tsv @@ CAST(:g{i} AS tsquery)"  # noqa: S608
+                for i in range(len(parts)))
+            params.update({f"g{i}": part for i, part in enumerate(parts)})
+            params["tsq"] = " | ".join(parts)
+            params["need"] = len(parts) - 1 if join == ALL_BUT_ONE else 1
+            source = (f"search_documents JOIN (SELECT key, count(*) AS cover FROM ({scans}) u"  # noqa: S608
+                      " GROUP BY key) g USING (key)")
+            where, cover = " AND ".join(["cover >= :need", *conditions]), "cover"
         columns = "key, facets"
         if ranked:
-            # The cheap pre-rank: an exact name first, then the query's words in the (short) title,
-            # times the document's own prior; for an any-word search, the most words first.
+            # The cheap pre-rank: an exact name first, then (any-word searches) the most words,
+            # then the query's words in the short title times the document's own prior.
             params["exact"] = exact_form(q.text)
-            params["gq"] = self._tsquery(groups)
-            columns += (", names, prior, guide, type, title_len, text_len,"
+            columns += (f", names, prior, guide, type, title_len, text_len, {cover} AS cover,"
                         " (names @> ARRAY[CAST(:exact AS text)]) AS exact,"
                         " prior * (1 + ts_rank(title_tsv, CAST(:tsq AS tsquery))) AS pre")
-            columns += (", (SELECT count(*) FROM unnest(CAST(:gq AS tsquery[])) g WHERE tsv @@ g) AS cover"
-                        if join != AND else ", 1 AS cover")
-            order = "exact DESC, cover DESC, pre DESC, key"
             params["top"] = max(limit, PRE_RANK)
             top = ("json_build_array(key, names, prior, guide, type, title_len, text_len, cover, exact)",
-                   order)
+                   "exact DESC, cover DESC, pre DESC, key")
         else:
-            order = SORT_ORDER[sort]
             columns += ", date_ordinal, sort_title"
             params["top"] = limit
-            top = ("key", order)
-        facets = ""
-        if q.facets:
-            params["facet_names"] = list(q.facets)
-            keep = "" if set(q.facets) >= set(FACET_FIELDS) else \
-                " WHERE split_part(f, ':', 1) = ANY(CAST(:facet_names AS text[]))"
-            facets = (", (SELECT json_object_agg(f, n) FROM (SELECT f, count(*) AS n FROM m,"  # noqa: S608
-                      f" unnest(m.facets) AS f{keep} GROUP BY f) c)")
-        sql = (f"WITH m AS MATERIALIZED (SELECT {columns} FROM search_documents WHERE {where}) "  # noqa: S608
-               f"SELECT (SELECT count(*) FROM m), (SELECT json_agg(v) FROM (SELECT {top[0]} AS v FROM m "
-               f"ORDER BY {top[1]} LIMIT :top) t){facets}")
-        row = conn.execute(text(sql), params).one()
-        total, best = row[0], row[1] or []
-        counted = {name: {} for name in q.facets}
-        for value, n in ((row[2] or {}) if q.facets else {}).items():
+            top = ("key", SORT_ORDER[sort])
+        # The empty value counts every match: the total comes with the facets in the same pass.
+        counted_values = "array_append(facets, '')" if q.facets else "ARRAY['']"
+        sql = (f"WITH m AS MATERIALIZED (SELECT {columns} FROM {source} WHERE {where}) "  # noqa: S608
+               f"SELECT (SELECT json_object_agg(f, n) FROM (SELECT f, count(*) AS n FROM"
+               f" (SELECT unnest({counted_values}) AS f FROM m) v GROUP BY f) c),"
+               f" (SELECT json_agg(v) FROM (SELECT {top[0]} AS v FROM m ORDER BY {top[1]} LIMIT :top) t)")
+        found, best = conn.execute(text(sql), params).one()
+        found, best = found or {}, best or []
+        counted: dict[str, dict[str, int]] = {name: {} for name in q.facets}
+        for value, n in found.items():
             name, _, v = value.partition(":")
             if name in counted:
                 counted[name][v] = n
@@ -313,7 +328,7 @@ class PostgresBackend:
         else:
             hits = [Hit(type=k.partition(":")[0], id=k.partition(":")[2], score=0.0)
                     for k in best[start:limit]]
-        return SearchResult(hits=hits, total=total, facets=counted, terms=[])
+        return SearchResult(hits=hits, total=found.get("", 0), facets=counted, terms=[])
 
     # -- scoring -------------------------------------------------------------------------------
     def _statistics(self, conn: Connection) -> tuple[int, float, float]:
