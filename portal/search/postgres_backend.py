@@ -108,6 +108,8 @@ class PostgresBackend:
             raise ValueError("SEARCH_BACKEND=postgres needs DATABASE_URL to name a PostgreSQL database "
                              f"(it names a {engine.dialect.name} one)")
         self.engine = engine
+        # Searches only read: without a transaction around them they save two round trips each.
+        self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._stats: tuple[float, tuple[int, float, float]] | None = None
         self._fix_cache: dict[str, tuple[float, list[str]]] = {}
         self._lock = threading.Lock()
@@ -132,7 +134,7 @@ class PostgresBackend:
 
     def search(self, q: SearchQuery) -> SearchResult:
         counts: dict[str, tuple[int, int]] = {}
-        with self.engine.connect() as conn:
+        with self._reader.connect() as conn:
             groups = self._corrected(conn, plan.plan(q.text, q.synonyms), counts) if q.text.strip() else []
             relaxed = False
             if groups:
@@ -154,7 +156,7 @@ class PostgresBackend:
 
     def keys(self, q: SearchQuery) -> list[str]:
         """Keys of every match, unranked (for the map, which shows them all)."""
-        with self.engine.connect() as conn:
+        with self._reader.connect() as conn:
             groups = self._corrected(conn, plan.plan(q.text, q.synonyms), {}) if q.text.strip() else []
             for join in (AND, OR) if len(groups) > 1 else (AND,):
                 where, params = self._where(groups, q, join)
@@ -304,18 +306,25 @@ class PostgresBackend:
                         " (names @> ARRAY[CAST(:exact AS text)]) AS exact,"
                         " prior * (1 + ts_rank(title_tsv, CAST(:tsq AS tsquery))) AS pre")
             params["top"] = max(limit, PRE_RANK)
-            top = ("json_build_array(key, names, prior, guide, type, title_len, text_len, cover, exact)",
-                   "exact DESC, cover DESC, pre DESC, key")
+            params["terms"] = list(plan.weighted_terms(groups))
+            # The candidates with how often each query word occurs in them: their (larger) word
+            # lists are read only for these few, after the pre-rank has chosen them.
+            best = ("SELECT json_agg(json_build_array(t.key, t.names, t.prior, t.guide, t.type, t.title_len,"
+                    " t.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.weights))"
+                    " FROM unnest(d.tsv) u WHERE u.lexeme = ANY(CAST(:terms AS text[])))))"
+                    " FROM (SELECT * FROM m ORDER BY exact DESC, cover DESC, pre DESC, key LIMIT :top) t"
+                    " JOIN search_documents d ON d.key = t.key")
         else:
             columns += ", date_ordinal, sort_title"
             params["top"] = limit
-            top = ("key", SORT_ORDER[sort])
+            order = SORT_ORDER[sort]
+            best = (f"SELECT json_agg(key ORDER BY {order}) FROM (SELECT key, date_ordinal, sort_title"  # noqa: S608
+                    f" FROM m ORDER BY {order} LIMIT :top) t")
         # The empty value counts every match: the total comes with the facets in the same pass.
         counted_values = "array_append(facets, '')" if q.facets else "ARRAY['']"
         sql = (f"WITH m AS MATERIALIZED (SELECT {columns} FROM {source} WHERE {where}) "  # noqa: S608
                f"SELECT (SELECT json_object_agg(f, n) FROM (SELECT f, count(*) AS n FROM"
-               f" (SELECT unnest({counted_values}) AS f FROM m) v GROUP BY f) c),"
-               f" (SELECT json_agg(v) FROM (SELECT {top[0]} AS v FROM m ORDER BY {top[1]} LIMIT :top) t)")
+               f" (SELECT unnest({counted_values}) AS f FROM m) v GROUP BY f) c), ({best})")
         found, best = conn.execute(text(sql), params).one()
         found, best = found or {}, best or []
         counted: dict[str, dict[str, int]] = {name: {} for name in q.facets}
@@ -346,14 +355,11 @@ class PostgresBackend:
         n_docs, avg_title, avg_text = self._statistics(conn)
         weighted = plan.weighted_terms(groups)
         self._counts(conn, weighted, counts)
-        keys = [b[0] for b in best]
-        freq: dict[str, dict[str, tuple[int, int]]] = {k: {} for k in keys}
-        for key, word, weights in conn.execute(text(
-                "SELECT d.key, u.lexeme, u.weights FROM search_documents d, unnest(d.tsv) u"
-                " WHERE d.key = ANY(CAST(:keys AS text[])) AND u.lexeme = ANY(CAST(:terms AS text[]))"),
-                {"keys": keys, "terms": list(weighted)}):
-            in_title = sum(1 for w in weights if w == "A")
-            freq[key][word] = (in_title, len(weights) - in_title)
+        freq: dict[str, dict[str, tuple[int, int]]] = {}
+        for b in best:
+            # (word, weight of each position) for the query's words: A in the title, D in the text.
+            freq[b[0]] = {word: (weights.count("A"), len(weights) - weights.count("A"))
+                          for word, weights in b[9] or ()}
 
         def bm25(df: int, tf: float, length: int, avg: float) -> float:
             idf = math.log(n_docs / (df + 1)) + 1 if n_docs else 1.0
