@@ -14,7 +14,7 @@ from portal import db
 from portal.cli import alembic_config
 from portal.core.outbox import enqueue
 from portal.search import indexer
-from portal.search.backend import SearchQuery
+from portal.search.backend import SearchQuery, make_backend
 from portal.search.models import pg_metadata
 from tests.conftest import make_app
 from tests.pgsearch import backends, fresh_database
@@ -90,3 +90,24 @@ def test_an_unpublished_policy_leaves_the_index_with_its_commit(app, make_policy
     session.commit()
     assert _found(app, "场地租金补贴") == []
     assert indexer.pending(session) == 0
+
+
+def test_facet_counts_follow_each_commit_on_every_host(app, make_policy):
+    """A second backend (another web host, its own caches) counts what the last commit wrote."""
+    session = db.session()
+    app.extensions["search"].rebuild([])
+    policy = make_policy("rent", title="场地租金补贴办法", level="national")
+    enqueue(session, "policy", "rent")
+    session.commit()
+    other = make_backend(app.config)
+    try:
+        assert other.search(SearchQuery(text="")).facets["level"] == {"national": 1}
+        policy.level = "city"
+        enqueue(session, "policy", "rent")
+        session.commit()
+        for backend in (other, app.extensions["search"]):
+            result = backend.search(SearchQuery(text="租金"))
+            assert (result.total, result.facets["level"]) == (1, {"city": 1})
+    finally:
+        if hasattr(other, "engine"):
+            other.engine.dispose()

@@ -25,6 +25,8 @@ def upgrade() -> None:
     op.create_table(
         "search_documents",
         sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("generation", sa.BigInteger(), nullable=False),
         sa.Column("type", sa.String(length=40), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("names", postgresql.ARRAY(sa.Text()), nullable=False),
@@ -49,6 +51,7 @@ def upgrade() -> None:
         sa.Column("tsv", postgresql.TSVECTOR(), nullable=False),
         sa.Column("title_tsv", postgresql.TSVECTOR(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
+        sa.UniqueConstraint("id"),
     )
     op.create_index("ix_search_documents_tsv", "search_documents", ["tsv"], postgresql_using="gin",
                     postgresql_with={"fastupdate": "off"})
@@ -57,6 +60,7 @@ def upgrade() -> None:
     op.create_index("ix_search_documents_facets", "search_documents", ["facets"], postgresql_using="gin")
     op.create_index("ix_search_documents_date", "search_documents", ["date_ordinal"])
     op.create_index("ix_search_documents_sort_title", "search_documents", ["sort_title"])
+    op.create_index("ix_search_documents_generation", "search_documents", ["generation"])
     op.create_table(
         "search_words",
         sa.Column("word", sa.Text(), nullable=False),

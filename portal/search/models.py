@@ -6,11 +6,13 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -73,6 +75,8 @@ pg_metadata = MetaData()
 search_documents = Table(
     "search_documents", pg_metadata,
     Column("key", String(200), primary_key=True),  # "<type>:<id>"
+    Column("id", BigInteger, Identity(), nullable=False, unique=True),  # a short handle for facet counting
+    Column("generation", BigInteger, nullable=False),  # the write that last changed the row
     Column("type", String(40), nullable=False),
     Column("title", Text, nullable=False),
     Column("names", postgresql.ARRAY(Text), nullable=False),  # exact forms (text.exact_form)
@@ -106,6 +110,7 @@ search_documents = Table(
     Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
     Index("ix_search_documents_date", "date_ordinal"),
     Index("ix_search_documents_sort_title", "sort_title"),
+    Index("ix_search_documents_generation", "generation"),
 )
 
 # Title words ever indexed (names and pinyin included): trigram-indexed for typo correction.
