@@ -462,9 +462,8 @@ class PostgresBackend:
             "tsv": vector([(title, "A"), (body, "")]), "title_tsv": vector([(title, "")]),
         }, title
 
-    def _write(self, conn: Connection, docs: Iterable[IndexDoc]) -> int:
+    def _write(self, conn: Connection, docs: Iterable[IndexDoc], generation: int | None = None) -> int:
         count = 0
-        generation = None
         for batch in _batches(docs, 500):
             if generation is None:
                 generation = conn.scalar(_NEXT_GENERATION)
@@ -493,9 +492,11 @@ class PostgresBackend:
         keys = list(keys)
         stmt = delete(search_documents).where(search_documents.c.key.in_(keys))
         if connection is not None:
+            connection.scalar(_NEXT_GENERATION)  # before any row lock, as every writer
             connection.execute(stmt)
         else:
             with self.engine.begin() as conn:
+                conn.scalar(_NEXT_GENERATION)
                 conn.execute(stmt)
         self._stats = None
 
@@ -509,9 +510,12 @@ class PostgresBackend:
                     progress(1)
 
         with self.engine.begin() as conn:
+            # The generation row first, as every writer takes it: a content transaction writing
+            # meanwhile waits for the rebuild instead of deadlocking with its deletes.
+            generation = conn.scalar(_NEXT_GENERATION)
             conn.execute(delete(search_documents))
             conn.execute(delete(search_words))
-            count = self._write(conn, counted())
+            count = self._write(conn, counted(), generation)
             conn.execute(text(
                 "INSERT INTO search_state (name, value) VALUES ('analyzer_version', :v), ('built_at', :t)"
                 " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value"),
