@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -52,8 +52,8 @@ def loaded(request, content_app):
         from portal.search.indexer import rebuild
         from tests.conftest import make_app
 
-        database = fresh_database()
-        url = database.__enter__()
+        stack = ExitStack()
+        url = stack.enter_context(fresh_database())
         command.upgrade(alembic_config(url), "head")
         tmp = request.getfixturevalue("tmp_path_factory").mktemp("pg-content")
         app = make_app(tmp, DATABASE_URL=url, SEARCH_BACKEND="postgres")
@@ -66,7 +66,7 @@ def loaded(request, content_app):
         def drop() -> None:
             _LOADED.pop("postgres", None)
             app.extensions["db_engine"].dispose()
-            database.__exit__(None, None, None)
+            stack.close()
 
         request.addfinalizer(drop)
         _LOADED["postgres"] = app

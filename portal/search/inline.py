@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         return
 
     def _after_commit(session) -> None:
+        session.info.pop("outbox_rows", None)  # only a transactional backend reads them
         if session.info.pop("outbox_written", False) and app.config["SEARCH_INDEXER"] == "inline":
             drain_now(app)
 
