@@ -5,6 +5,7 @@ documents that answer it, graded 2 (the answer) or 1 (also useful). Queries mark
 run as the directory (/places, /api/v1/places) and the map's search box run them.
 
 Usage: python bench/relevance.py [--backend whoosh] [--queries FILE] [--show-misses]
+       scripts/with_postgres.sh python bench/relevance.py --backend postgres
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def run_queries(app, judged: list[Judged]) -> list[Outcome]:
     return outcomes
 
 
-def loaded_app(folder: Path, backend: str = "whoosh"):
-    """An app on a fresh database in `folder` with all of content/ loaded and indexed."""
+def loaded_app(folder: Path, backend: str = "whoosh", url: str | None = None):
+    """An app with all of content/ loaded and indexed, on a fresh database: an SQLite file in
+    `folder`, or the empty PostgreSQL database `url` (the postgres backend needs one)."""
     from alembic import command
 
     from portal import create_app, db
@@ -105,7 +107,7 @@ def loaded_app(folder: Path, backend: str = "whoosh"):
     from portal.search.indexer import rebuild
 
     os.environ.setdefault("INSTANCE_PATH", str(folder / "instance"))
-    url = f"sqlite:///{folder / 'portal.db'}"
+    url = url or f"sqlite:///{folder / 'portal.db'}"
     command.upgrade(alembic_config(url), "head")
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SEARCH_DIR": folder / "search",
                       "SEARCH_BACKEND": backend, "SECRET_KEY": "bench"})
@@ -142,9 +144,16 @@ def main() -> None:
     judged = read_queries(args.queries)
     ok = True
     for backend in args.backend or BACKENDS:
+        url = None
+        if backend == "postgres":
+            # An empty PostgreSQL database, e.g. from scripts/with_postgres.sh.
+            url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+            if not url or not url.startswith("postgresql"):
+                parser.error("--backend postgres needs TEST_DATABASE_URL (scripts/with_postgres.sh sets it)")
         with tempfile.TemporaryDirectory() as tmp:
-            app = loaded_app(Path(tmp), backend)
+            app = loaded_app(Path(tmp), backend, url)
             out = report(run_queries(app, judged), args.show_misses)
+            app.extensions["db_engine"].dispose()
         ok &= within_budget(out["all"])
         print(f"== {backend}")
         print(yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=200))

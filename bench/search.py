@@ -1,11 +1,15 @@
-"""Search latency at 10 000 and 100 000 documents: the portal's Whoosh backend against an SQLite
-FTS5 baseline fed the same jieba segmentation, in the same run.
+"""Search latency at 10 000 and 100 000 documents: the portal's Whoosh and PostgreSQL backends
+against an SQLite FTS5 baseline fed the same jieba segmentation, in the same run.
 
 Documents are made from the real library: sentences of the policy texts and English summaries,
 recombined with random regions, levels, categories and years (fixed seed, so runs compare).
 Each query is timed as the API runs it: top 20, exact total and the facet counts.
 
-Usage: python bench/search.py [--sizes 10000,100000] [--repeat 5]
+The PostgreSQL backend runs on the server TEST_DATABASE_URL names (a database per size is created
+and dropped); without one the script starts itself again under scripts/with_postgres.sh, which
+starts a throw-away cluster. `--no-postgres` leaves it out.
+
+Usage: python bench/search.py [--sizes 10000,100000] [--repeat 5] [--no-postgres]
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import jieba
@@ -167,7 +174,42 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run(size: int, repeat: int) -> dict:
+def postgres_database(server: str, size: int):
+    """A new database on `server` for one size, and a function that drops it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"bench_{size}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop(engine) -> None:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
+
+
+def build_postgres(docs: list[IndexDoc], server: str, size: int):
+    """The portal's PostgreSQL backend on a fresh database, analysed as after a deployment's rebuild."""
+    from portal.db import make_engine
+    from portal.search.postgres_backend import PostgresBackend, install_schema
+
+    url, drop = postgres_database(server, size)
+    engine = make_engine(url)
+    install_schema(engine)
+    backend = PostgresBackend(engine)
+    backend.rebuild(docs)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE search_documents")
+        conn.exec_driver_sql("VACUUM ANALYZE search_words")
+    return backend, lambda: drop(engine)
+
+
+def run(size: int, repeat: int, server: str | None) -> dict:
     docs = make_documents(size)
     work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
     original = memoise_jieba()
@@ -178,6 +220,11 @@ def run(size: int, repeat: int) -> dict:
     t0 = time.perf_counter()
     fts = build_fts(docs, work / "fts.db")
     fts_build = time.perf_counter() - t0
+    pg = drop_pg = None
+    if server:
+        t0 = time.perf_counter()
+        pg, drop_pg = build_postgres(docs, server, size)
+        pg_build = time.perf_counter() - t0
     jieba.tokenize = original
 
     # The synonym list is applied to every query, as the site does.
@@ -187,13 +234,18 @@ def run(size: int, repeat: int) -> dict:
     def whoosh_query(q: str):
         return backend.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS, synonyms=synonyms))
 
-    for q in QUERIES:  # warm both (first searcher, page cache)
+    def pg_query(q: str):
+        return pg.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS, synonyms=synonyms))
+
+    for q in QUERIES:  # warm every engine (first searcher, page cache, connection pool)
         whoosh_query(q)
         fts_search(fts, q)
+        if pg:
+            pg_query(q)
     matches = {q: whoosh_query(q).total for q in QUERIES}
     w = timed(whoosh_query, repeat)
     f = timed(lambda q: fts_search(fts, q), repeat)
-    return {
+    out = {
         "documents": size,
         "whoosh": {"p50_ms": round(pct(w, 50), 1), "p95_ms": round(pct(w, 95), 1),
                    "build_s": round(whoosh_build, 1)},
@@ -202,15 +254,29 @@ def run(size: int, repeat: int) -> dict:
         "median_matches_per_query": int(statistics.median(matches.values())),
         "max_matches_per_query": max(matches.values()),
     }
+    if pg:
+        p = timed(pg_query, repeat)
+        pg_matches = {q: pg_query(q).total for q in QUERIES}
+        out["postgres"] = {"p50_ms": round(pct(p, 50), 1), "p95_ms": round(pct(p, 95), 1),
+                           "build_s": round(pg_build, 1),
+                           "same_totals_as_whoosh": sum(pg_matches[q] == matches[q] for q in QUERIES)}
+        drop_pg()
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-postgres", action="store_true", help="Leave the PostgreSQL backend out.")
     args = parser.parse_args()
+    server = None if args.no_postgres else os.environ.get("TEST_DATABASE_URL")
+    if not args.no_postgres and not server:
+        # Start again under a throw-away PostgreSQL cluster (installed from Debian when missing).
+        script = ROOT / "scripts" / "with_postgres.sh"
+        sys.exit(subprocess.call([str(script), sys.executable, *sys.argv]))
     analysis.init()
-    results = [run(int(s), args.repeat) for s in args.sizes.split(",")]
+    results = [run(int(s), args.repeat, server) for s in args.sizes.split(",")]
     print(json.dumps({"queries": len(QUERIES), "repeat": args.repeat, "results": results},
                      ensure_ascii=False, indent=2))
 

@@ -62,7 +62,7 @@ def _init_search(app: Flask) -> None:
 
     # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
     init(Path(app.instance_path) / "jieba-cache")
-    app.extensions["search"] = make_backend(app.config)
+    app.extensions["search"] = make_backend(app.config, app.extensions["db_engine"])
     from portal.search import inline
 
     inline.init_app(app)

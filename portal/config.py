@@ -41,8 +41,9 @@ def load_config(instance_path: Path) -> dict:
         "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),
         # Directory of the derived Whoosh index (rebuilt by `flask --app portal search rebuild`).
         "SEARCH_DIR": Path(_env("SEARCH_DIR", str(instance_path / "search"))),
-        # Which search engine serves queries: "whoosh" (embedded, files under SEARCH_DIR; the only
-        # one today). Every backend shares the text analysis in portal/search/text.py.
+        # Which search engine serves queries: "whoosh" (embedded, files under SEARCH_DIR) or
+        # "postgres" (tables in the DATABASE_URL database, written in each content transaction;
+        # needs a postgresql URL and migration 0017). Both share the analysis in portal/search/text.py.
         "SEARCH_BACKEND": _env("SEARCH_BACKEND", "whoosh"),
         # Directory with the content files loaded by `flask --app portal content load`.
         "CONTENT_DIR": Path(_env("CONTENT_DIR", str(ROOT / "content"))),

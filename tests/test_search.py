@@ -15,6 +15,18 @@ from portal.search.analysis import query_terms
 from portal.search.backend import IndexDoc, SearchQuery
 from portal.search.snippets import snippet
 from portal.search.whoosh_backend import WhooshBackend
+from tests.pgsearch import backends, loaded
+
+
+@pytest.fixture(scope="session", params=backends())
+def searched_app(request, content_app):
+    """All of content/ loaded and indexed, once per backend whose server is here."""
+    return loaded(request, content_app)
+
+
+@pytest.fixture
+def client(searched_app):
+    return searched_app.test_client()
 
 
 def test_full_width_letters_are_folded():
@@ -49,12 +61,12 @@ NAMED_QUERIES = [
 
 
 @pytest.mark.parametrize(("text", "expected"), NAMED_QUERIES)
-def test_named_queries_find_named_documents(content_app, text, expected):
-    with content_app.app_context():
+def test_named_queries_find_named_documents(searched_app, text, expected):
+    with searched_app.app_context():
         if db.session().get(Policy, expected) is None:
             pytest.fail(f"content lacks {expected}")
         query = SearchQuery(text=text, per_page=5, types=("policy",))
-        result = content_app.extensions["search"].search(query)
+        result = searched_app.extensions["search"].search(query)
     assert expected in [h.id for h in result.hits], f"{text!r} → {[h.id for h in result.hits]}"
 
 
@@ -72,21 +84,21 @@ NAMED_PLACES = [
 
 
 @pytest.mark.parametrize(("text", "expected"), NAMED_PLACES)
-def test_named_places_are_found(content_app, text, expected):
-    result = content_app.extensions["search"].search(SearchQuery(text=text, per_page=3))
+def test_named_places_are_found(searched_app, text, expected):
+    result = searched_app.extensions["search"].search(SearchQuery(text=text, per_page=3))
     assert expected in [h.id for h in result.hits], f"{text!r} → {[h.id for h in result.hits]}"
 
 
-def test_no_document_has_every_word_then_some_words_are_used(content_app):
-    result = content_app.extensions["search"].search(SearchQuery(text="孵化器 zzzqqq"))
+def test_no_document_has_every_word_then_some_words_are_used(searched_app):
+    result = searched_app.extensions["search"].search(SearchQuery(text="孵化器 zzzqqq"))
     assert result.relaxed is True
     assert result.total > 0
 
 
-def test_facet_counts_agree_with_the_database(content_app):
-    result = content_app.extensions["search"].search(SearchQuery(text="", per_page=5,
+def test_facet_counts_agree_with_the_database(searched_app):
+    result = searched_app.extensions["search"].search(SearchQuery(text="", per_page=5,
                                                                  types=("policy",)))
-    with content_app.app_context():
+    with searched_app.app_context():
         session = db.session()
         total = session.scalar(select(func.count()).select_from(Policy))
         by_level = dict(session.execute(select(Policy.level, func.count()).group_by(Policy.level)).all())
@@ -95,29 +107,29 @@ def test_facet_counts_agree_with_the_database(content_app):
     assert result.facets["region"]["cn"] == total  # every region descends from cn
 
 
-def test_filters_restrict_results(content_app):
-    backend = content_app.extensions["search"]
+def test_filters_restrict_results(searched_app):
+    backend = searched_app.extensions["search"]
     result = backend.search(SearchQuery(text="", filters={"region": ("gansu",)}, per_page=100,
                                         types=("policy",)))
-    with content_app.app_context():
+    with searched_app.app_context():
         session = db.session()
         for hit in result.hits:
             assert session.get(Policy, hit.id).region_id.startswith("gansu")
     assert result.total >= 2
 
 
-def test_sorting_newest_first(content_app):
-    backend = content_app.extensions["search"]
+def test_sorting_newest_first(searched_app):
+    backend = searched_app.extensions["search"]
     result = backend.search(SearchQuery(text="", sort="newest", per_page=100, types=("policy",)))
-    with content_app.app_context():
+    with searched_app.app_context():
         session = db.session()
         dates = [session.get(Policy, h.id).issued_on for h in result.hits]
     known = [d for d in dates if d is not None]
     assert known == sorted(known, reverse=True)
 
 
-def test_pages_do_not_overlap(content_app):
-    backend = content_app.extensions["search"]
+def test_pages_do_not_overlap(searched_app):
+    backend = searched_app.extensions["search"]
     first = backend.search(SearchQuery(text="", page=1, per_page=10, sort="title"))
     second = backend.search(SearchQuery(text="", page=2, per_page=10, sort="title"))
     assert not {h.id for h in first.hits} & {h.id for h in second.hits}
@@ -148,9 +160,9 @@ def test_rebuild_swaps_atomically_and_readers_follow(tmp_path):
     assert len(list((tmp_path / "search").glob("index-*"))) == 2
 
 
-def test_filtered_word_queries_rank_without_error(content_app):
+def test_filtered_word_queries_rank_without_error(searched_app):
     """Regression: block-quality skipping under a filter raised an AssertionError in Whoosh."""
-    backend = content_app.extensions["search"]
+    backend = searched_app.extensions["search"]
     for text in ("众创空间", "孵化器", "创新", "人才 住房", "innovation"):
         for page in (1, 2):
             result = backend.search(SearchQuery(text=text, types=("policy",), page=page, per_page=5,

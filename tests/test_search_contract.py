@@ -1,19 +1,30 @@
 """What every search backend must do, run against each one `make_backend` knows.
 
-A second backend (e.g. PostgreSQL) is added to `BACKENDS` and these tests run it unchanged.
+Whoosh always; PostgreSQL too when TEST_DATABASE_URL names a server (scripts/with_postgres.sh).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from portal.search.backend import BACKENDS, IndexDoc, SearchQuery, doc_version, make_backend
+from portal.search.backend import IndexDoc, SearchQuery, doc_version, make_backend
 from portal.search.plan import analyse_synonyms
+from tests.pgsearch import backends, fresh_database
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=backends())
 def backend(request, tmp_path):
-    return make_backend({"SEARCH_BACKEND": request.param, "SEARCH_DIR": tmp_path / "search"})
+    """Each backend whose server is here; PostgreSQL on a database of its own per test."""
+    if request.param != "postgres":
+        yield make_backend({"SEARCH_BACKEND": request.param, "SEARCH_DIR": tmp_path / "search"})
+        return
+    from portal.search.postgres_backend import install_schema
+
+    with fresh_database() as url:
+        made = make_backend({"SEARCH_BACKEND": "postgres", "DATABASE_URL": url})
+        install_schema(made.engine)
+        yield made
+        made.engine.dispose()
 
 
 def doc(key: str, title: str, text: str = "", type_: str = "policy", **kw) -> IndexDoc:

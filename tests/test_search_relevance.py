@@ -15,6 +15,18 @@ from portal.search.documents import all_documents
 from portal.search.models import Synonym
 from portal.search.text import exact_form, normalise, pinyin_forms, query_words, sub_words
 from tests.pages import check_page
+from tests.pgsearch import backends, loaded
+
+
+@pytest.fixture(scope="session", params=backends())
+def searched_app(request, content_app):
+    """All of content/ loaded and indexed, once per backend whose server is here."""
+    return loaded(request, content_app)
+
+
+@pytest.fixture
+def client(searched_app):
+    return searched_app.test_client()
 
 
 def test_traditional_and_full_width_fold_to_one_form():
@@ -50,8 +62,8 @@ def test_exact_form_ignores_brackets_and_spaces():
     assert exact_form("国办发〔2016〕35号") == exact_form("国办发 2016 35号")
 
 
-def test_judged_queries_meet_the_budget_on_whoosh(content_app):
-    outcomes = run_queries(content_app, read_queries())
+def test_judged_queries_meet_the_budget(searched_app):
+    outcomes = run_queries(searched_app, read_queries())
     m = relevance_metrics(outcomes)
     assert m["queries"] >= 60
     assert not m["zero_results"], m["zero_results"]
@@ -66,21 +78,21 @@ def _synonym_entries():
 
 
 @pytest.mark.parametrize("entry", _synonym_entries(), ids=lambda e: e["id"])
-def test_each_synonym_test_query_finds_its_answer(content_app, entry):
-    with content_app.test_request_context("/"):
+def test_each_synonym_test_query_finds_its_answer(searched_app, entry):
+    with searched_app.test_request_context("/"):
         result = services.run(SearchQuery(text=entry["test"]["query"], per_page=5, facets=()))
     keys = [f"{h.type}:{h.id}" for h in result.hits]
     assert entry["test"]["expect"] in keys, f"{entry['test']['query']!r} → {keys}"
 
 
-def test_exact_title_comes_first(content_app):
-    with content_app.test_request_context("/"):
+def test_exact_title_comes_first(searched_app):
+    with searched_app.test_request_context("/"):
         result = services.run(SearchQuery(text="中关村创业大街", per_page=3, facets=()))
     assert (result.hits[0].type, result.hits[0].id) == ("place", "haidian-zgc-innovation-street")
 
 
-def test_benefit_ranks_above_plans_that_mention_it(content_app):
-    with content_app.test_request_context("/"):
+def test_benefit_ranks_above_plans_that_mention_it(searched_app):
+    with searched_app.test_request_context("/"):
         result = services.run(SearchQuery(text="创新券", per_page=4, facets=()))
     assert all(h.type == "benefit" for h in result.hits), result.hits
 

@@ -25,5 +25,8 @@ class SearchOutbox(Base):
 
 def enqueue(db: Session, entity_type: str, entity_id: str) -> None:
     """Ask the indexer to bring this entity's index entry up to date."""
-    db.add(SearchOutbox(entity_type=entity_type, entity_id=entity_id, created_at=utcnow()))
+    row = SearchOutbox(entity_type=entity_type, entity_id=entity_id, created_at=utcnow())
+    db.add(row)
     db.info["outbox_written"] = True  # read by the search package's after-commit hook
+    # The rows of this transaction, for a backend that indexes them before the commit (postgres).
+    db.info.setdefault("outbox_rows", []).append(row)

@@ -108,14 +108,20 @@ class SearchBackend(Protocol):
     def count(self) -> int: ...
 
 
-BACKENDS = ("whoosh",)
+BACKENDS = ("whoosh", "postgres")
 
 
-def make_backend(config: Mapping) -> SearchBackend:
-    """The search backend named by `SEARCH_BACKEND` (default whoosh), set up from `config`."""
+def make_backend(config: Mapping, engine=None) -> SearchBackend:
+    """The search backend named by `SEARCH_BACKEND` (default whoosh), set up from `config`; the
+    postgres backend uses `engine` (the application's), else one made from DATABASE_URL."""
     name = config.get("SEARCH_BACKEND") or "whoosh"
     if name == "whoosh":
         from portal.search.whoosh_backend import WhooshBackend
 
         return WhooshBackend(config["SEARCH_DIR"])
+    if name == "postgres":
+        from portal.db import make_engine
+        from portal.search.postgres_backend import PostgresBackend
+
+        return PostgresBackend(engine if engine is not None else make_engine(config["DATABASE_URL"]))
     raise ValueError(f"SEARCH_BACKEND: unknown search backend '{name}' (known: {', '.join(BACKENDS)})")

@@ -1,7 +1,9 @@
 """The single indexer: drains the search outbox into the index, oldest change first.
 
 Rows are marked done only after the index commit, so a crash replays changes instead of losing
-them. Whoosh's writer lock (waited for, never skipped) keeps two drainers from writing at once.
+them. A backend whose index lives in the database (postgres) is written before the content's own
+commit instead, in the same transaction (search.inline), and finds nothing left to drain.
+Whoosh's writer lock (waited for, never skipped) keeps two drainers from writing at once.
 A full rebuild replays every change made while it ran, and `compare` checks each document's
 content version against the database.
 """
@@ -47,6 +49,33 @@ def drain(db: Session, backend, limit: int = BATCH) -> int:
 
 def _apply(db: Session, backend, rows: list[SearchOutbox]) -> None:
     """Bring the entities of `rows` up to date in the index, then mark the rows done and commit."""
+    upserts, deletes = _changes(db, rows)
+    if deletes:
+        backend.delete(deletes)
+    if upserts:
+        backend.upsert(upserts)
+    now = utcnow()
+    for row in rows:
+        row.done_at = now
+    db.commit()
+
+
+def index_in_transaction(db: Session, backend, rows: list[SearchOutbox]) -> None:
+    """Write the index entries of `rows` through the session's own connection and mark the rows
+    done, all in the transaction that made the changes (a backend with `transactional`)."""
+    upserts, deletes = _changes(db, rows)
+    connection = db.connection()
+    if deletes:
+        backend.delete(deletes, connection=connection)
+    if upserts:
+        backend.upsert(upserts, connection=connection)
+    now = utcnow()
+    for row in rows:
+        row.done_at = now
+
+
+def _changes(db: Session, rows: list[SearchOutbox]) -> tuple[list, list[str]]:
+    """The documents to write and the keys to delete for the entities of `rows`."""
     regions = {r.id: r for r in db.scalars(select(Region))}
     upserts, deletes = [], []
     for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "policy"):
@@ -74,14 +103,7 @@ def _apply(db: Session, backend, rows: list[SearchOutbox]) -> None:
             upserts.append(event_document(event, regions))
         else:
             deletes.append(f"event:{entity_id}")
-    if deletes:
-        backend.delete(deletes)
-    if upserts:
-        backend.upsert(upserts)
-    now = utcnow()
-    for row in rows:
-        row.done_at = now
-    db.commit()
+    return upserts, deletes
 
 
 def drain_all(db: Session, backend) -> int:

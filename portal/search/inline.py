@@ -1,8 +1,9 @@
-"""The embedded default's indexer: a commit that wrote outbox rows drains them at once."""
+"""Keeping the index in step at commit: drained right after it (Whoosh), or written inside it (postgres)."""
 
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import event
 
 from portal import db
 
@@ -19,9 +20,26 @@ def drain_now(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """With SEARCH_INDEXER=inline, index what a transaction published right after it commits."""
+    """With SEARCH_INDEXER=inline, index what a transaction published right after it commits; with
+    a backend kept in the database, index it inside that transaction, just before its commit."""
+    backend = app.extensions["search"]
+    if getattr(backend, "transactional", False):
+
+        def _before_commit(session) -> None:
+            session.info.pop("outbox_written", None)
+            # Rows of a rolled-back transaction left the session; only this transaction's remain.
+            rows = [row for row in session.info.pop("outbox_rows", []) if row in session]
+            if rows:
+                from portal.search.indexer import index_in_transaction
+
+                session.flush()
+                index_in_transaction(session, backend, rows)
+
+        event.listen(app.extensions["db_sessionmaker"], "before_commit", _before_commit)
+        return
 
     def _after_commit(session) -> None:
+        session.info.pop("outbox_rows", None)  # only a transactional backend reads them
         if session.info.pop("outbox_written", False) and app.config["SEARCH_INDEXER"] == "inline":
             drain_now(app)
 
