@@ -8,10 +8,11 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base
 
 
-class Synonym(Base):
+class Synonym(PublicContent, Base):
     """One entry of content/synonyms.yaml; applied to queries, never to the index."""
 
     __tablename__ = "search_synonyms"
