@@ -26,12 +26,12 @@ from portal.search.indexer import rebuild
 from tests.conftest import make_app
 from tests.operating import make_operator
 from tests.staffing import client_for
+from tests.test_search_synonyms_staff import PROPOSAL
 from tests.test_staff_benefits import BENEFIT
 from tests.test_staff_benefits import _publish as _publish_benefit
 from tests.test_staff_benefits import _revision_id as _benefit_revision_id
 from tests.test_staff_benefits import _save as _save_benefit
 from tests.test_staff_benefits import _source as _benefit_source
-from tests.test_search_synonyms_staff import PROPOSAL
 from tests.test_staff_workflow import NEW_POLICY, _act, _latest_revision
 
 PUBLIC_MODELS = sorted((m.class_ for m in Base.registry.mappers if issubclass(m.class_, PublicContent)),
