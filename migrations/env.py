@@ -11,6 +11,7 @@ from portal.accounts import models as _accounts  # noqa: F401  (registers tables
 from portal.alerts import models as _alerts  # noqa: F401
 from portal.content import models as _content  # noqa: F401
 from portal.core import audit as _audit  # noqa: F401
+from portal.core import contentversion as _contentversion  # noqa: F401
 from portal.core import files as _files  # noqa: F401
 from portal.core import health as _health  # noqa: F401
 from portal.core import outbox as _outbox  # noqa: F401

@@ -9,6 +9,7 @@ from flask import Flask
 
 from portal import db, i18n
 from portal.config import ROOT, load_config
+from portal.core import contentversion
 
 
 def create_app(config_override: dict | None = None) -> Flask:
@@ -36,9 +37,10 @@ def create_app(config_override: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     db.init_app(app)
+    contentversion.init_app(app)
     i18n.init_app(app)
     _init_search(app)
-    _register_blueprints(app)
+    private_blueprints = _register_blueprints(app)
     _register_cli(app)
 
     from portal.accounts import auth
@@ -53,7 +55,17 @@ def create_app(config_override: dict | None = None) -> Flask:
     from portal.dashboard import counting
 
     counting.init_app(app)
+    _init_caching(app, private_blueprints)
     return app
+
+
+def _init_caching(app: Flask, private_blueprints) -> None:
+    from portal.core import caching
+    from portal.places.signals import place_viewed
+    from portal.search.signals import searched
+
+    # Last, so that its before_request hook runs after scheduled publishing and the others.
+    caching.init_app(app, private_blueprints=private_blueprints, replay=(searched, place_viewed))
 
 
 def _init_search(app: Flask) -> None:
@@ -72,7 +84,8 @@ def _init_search(app: Flask) -> None:
         drain_at_start(app)
 
 
-def _register_blueprints(app: Flask) -> None:
+def _register_blueprints(app: Flask) -> tuple:
+    """Register every blueprint; return those whose pages are personal or back office."""
     from portal.accounts.views import bp as accounts_bp
     from portal.alerts.views import bp as alerts_bp
     from portal.api.views import bp as api_bp
@@ -101,6 +114,9 @@ def _register_blueprints(app: Flask) -> None:
                event_moderation_bp, event_operators_bp, service_points_bp, service_points_staff_bp,
                synonyms_bp, alerts_bp, opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
+    # Never cached: sign-in, the back office, operators' pages and the personal links of alerts.
+    return (accounts_bp, staff_bp, operators_bp, moderation_bp, event_moderation_bp, event_operators_bp,
+            service_points_staff_bp, synonyms_bp, alerts_bp, dashboard_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -141,6 +141,21 @@ def load_config(instance_path: Path) -> dict:
         # Time zone in which staff and operator pages and emails show times (stored times stay UTC);
         # an IANA name, default China Standard Time.
         "DISPLAY_TIMEZONE": _env("DISPLAY_TIMEZONE", "Asia/Shanghai"),
+        # Anonymous public pages kept in each worker's memory (entries; 0 turns the page cache off).
+        # Keyed by the content version, so a published change is never served from it.
+        "PAGE_CACHE_SIZE": int(_env("PAGE_CACHE_SIZE", "2000")),
+        # Largest page body the page cache keeps, in bytes (larger pages are rendered every time).
+        "PAGE_CACHE_MAX_ENTRY_BYTES": int(_env("PAGE_CACHE_MAX_ENTRY_BYTES", str(2 * 1024 * 1024))),
+        # Seconds after which cached pages and validators are renewed even if no content changed,
+        # for what depends on the time of day (an event that has just ended); 0: only at midnight.
+        "CACHE_RENEW_SECONDS": int(_env("CACHE_RENEW_SECONDS", "600")),
+        # Seconds browsers and proxies may reuse an anonymous public page without asking (max-age),
+        # and how long longer they may serve it while they revalidate (stale-while-revalidate).
+        "HTTP_CACHE_MAX_AGE": int(_env("HTTP_CACHE_MAX_AGE", "60")),
+        "HTTP_CACHE_STALE_WHILE_REVALIDATE": int(_env("HTTP_CACHE_STALE_WHILE_REVALIDATE", "300")),
+        # Token for the code and configuration in the ETags; empty: a hash of the code, templates,
+        # translations and configuration made at start-up (the same on every host of one release).
+        "CACHE_RELEASE": _env("CACHE_RELEASE", ""),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         # Keep JSON as UTF-8 text instead of \\u escapes (API contract).
         "JSON_AS_ASCII": False,

@@ -34,8 +34,10 @@ from tests.pages import check_page
 CONTENT = ROOT / "content"
 _WORK = Path(tempfile.mkdtemp(prefix="portal-tests-"))
 # Tests hash passwords cheaply; production keeps the costly default (PASSWORD_HASH_METHOD).
+# Cached pages are renewed only when the day changes (not every CACHE_RENEW_SECONDS), so that a
+# test comparing two requests never straddles a renewal; tests/test_caching.py sets it where needed.
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "SERVER_NAME": None,
-               "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+               "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "CACHE_RENEW_SECONDS": 0}
 STAFF = (("editor@example.gov.cn", "editor"), ("reviewer@example.gov.cn", "reviewer"),
          ("reviewer2@example.gov.cn", "reviewer"))
 

@@ -64,8 +64,8 @@ def test_a_password_reset_ends_other_sessions_and_its_link_works_once(tmp_path):
 def test_signed_in_pages_are_not_stored_by_caches(tmp_path):
     app = _app(tmp_path)
     staff = client_for(app, EDITOR)
-    assert staff.get("/staff/").headers["Cache-Control"] == "no-store"
-    assert staff.get("/policies").headers.get("Cache-Control") == "no-store"
+    assert staff.get("/staff/").headers["Cache-Control"] == "private, no-store"
+    assert staff.get("/policies").headers.get("Cache-Control") == "private, no-store"
     assert "no-store" not in (app.test_client().get("/policies").headers.get("Cache-Control") or "")
 
 

@@ -8,10 +8,11 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime
 
 
-class SearchOutbox(Base):
+class SearchOutbox(PublicContent, Base):
     """A change the search index must catch up with, written in the changing transaction."""
 
     __tablename__ = "search_outbox"

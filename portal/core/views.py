@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 
 from portal.core import health
+from portal.core.caching import private
 
 bp = Blueprint("core", __name__)
 
@@ -24,6 +25,7 @@ def vendor(package: str, filename: str):
 
 
 @bp.get("/healthz")
+@private
 def healthz():
     """Ok when the database can be read and written and the index is readable and in step."""
     found = health.problems(current_app)

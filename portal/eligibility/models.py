@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime, one_of
 from portal.eligibility.rules import KINDS
 from portal.regions.models import Region
@@ -18,7 +19,7 @@ REVISION_STATES = ("draft", "published", "discarded")
 FEEDBACK_STATES = ("new", "resolved")
 
 
-class Benefit(Base):
+class Benefit(PublicContent, Base):
     """A benefit as published; `definition` is the whole rule definition the engine reads."""
 
     __tablename__ = "benefits"
@@ -44,7 +45,7 @@ class Benefit(Base):
     region: Mapped[Region] = relationship(lazy="joined")
 
 
-class EligibilityQuestion(Base):
+class EligibilityQuestion(PublicContent, Base):
     """One wizard question, in `position` order."""
 
     __tablename__ = "eligibility_questions"

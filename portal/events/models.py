@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime
 from portal.places.models import Place
 from portal.regions.models import Region
@@ -17,7 +18,7 @@ FEES = ("free", "paid", "unknown")
 RECURRENCES = ("annual",)
 
 
-class Event(Base):
+class Event(PublicContent, Base):
     """One dated event, or a recurring series whose next dates are not announced (starts_at null).
 
     Times are stored as naive UTC; pages and feeds show them in China Standard Time."""

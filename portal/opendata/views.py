@@ -55,8 +55,6 @@ def download(dataset_id: str, fmt: str):
     if fmt == "csv":
         response.mimetype_params["charset"] = "utf-8"
         response.headers["Content-Disposition"] = f"attachment; filename={dataset.id}.csv"
-    # Built from the database on each request: caches must ask again.
-    response.headers["Cache-Control"] = "no-cache"
     if licence()["url"]:
         response.headers["Link"] = f'<{licence()["url"]}>; rel="license"'
     return response

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import labels
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base, QueryableJSON, UtcDateTime, one_of
 from portal.regions.models import LEVELS, Region
 
@@ -21,7 +22,7 @@ STAGES = tuple(labels.STAGES)
 PUBLICATION_STATES = tuple(labels.PUBLICATION_STATES)
 
 
-class Place(Base):
+class Place(PublicContent, Base):
     """A directory entry; coordinates are WGS-84 with an honest precision."""
 
     __tablename__ = "places"

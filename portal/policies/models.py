@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import labels
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime, one_of
 from portal.regions.models import LEVELS, Region
 
@@ -22,6 +23,7 @@ policy_categories = Table(
     Base.metadata,
     Column("policy_id", ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True),
     Column("category_id", ForeignKey("categories.id"), primary_key=True),
+    info={"public_content": True},  # bulk statements on it move the content version
 )
 
 policy_citations = Table(
@@ -29,10 +31,11 @@ policy_citations = Table(
     Base.metadata,
     Column("policy_id", ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True),
     Column("cited_id", ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True),
+    info={"public_content": True},
 )
 
 
-class Category(Base):
+class Category(PublicContent, Base):
     """A policy category (企业注册, 贷款贴息 …)."""
 
     __tablename__ = "categories"
@@ -43,7 +46,7 @@ class Category(Base):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Policy(Base):
+class Policy(PublicContent, Base):
     """One policy document as published in the library."""
 
     __tablename__ = "policies"
@@ -139,7 +142,7 @@ class Policy(Base):
         return f"<Policy {self.id}>"
 
 
-class PolicyGuide(Base):
+class PolicyGuide(PublicContent, Base):
     """The structured application guide (申兑指南) of a policy."""
 
     __tablename__ = "policy_guides"
@@ -158,7 +161,7 @@ class PolicyGuide(Base):
     policy: Mapped[Policy] = relationship(back_populates="guide")
 
 
-class PolicyStep(Base):
+class PolicyStep(PublicContent, Base):
     """One step of the procedure (办事流程) for a policy."""
 
     __tablename__ = "policy_steps"
@@ -170,7 +173,7 @@ class PolicyStep(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
-class PolicyAttachment(Base):
+class PolicyAttachment(PublicContent, Base):
     """An attachment named by a policy (a file, or a note on where it is)."""
 
     __tablename__ = "policy_attachments"

@@ -6,12 +6,13 @@ from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import labels
+from portal.core.contentversion import PublicContent
 from portal.db import Base, one_of
 
 LEVELS = tuple(labels.LEVELS)  # the code list and its names live in core.labels
 
 
-class Region(Base):
+class Region(PublicContent, Base):
     """An administrative area; `parent_id` builds the hierarchy."""
 
     __tablename__ = "regions"

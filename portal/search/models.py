@@ -24,10 +24,11 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime
 
 
-class Synonym(Base):
+class Synonym(PublicContent, Base):
     """One entry of content/synonyms.yaml; applied to queries, never to the index."""
 
     __tablename__ = "search_synonyms"

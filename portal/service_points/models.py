@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
+from portal.core.contentversion import PublicContent
 from portal.core.offices import KINDS
 from portal.db import Base, UtcDateTime
 from portal.regions.models import Region
@@ -16,7 +17,7 @@ from portal.regions.models import Region
 __all__ = ["KINDS", "ServicePoint", "ServicePointRevision"]
 
 
-class ServicePoint(Base):
+class ServicePoint(PublicContent, Base):
     """An office, platform or hotline; `definition` is the whole entry as written in the content file."""
 
     __tablename__ = "service_points"
