@@ -5,19 +5,18 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal import db
-from portal.accounts import auth, mail, services, totp
+from portal.accounts import auth, bp, mail, services, totp
 from portal.accounts.forms import CodeForm, ForgotForm, LoginForm, ResetForm
 from portal.accounts.models import User
 from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.urls import absolute_url
 
-bp = Blueprint("accounts", __name__)
 PENDING_SECONDS = 600  # time allowed between password and second factor
 
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal import db
-from portal.alerts import links, messages, services
+from portal.alerts import bp, links, messages, services
 from portal.alerts.forms import FreshLinkForm, ManageForm, SubscribeForm
 from portal.alerts.kinds import FILTER_LABELS, KINDS, allowed_filter_values
 from portal.alerts.models import AlertSubscription
 from portal.core.security import csrf
 from portal.i18n import current_language
-
-bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
 
 def _kind_choices() -> list[tuple[str, str]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.api import openapi
+from portal.api import bp, openapi
 from portal.core import params
 from portal.core.errors import json_error
 from portal.core.jsonbody import BadJson, read_json
@@ -30,7 +30,6 @@ from portal.regions.services import all_regions
 from portal.search import services as search
 from portal.search.snippets import plain_text
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-less JSON clients; nothing here changes stored data or uses a session
 
 

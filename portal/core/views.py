@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, send_from_directory
+from flask import abort, current_app, jsonify, send_from_directory
 
-from portal.core import health
-
-bp = Blueprint("core", __name__)
-
+from portal.core import bp, health
 
 VENDOR = {"leaflet": "xstatic.pkg.leaflet", "markercluster": "xstatic.pkg.leaflet_markercluster"}
 

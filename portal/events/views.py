@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from portal.core import params
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
 from portal.core.urls import absolute_url
-from portal.events import dates, ical, services, taxonomy
+from portal.events import bp, dates, ical, services, taxonomy
 from portal.events.models import FEES, Event
 from portal.i18n import current_language, localized
 from portal.places.directory import map_config
@@ -24,7 +24,6 @@ from portal.places.services import PUBLIC as PUBLIC_PLACE
 from portal.places.services import get_place, mentioning_policy_ids
 from portal.regions.models import Region
 
-bp = Blueprint("events", __name__)
 FACET_TITLES = {
     "kind": _l("Kind of event"),
     "region": _l("Region"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
+from flask import abort, g, render_template
 from sqlalchemy import select
 
 from portal import db
@@ -10,11 +10,9 @@ from portal.core import params
 from portal.eligibility import services as eligibility
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
-from portal.service_points import services, topics
+from portal.service_points import bp, services, topics
 from portal.service_points.labels import KIND_LABELS, WHO_LABELS
 from portal.service_points.models import KINDS, ServicePoint
-
-bp = Blueprint("service_points", __name__)
 
 
 def region_param(session) -> str | None:
