@@ -92,27 +92,23 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core import bp as core_bp
     from portal.dashboard import bp as dashboard_bp
     from portal.eligibility import bp as eligibility_bp
+    from portal.events import api_bp as events_api_bp
     from portal.events import bp as events_bp
-    from portal.events.api import bp as events_api_bp
-    from portal.events.staff_views import bp as event_moderation_bp
-    from portal.events.staff_views import operator_bp as event_operators_bp
     from portal.home import bp as home_bp
     from portal.opendata import bp as opendata_bp
     from portal.operators import bp as operators_bp
-    from portal.operators.public_views import bp as place_help_bp
+    from portal.operators import place_help_bp
     from portal.places import bp as places_bp
     from portal.policies import bp as policies_bp
     from portal.search import bp as search_bp
-    from portal.search.staff_views import bp as synonyms_bp
     from portal.service_points import bp as service_points_bp
-    from portal.service_points.staff_views import bp as service_points_staff_bp
+    from portal.service_points import staff_bp as service_points_staff_bp
     from portal.staff import bp as staff_bp
-    from portal.staff.listing_moderation_views import bp as moderation_bp
+    from portal.staff import moderation_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
-               event_moderation_bp, event_operators_bp, service_points_bp, service_points_staff_bp,
-               synonyms_bp, alerts_bp, opendata_bp, dashboard_bp):
+               service_points_bp, service_points_staff_bp, alerts_bp, opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("accounts", __name__)
 
 # Imported for their routes, after `bp` exists.
-from portal.accounts import views  # noqa: E402, F401
+from portal.accounts import password_views, sign_in_views  # noqa: E402, F401

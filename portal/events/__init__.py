@@ -1,8 +1,13 @@
-"""Events (双创活动): competitions, roadshows, trainings, salons, the 双创 week, open days."""
+"""Events (双创活动): competitions, roadshows, trainings, salons, the 双创 week, open days.
+
+Public pages and the operators' own event pages on `bp`; the events part of API v1 on `api_bp`.
+Staff moderation of events is in the back office (portal/staff/event_views.py).
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("events", __name__)
+api_bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
-# Imported for their routes, after `bp` exists.
-from portal.events import views  # noqa: E402, F401
+# Imported for their routes, after the blueprints exist.
+from portal.events import api, operator_views, views  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,9 +17,8 @@ from portal.accounts.auth import role_required
 from portal.core.audit import AuditEntry
 from portal.publishing import workflow
 from portal.service_points import revisions, services
+from portal.service_points import staff_bp as bp
 from portal.service_points.models import ServicePoint, ServicePointRevision
-
-bp = Blueprint("service_points_staff", __name__, url_prefix="/staff/service-points")
 
 TEMPLATE = """id: region-id-kind
 kind: government_service   # government_service | hr | tax | science | ip | market
