@@ -102,13 +102,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.policies import bp as policies_bp
     from portal.search import bp as search_bp
     from portal.service_points import bp as service_points_bp
-    from portal.service_points import staff_bp as service_points_staff_bp
     from portal.staff import bp as staff_bp
     from portal.staff import moderation_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
-               service_points_bp, service_points_staff_bp, alerts_bp, opendata_bp, dashboard_bp):
+               service_points_bp, alerts_bp, opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 

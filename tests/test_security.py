@@ -26,7 +26,7 @@ def app_(tmp_path):
 
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("staff.", "moderation.", "service_points_staff.", "dashboard.")):
+        if rule.endpoint.startswith(("staff.", "moderation.", "dashboard.")):
             yield rule
 
 

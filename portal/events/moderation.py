@@ -7,15 +7,15 @@ role and ownership and call these; services live in editing.py; errors name the 
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
 from portal.accounts.models import User
+from portal.core.actions import decide
 from portal.events import editing, taxonomy, workflow
 from portal.events.forms import FIELD_LABELS, ActionForm, EventForm
 from portal.events.models import Event, EventRevision
@@ -31,6 +31,12 @@ DONE = {
     "ask": _l("Question sent to the author."),
     "answer": _l("Answer sent; the change waits for staff again."),
     "withdraw": _l("Withdrawn."),
+}
+# Refusals worded for events (the shared words cover the rest).
+REFUSALS = {
+    "reason_required": _l("Give a reason: the author is told it."),
+    "own_change": _l("You cannot decide on your own proposal: another reviewer must."),
+    "role": _l("Only a reviewer can decide on a proposed event."),
 }
 # Where each side reads a revision, and where it acts on it.
 REVISION_PAGE = {"staff": "staff.event_revision", "author": "events.operator_revision"}
@@ -127,39 +133,21 @@ def revision_page(rev: EventRevision, side: str):
 
 
 def act(rev: EventRevision, action: str, back: str):
+    """Take `action` on the revision through the shared decide flow; the author hears of a decision."""
     session = db.session()
     form = ActionForm()
     if not form.validate_on_submit():
         flash(_("Reason: use plain text, at most 4000 characters."), "error")
         return redirect(back), 303
-    expected = request.form.get("version", "")
-    if not expected.isdigit() or int(expected) != rev.version:
-        flash(_("Someone else acted on this while you were reading it. Check it again."), "error")
-        return redirect(back), 303
-    try:
-        editing.act(session, current_user, rev, action, form.reason.data or None)
-        session.flush()
-    except workflow.WorkflowError as exc:
-        messages = {
-            "reason_required": _("Give a reason: the author is told it."),
-            "own_change": _("You cannot decide on your own proposal: another reviewer must."),
-            "role": _("Only a reviewer can decide on a proposed event."),
-        }
-        flash(messages.get(exc.code, _("This action is not possible in the current state.")), "error")
-        return redirect(back), 303
-    except StaleDataError:
-        session.rollback()
-        flash(_("Someone else acted on this while you were reading it. Check it again."), "error")
-        return redirect(back), 303
-    if action in workflow.STAFF_ACTIONS:
+
+    def tell_author() -> None:
         author = session.get(User, rev.author_id)
         page = REVISION_PAGE["author" if author.role == "operator" else "staff"]
-        notify.decision(
-            author,
-            _("Your event %(title)s", title=rev.data.get("title", "")),
-            action,
-            form.reason.data,
-            url_for(page, revision_id=rev.id, _external=True),
-        )
-    flash(str(DONE[action]), "info")
-    return redirect(back), 303
+        notify.decision(author, _("Your event %(title)s", title=rev.data.get("title", "")), action,
+                        form.reason.data, url_for(page, revision_id=rev.id, _external=True))
+
+    return decide(
+        lambda: editing.act(session, current_user, rev, action, form.reason.data or None),
+        version=rev.version, back=back, done=DONE[action], refusals=REFUSALS,
+        after=tell_author if action in workflow.STAFF_ACTIONS else None,
+    )

@@ -1,12 +1,12 @@
 """Service points: the offices, platforms and hotlines where founders apply and ask.
 
-Public pages (offices, topic guides) on `bp`; the staff's editing and review on `staff_bp`.
+The public pages (offices, topic guides) are here; the staff edit and review service points in
+the back office (portal/staff/service_point_views.py).
 """
 
 from flask import Blueprint
 
 bp = Blueprint("service_points", __name__)
-staff_bp = Blueprint("service_points_staff", __name__, url_prefix="/staff/service-points")
 
-# Imported for their routes, after the blueprints exist.
-from portal.service_points import staff_views, views  # noqa: E402, F401
+# Imported for their routes, after `bp` exists.
+from portal.service_points import views  # noqa: E402, F401

@@ -17,6 +17,7 @@ from portal.staff import (  # noqa: E402, F401
     listing_moderation_views,
     policy_views,
     revision_views,
+    service_point_views,
     synonym_views,
     user_views,
 )
