@@ -1,7 +1,7 @@
 """Public JSON API v1 (contract in PRODUCT.md: add fields, never rename or remove).
 
 One blueprint; its routes live in the task modules imported below. The events part of the API is
-in the events area (`portal/events/api.py`, its own blueprint under the same prefix).
+in the events area (`portal/events/api_views.py`, its own blueprint under the same prefix).
 """
 
 from flask import Blueprint

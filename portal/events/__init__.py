@@ -10,4 +10,4 @@ bp = Blueprint("events", __name__)
 api_bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
 # Imported for their routes, after the blueprints exist.
-from portal.events import api, ical_views, operator_views, views  # noqa: E402, F401
+from portal.events import api_views, ical_views, operator_views, views  # noqa: E402, F401

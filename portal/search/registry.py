@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal.regions.models import Region
-from portal.search.backend import IndexDoc
+from portal.search.backend import Hit, IndexDoc
 
 Regions = Mapping[str, Region]
 Located = dict[str, tuple[float | None, str]]  # id -> (distance in km or None, name)
@@ -53,7 +52,7 @@ class Source:
     count: Callable[[Session], int]  # documents a full rebuild writes
     documents: Callable[[Session, Regions], Iterator[IndexDoc]]  # every public one
     document: Callable[[Session, str, Regions], IndexDoc | None]  # one, None when not public
-    rows: Callable[[Session, list[tuple[str, Any]], str], dict[str, Row]]  # (id, hit) pairs -> rows by id
+    rows: Callable[[Session, list[Hit], str], dict[str, Row]]  # its hits -> result rows by id
     types: tuple[str, ...] = ()
     facets: Mapping[str, Facet] = field(default_factory=dict)
     locate: Callable[[Session, list[str], tuple[float, float]], Located] | None = None  # for "nearest first"

@@ -9,4 +9,4 @@ from flask import Blueprint
 bp = Blueprint("service_points", __name__)
 
 # Imported for their routes, after `bp` exists.
-from portal.service_points import views  # noqa: E402, F401
+from portal.service_points import guide_views, office_views, page_helpers  # noqa: E402, F401

@@ -28,7 +28,7 @@ MESSAGES = {
 def _page(form: SynonymForm, status: int = 200):
     session = db.session()
     return render_template(
-        "search/staff_synonyms.html", form=form,
+        "staff/synonyms.html", form=form,
         entries=session.scalars(select(Synonym).order_by(Synonym.word)).all(),
         proposals=session.scalars(select(SynonymChange).where(SynonymChange.state == "proposed")
                                   .order_by(SynonymChange.created_at)).all(),
