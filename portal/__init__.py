@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.eligibility import bp as eligibility_bp
     from portal.events import api_bp as events_api_bp
     from portal.events import bp as events_bp
+    from portal.events import operator_bp as event_operators_bp
     from portal.home import bp as home_bp
     from portal.opendata import bp as opendata_bp
     from portal.operators import bp as operators_bp
@@ -107,7 +108,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
-               service_points_bp, alerts_bp, opendata_bp, dashboard_bp):
+               event_operators_bp, service_points_bp, alerts_bp, opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 

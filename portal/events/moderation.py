@@ -39,8 +39,8 @@ REFUSALS = {
     "role": _l("Only a reviewer can decide on a proposed event."),
 }
 # Where each side reads a revision, and where it acts on it.
-REVISION_PAGE = {"staff": "staff.event_revision", "author": "events.operator_revision"}
-ACTION = {"staff": "staff.event_revision_action", "author": "events.operator_action"}
+REVISION_PAGE = {"staff": "staff.event_revision", "author": "event_operators.revision"}
+ACTION = {"staff": "staff.event_revision_action", "author": "event_operators.operator_action"}
 
 
 def events_waiting() -> int:

@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import db
-from portal.events import bp, workflow
+from portal.events import operator_bp as bp
+from portal.events import workflow
 from portal.events.forms import EventForm
 from portal.events.models import EventRevision
 from portal.events.moderation import act, handle, revision_page
@@ -22,9 +23,9 @@ def _own_places() -> list[Place]:
     return [p for p in (session.get(Place, pid) for pid in ids) if p is not None]
 
 
-@bp.get("/operator/events/")
+@bp.get("/")
 @operator_required
-def operator_events():
+def mine():
     """The operator's proposed events and the state of each."""
     rows = (
         db.session()
@@ -38,7 +39,7 @@ def operator_events():
     return render_template("events/mine.html", revisions=rows, has_places=bool(_own_places()))
 
 
-@bp.route("/operator/events/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 @operator_required
 def operator_new():
     places = _own_places()
@@ -47,13 +48,13 @@ def operator_new():
     form = EventForm()
     if not form.is_submitted() and request.args.get("place") in {p.id for p in places}:
         form.place_id.data = request.args["place"]
-    response = handle(form, event=None, own_places=places, done_endpoint="events.operator_revision")
+    response = handle(form, event=None, own_places=places, done_endpoint="event_operators.revision")
     return response or render_template("events/form.html", form=form, event=None, operator=True)
 
 
-@bp.get("/operator/events/revisions/<int:revision_id>")
+@bp.get("/revisions/<int:revision_id>")
 @operator_required
-def operator_revision(revision_id: int):
+def revision(revision_id: int):
     rev = db.session().get(EventRevision, revision_id)
     if rev is None:
         abort(404)
@@ -62,7 +63,7 @@ def operator_revision(revision_id: int):
     return revision_page(rev, "author")
 
 
-@bp.post("/operator/events/revisions/<int:revision_id>/<action>")
+@bp.post("/revisions/<int:revision_id>/<action>")
 @operator_required
 def operator_action(revision_id: int, action: str):
     rev = db.session().get(EventRevision, revision_id)
@@ -70,4 +71,4 @@ def operator_action(revision_id: int, action: str):
         abort(404)
     if rev.author_id != current_user.id:
         abort(403)
-    return act(rev, action, url_for(".operator_revision", revision_id=rev.id))
+    return act(rev, action, url_for(".revision", revision_id=rev.id))
