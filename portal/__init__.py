@@ -75,6 +75,7 @@ def _init_search(app: Flask) -> None:
     # Loaded at start-up (and before fork under gunicorn --preload) so no request pays for it.
     init(Path(app.instance_path) / "jieba-cache")
     app.extensions["search"] = make_backend(app.config, app.extensions["db_engine"])
+    _register_search_sources()
     from portal.search import inline
 
     inline.init_app(app)
@@ -84,39 +85,46 @@ def _init_search(app: Flask) -> None:
         drain_at_start(app)
 
 
+def _register_search_sources() -> None:
+    """What each area hands to search (portal/search/registry.py), in the index's build order."""
+    from portal.eligibility.indexing import SOURCE as benefits
+    from portal.events.indexing import SOURCE as events
+    from portal.places.indexing import SOURCE as places
+    from portal.policies.indexing import SOURCE as policies
+    from portal.search import registry
+
+    for source in (policies, places, benefits, events):
+        registry.register(source)
+
+
 def _register_blueprints(app: Flask) -> tuple:
     """Register every blueprint; return those whose pages are personal or back office."""
-    from portal.accounts.views import bp as accounts_bp
-    from portal.alerts.views import bp as alerts_bp
-    from portal.api.views import bp as api_bp
-    from portal.core.views import bp as core_bp
-    from portal.dashboard.views import bp as dashboard_bp
-    from portal.eligibility.views import bp as eligibility_bp
-    from portal.events.api import bp as events_api_bp
-    from portal.events.staff_views import bp as event_moderation_bp
-    from portal.events.staff_views import operator_bp as event_operators_bp
-    from portal.events.views import bp as events_bp
-    from portal.home.views import bp as home_bp
-    from portal.opendata.views import bp as opendata_bp
+    from portal.accounts import bp as accounts_bp
+    from portal.alerts import bp as alerts_bp
+    from portal.api import bp as api_bp
+    from portal.core import bp as core_bp
+    from portal.dashboard import bp as dashboard_bp
+    from portal.eligibility import bp as eligibility_bp
+    from portal.events import api_bp as events_api_bp
+    from portal.events import bp as events_bp
+    from portal.events import operator_bp as event_operators_bp
+    from portal.home import bp as home_bp
+    from portal.opendata import bp as opendata_bp
     from portal.operators import bp as operators_bp
-    from portal.operators.public_views import bp as place_help_bp
-    from portal.places.views import bp as places_bp
-    from portal.policies.views import bp as policies_bp
-    from portal.search.staff_views import bp as synonyms_bp
-    from portal.search.views import bp as search_bp
-    from portal.service_points.staff_views import bp as service_points_staff_bp
-    from portal.service_points.views import bp as service_points_bp
+    from portal.operators import place_help_bp
+    from portal.places import bp as places_bp
+    from portal.policies import bp as policies_bp
+    from portal.search import bp as search_bp
+    from portal.service_points import bp as service_points_bp
     from portal.staff import bp as staff_bp
-    from portal.staff.listing_moderation_views import bp as moderation_bp
+    from portal.staff import moderation_bp
 
     for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
                staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
-               event_moderation_bp, event_operators_bp, service_points_bp, service_points_staff_bp,
-               synonyms_bp, alerts_bp, opendata_bp, dashboard_bp):
+               event_operators_bp, service_points_bp, alerts_bp, opendata_bp, dashboard_bp):
         app.register_blueprint(bp)
     # Never cached: sign-in, the back office, operators' pages and the personal links of alerts.
-    return (accounts_bp, staff_bp, operators_bp, moderation_bp, event_moderation_bp, event_operators_bp,
-            service_points_staff_bp, synonyms_bp, alerts_bp, dashboard_bp)
+    return (accounts_bp, staff_bp, operators_bp, moderation_bp, event_operators_bp, alerts_bp, dashboard_bp)
 
 
 def _register_cli(app: Flask) -> None:

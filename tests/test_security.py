@@ -26,8 +26,7 @@ def app_(tmp_path):
 
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("staff.", "moderation.", "event_moderation.", "service_points_staff.",
-                                     "synonyms.", "dashboard.")):
+        if rule.endpoint.startswith(("staff.", "moderation.", "dashboard.")):
             yield rule
 
 

@@ -139,16 +139,6 @@ def record(
     return Conflict(entity_type, entity_id, changes)
 
 
-def open_conflicts(db: Session) -> list[ContentConflict]:
-    return list(
-        db.scalars(
-            select(ContentConflict)
-            .where(ContentConflict.state == "open")
-            .order_by(ContentConflict.created_at, ContentConflict.id)
-        )
-    )
-
-
 def close_open(db: Session, entity_type: str, entity_id: str, state: str, user: User | None) -> None:
     """Mark the item's open conflict decided (after a forced load took the file)."""
     for row in db.scalars(

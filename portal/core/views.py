@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, send_from_directory
+from flask import abort, current_app, jsonify, send_from_directory
 
-from portal.core import health
+from portal.core import bp, health
 from portal.core.caching import private
-
-bp = Blueprint("core", __name__)
-
 
 VENDOR = {"leaflet": "xstatic.pkg.leaflet", "markercluster": "xstatic.pkg.leaflet_markercluster"}
 

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,10 +14,9 @@ from portal import db
 from portal.accounts.auth import role_required
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
-from portal.dashboard import charts, counting, metrics
+from portal.dashboard import bp, charts, counting, metrics
 from portal.i18n import localized
 
-bp = Blueprint("dashboard", __name__, url_prefix="/staff/dashboard")
 MAX_DAYS = 3 * 366
 # The 评价标准要点 items (seed 000, attachment) each panel serves.
 CRITERIA = {

@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.core import params, ratelimit
 from portal.core.urls import absolute_url
-from portal.eligibility import engine, services, wizard
+from portal.eligibility import bp, engine, services, wizard
 from portal.eligibility.answers import to_query
 from portal.eligibility.rules import KINDS, STATUSES
 from portal.eligibility.schema import N_, Problem
 from portal.i18n import current_language
 
-bp = Blueprint("eligibility", __name__)
 MAX_FEEDBACK = 2000
 MAX_ANSWERS = 4000
 FEEDBACK_WINDOW = dt.timedelta(hours=1)

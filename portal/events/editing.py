@@ -289,7 +289,7 @@ def act(db: Session, user: User, revision: EventRevision, action: str, reason: s
     if action == "answer":
         revision.submitted_at = now
     if t.target == "approved":
-        _apply(db, revision, user)
+        _apply(db, revision)
     audit(
         db,
         user,
@@ -305,7 +305,7 @@ def act(db: Session, user: User, revision: EventRevision, action: str, reason: s
     return t.target
 
 
-def _apply(db: Session, revision: EventRevision, reviewer: User) -> Event:
+def _apply(db: Session, revision: EventRevision) -> Event:
     """Publish an approved revision: only the fields it changed are written over the event."""
     data = revision.data
     event = db.get(Event, revision.event_id)

@@ -99,11 +99,6 @@ class EventResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def month_of(event: Event) -> str | None:
-    shown = dates.local(event.starts_at)
-    return f"{shown.year:04d}-{shown.month:02d}" if shown else None
-
-
 def months_of(event: Event) -> list[str]:
     """Every month (China time) an event takes place in."""
     if event.starts_at is None:

@@ -1,11 +1,11 @@
-"""Event pages: the upcoming list with facets, the month calendar, an event, calendar files."""
+"""Event pages: the upcoming list with facets, the month calendar and an event."""
 
 from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,16 +15,15 @@ from portal.core import params
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
 from portal.core.urls import absolute_url
-from portal.events import dates, ical, services, taxonomy
+from portal.events import bp, dates, services, taxonomy
 from portal.events.models import FEES, Event
 from portal.i18n import current_language, localized
 from portal.places.directory import map_config
 from portal.places.models import Place
 from portal.places.services import PUBLIC as PUBLIC_PLACE
-from portal.places.services import get_place, mentioning_policy_ids
+from portal.places.services import mentioning_policy_ids
 from portal.regions.models import Region
 
-bp = Blueprint("events", __name__)
 FACET_TITLES = {
     "kind": _l("Kind of event"),
     "region": _l("Region"),
@@ -239,40 +238,3 @@ def detail(event_id: str):
         audience_labels=taxonomy.audiences(),
         fee_labels=taxonomy.fees(),
     )
-
-
-# -- calendar files ------------------------------------------------------------------------------------
-def _ics(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@bp.get("/events/<event_id>.ics")
-def event_ics(event_id: str):
-    event = services.get_event(db.session(), event_id)
-    if event is None or event.starts_at is None:
-        abort(404)
-    return _ics(ical.calendar([event], localized(event, "title"), event_url), f"{event.id}.ics")
-
-
-@bp.get("/events/regions/<region_id>.ics")
-def region_ics(region_id: str):
-    session = db.session()
-    region = session.get(Region, region_id)
-    if region is None:
-        abort(404)
-    name = _("Events in %(region)s", region=localized(region, "name"))
-    events = services.for_feed(session, region_id=region.id)
-    return _ics(ical.calendar(events, name, event_url), f"events-{region.id}.ics")
-
-
-@bp.get("/places/<place_id>/events.ics")
-def place_ics(place_id: str):
-    session = db.session()
-    place = get_place(session, place_id)
-    if place is None:
-        abort(404)
-    name = _("Events at %(place)s", place=localized(place, "name"))
-    events = services.for_feed(session, place_id=place.id)
-    return _ics(ical.calendar(events, name, event_url), f"events-{place.id}.ics")

@@ -1,4 +1,4 @@
-"""Moderation of proposed events: the listing states and actions, with staff authors in mind.
+"""Moderation of proposed events: the listings' table, with staff authors in mind.
 
 Pure: no Flask, no database. As for listings, a reviewer approves, rejects with a reason or asks
 a question; the author answers or withdraws. A reviewer never decides on their own proposal.
@@ -7,16 +7,10 @@ a question; the author answers or withdraws. A reviewer never decides on their o
 from __future__ import annotations
 
 from portal.core.states import Transition, WorkflowError, actions_for, check
-from portal.operators.workflow import OPEN_STATES, STATES
+from portal.operators.workflow import OPEN_STATES, STATES, moderation_table
 
-TRANSITIONS = (
-    Transition("approve", "pending", "approved", "reviewer", not_author=True),
-    Transition("reject", "pending", "rejected", "reviewer", needs_reason=True, not_author=True),
-    Transition("ask", "pending", "needs_info", "reviewer", needs_reason=True, not_author=True),
-    Transition("answer", "needs_info", "pending", "author", needs_reason=True, author_only=True),
-    Transition("withdraw", "pending", "withdrawn", "author", author_only=True),
-    Transition("withdraw", "needs_info", "withdrawn", "author", author_only=True),
-)
+# Anyone may act as an author (check_action adds the role); a reviewer never decides on their own.
+TRANSITIONS = moderation_table("author", not_author=True)
 STAFF_ACTIONS = ("approve", "reject", "ask")
 AUTHOR_ACTIONS = ("answer", "withdraw")
 

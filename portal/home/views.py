@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from portal import db
+from portal.home import bp
 from portal.policies import services as policies
-
-bp = Blueprint("home", __name__)
 
 
 @bp.get("/")

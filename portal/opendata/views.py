@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import abort, current_app, render_template
 
 from portal import db
 from portal.core.clock import utcnow
-from portal.opendata import datasets
+from portal.opendata import bp, datasets
 
-bp = Blueprint("opendata", __name__, url_prefix="/data")
 MIMETYPES = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 
 

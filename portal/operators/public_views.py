@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -21,11 +20,10 @@ from portal import db
 from portal.core import files
 from portal.core.files import StoredFile
 from portal.operators import feedback, notify, services
+from portal.operators import place_help_bp as bp
 from portal.operators.forms import FeedbackForm
 from portal.places import services as place_services
 from portal.places.models import Place
-
-bp = Blueprint("place_help", __name__)
 
 
 @bp.route("/places/<place_id>/feedback", methods=["GET", "POST"])

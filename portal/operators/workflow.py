@@ -13,16 +13,24 @@ from portal.core.states import Transition, WorkflowError, actions_for, check
 STATES = ("pending", "needs_info", "approved", "rejected", "withdrawn")
 OPEN_STATES = ("pending", "needs_info")
 
-# Claims and revisions are moderated alike: staff approve, reject with a reason or ask for more
-# information; the operator answers (the item is pending again) or withdraws it.
-TRANSITIONS = (
-    Transition("approve", "pending", "approved", "reviewer"),
-    Transition("reject", "pending", "rejected", "reviewer", needs_reason=True),
-    Transition("ask", "pending", "needs_info", "reviewer", needs_reason=True),
-    Transition("answer", "needs_info", "pending", "operator", needs_reason=True, author_only=True),
-    Transition("withdraw", "pending", "withdrawn", "operator", author_only=True),
-    Transition("withdraw", "needs_info", "withdrawn", "operator", author_only=True),
-)
+
+
+def moderation_table(author_role: str, *, not_author: bool = False) -> tuple[Transition, ...]:
+    """Staff approve, reject with a reason or ask for more information; the author (who needs
+    `author_role`) answers, making the item pending again, or withdraws it. `not_author` keeps a
+    reviewer from deciding on their own proposal, where staff can be authors too (events)."""
+    return (
+        Transition("approve", "pending", "approved", "reviewer", not_author=not_author),
+        Transition("reject", "pending", "rejected", "reviewer", needs_reason=True, not_author=not_author),
+        Transition("ask", "pending", "needs_info", "reviewer", needs_reason=True, not_author=not_author),
+        Transition("answer", "needs_info", "pending", author_role, needs_reason=True, author_only=True),
+        Transition("withdraw", "pending", "withdrawn", author_role, author_only=True),
+        Transition("withdraw", "needs_info", "withdrawn", author_role, author_only=True),
+    )
+
+
+# Claims and listing revisions are moderated alike, operators being the authors.
+TRANSITIONS = moderation_table("operator")
 STAFF_ACTIONS = ("approve", "reject", "ask")
 OPERATOR_ACTIONS = ("answer", "withdraw")
 
@@ -83,6 +91,7 @@ __all__ = [
     "available",
     "check_action",
     "is_overdue",
+    "moderation_table",
     "reminder_due",
     "working_days_between",
 ]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request, send_file
 
 from portal import db
 from portal.core.urls import absolute_url
-from portal.places import freshness, ranking, services, taxonomy
+from portal.places import bp, freshness, ranking, services, taxonomy
 from portal.places.directory import FACETS, Directory, directory, map_config
 from portal.places.signals import place_viewed
 from portal.search import services as search
 
-bp = Blueprint("places", __name__)
 bp.add_app_template_global(freshness.is_fresh, "listing_fresh")
 bp.add_app_template_global(taxonomy.type_label, "type_label")
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import abort, current_app, render_template, send_file
 
 from portal import db
 from portal.core.urls import absolute_url
-from portal.policies import services
+from portal.policies import bp, services
 from portal.search import services as search
 
-bp = Blueprint("policies", __name__)
 LIST_FACETS = ("level", "region", "category", "year", "status")
 
 

@@ -14,24 +14,13 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
 from portal.core.outbox import SearchOutbox
-from portal.eligibility.models import Benefit
-from portal.events.models import Event
-from portal.places.models import Place
-from portal.policies.models import Policy
-from portal.regions.models import Region
+from portal.search import registry
 from portal.search.backend import doc_version
-from portal.search.documents import (
-    all_documents,
-    benefit_document,
-    count_documents,
-    event_document,
-    place_document,
-    policy_document,
-)
+from portal.search.documents import all_documents, count_documents, regions
 
 BATCH = 200
 
@@ -76,33 +65,15 @@ def index_in_transaction(db: Session, backend, rows: list[SearchOutbox]) -> None
 
 def _changes(db: Session, rows: list[SearchOutbox]) -> tuple[list, list[str]]:
     """The documents to write and the keys to delete for the entities of `rows`."""
-    regions = {r.id: r for r in db.scalars(select(Region))}
+    by_id = regions(db)
     upserts, deletes = [], []
-    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "policy"):
-        policy = db.scalar(select(Policy).where(Policy.id == entity_id)
-                           .options(selectinload(Policy.categories), selectinload(Policy.guide)))
-        if policy is not None and policy.is_public:
-            upserts.append(policy_document(policy, regions))
-        else:
-            deletes.append(f"policy:{entity_id}")
-    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "place"):
-        place = db.get(Place, entity_id)
-        if place is not None and place.is_public:
-            upserts.append(place_document(place, regions))
-        else:
-            deletes.append(f"place:{entity_id}")
-    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "benefit"):
-        benefit = db.get(Benefit, entity_id)
-        if benefit is not None:
-            upserts.append(benefit_document(benefit, regions))
-        else:
-            deletes.append(f"benefit:{entity_id}")
-    for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == "event"):
-        event = db.get(Event, entity_id)
-        if event is not None and event.publication_state == "published":
-            upserts.append(event_document(event, regions))
-        else:
-            deletes.append(f"event:{entity_id}")
+    for source in registry.sources():
+        for entity_id in dict.fromkeys(r.entity_id for r in rows if r.entity_type == source.entity):
+            doc = source.document(db, entity_id, by_id)
+            if doc is not None:
+                upserts.append(doc)
+            else:
+                deletes.append(f"{source.entity}:{entity_id}")
     return upserts, deletes
 
 

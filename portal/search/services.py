@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import current_app, url_for
-from markupsafe import Markup
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core import params
-from portal.eligibility.services import benefit_rows
-from portal.events.services import events_by_ids
 from portal.i18n import localized
-from portal.places.models import TYPES as PLACE_TYPES
-from portal.places.services import places_by_ids
-from portal.policies.models import LEVELS, STATUSES, Category
-from portal.policies.services import policies_by_ids
-from portal.regions.models import Region
+from portal.regions.models import LEVELS, Region
+from portal.search import registry
 from portal.search.backend import FACET_FIELDS, SORTS, SearchBackend, SearchQuery, SearchResult
-from portal.search.snippets import snippet
+from portal.search.registry import Row
 
-SEARCH_TYPES = ("policy", "benefit", *PLACE_TYPES)
 MAX_PER_PAGE = 100
 
 
@@ -30,33 +21,11 @@ def backend() -> SearchBackend:
     return current_app.extensions["search"]
 
 
-@dataclass
-class Row:
-    """A result as pages and the API show it."""
-
-    id: str
-    type: str
-    title: str
-    url: str
-    snippet: Markup
-    obj: object
-    distance_km: float | None = None
-
-
 def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     """Valid values for each filter, for rejecting unknown ones with a clear message."""
-    from portal.places import taxonomy
-
-    return {
-        "region": tuple(db.scalars(select(Region.id))),
-        "level": LEVELS,
-        "category": tuple(db.scalars(select(Category.id))),
-        "status": (*STATUSES, "active", "planned", "closed"),
-        "year": tuple(str(y) for y in range(1949, 2101)),
-        "industry": tuple(taxonomy.industries()),
-        "service": tuple(taxonomy.services()),
-        "desks": ("free",),
-    }
+    own = {"region": tuple(db.scalars(select(Region.id))), "level": LEVELS,
+           "year": tuple(str(y) for y in range(1949, 2101))}
+    return {name: own.get(name) or registry.facet_values(db, name) for name in FACET_FIELDS if name != "type"}
 
 
 def query_from_request(db: Session, *, scope: tuple[str, ...] | None = None,
@@ -68,7 +37,7 @@ def query_from_request(db: Session, *, scope: tuple[str, ...] | None = None,
     allowed = allowed_values(db)
     q = SearchQuery(
         text=params.query_text("q"),
-        types=params.choices("type", scope or SEARCH_TYPES),
+        types=params.choices("type", scope or registry.types()),
         scope=scope or (),
         page=params.positive_int("page", 1, params.MAX_PAGE),
         per_page=params.positive_int("per_page", default_per_page, MAX_PER_PAGE),
@@ -104,66 +73,33 @@ def _by_distance(session: Session, q: SearchQuery) -> SearchResult:
     """Nearest first; entries without coordinates come last, by name."""
     from dataclasses import replace
 
-    from portal.places.models import Place
-    from portal.places.services import distance_km
     from portal.search.backend import Hit
 
     counted = backend().search(replace(q, sort="title", page=1, per_page=1))
-    ids = [k.partition(":")[2] for k in backend().keys(q) if k.startswith("place:")]
-    located = {}
-    for chunk in range(0, len(ids), 500):
-        stmt = select(Place.id, Place.name, Place.lat, Place.lon).where(Place.id.in_(ids[chunk:chunk + 500]))
-        located.update({row.id: row for row in session.execute(stmt)})
     ranked = []
-    for pid in ids:
-        row = located.get(pid)
-        if row is None:
+    for source in registry.sources():
+        if source.locate is None:
             continue
-        km = distance_km(q.near[0], q.near[1], row.lat, row.lon) if row.lat is not None else None
-        ranked.append((km is None, km or 0.0, row.name, pid))
+        prefix = source.entity + ":"
+        ids = [k.partition(":")[2] for k in backend().keys(q) if k.startswith(prefix)]
+        located = source.locate(session, ids, q.near)
+        ranked += [(km is None, km or 0.0, name, source.entity, i) for i in ids if i in located
+                   for km, name in [located[i]]]
     ranked.sort()
     start = (q.page - 1) * q.per_page
-    hits = [Hit(type="place", id=pid, score=0.0, distance_km=None if no_geo else km)
-            for no_geo, km, _name, pid in ranked[start:start + q.per_page]]
-    counted.hits = hits
+    counted.hits = [Hit(type=entity, id=i, score=0.0, distance_km=None if no_geo else km)
+                    for no_geo, km, _name, entity, i in ranked[start:start + q.per_page]]
     return counted
 
 
 def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
-    """Turn hits into rows, reading titles and text from the database (the source of truth)."""
-    policy_ids = [h.id for h in result.hits if h.type == "policy"]
-    policies = policies_by_ids(db, policy_ids)
-    places = places_by_ids(db, [h.id for h in result.hits if h.type == "place"])
-    benefits = {b.id: b for b in benefit_rows(db, [h.id for h in result.hits if h.type == "benefit"])}
-    events = events_by_ids(db, [h.id for h in result.hits if h.type == "event"])
-    out: list[Row] = []
-    for hit in result.hits:
-        if hit.type == "policy" and hit.id in policies:
-            p = policies[hit.id]
-            source = "\n".join([localized(p, "summary"), p.summary_en or "", p.body])
-            out.append(Row(id=p.id, type="policy", title=localized(p, "title"),
-                           url=url_for("policies.detail", policy_id=p.id),
-                           snippet=snippet(source, text), obj=p))
-        elif hit.type == "place" and hit.id in places:
-            pl = places[hit.id]
-            source = "\n".join([localized(pl, "description"), pl.description_en or ""])
-            out.append(Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
-                           url=url_for("places.detail", place_id=pl.id),
-                           snippet=snippet(source, text), obj=pl, distance_km=hit.distance_km))
-        elif hit.type == "benefit" and hit.id in benefits:
-            b = benefits[hit.id]
-            d = b.definition
-            source = "\n".join([(d.get("summary_en") or ""), d.get("summary") or ""])
-            out.append(Row(id=b.id, type="benefit", title=localized(b, "name"),
-                           url=url_for("eligibility.benefit_detail", benefit_id=b.id),
-                           snippet=snippet(source, text), obj=b))
-        elif hit.type == "event" and hit.id in events:
-            ev = events[hit.id]
-            source = "\n".join([localized(ev, "description"), ev.description_en or ""])
-            out.append(Row(id=ev.id, type="event", title=localized(ev, "title"),
-                           url=url_for("events.detail", event_id=ev.id),
-                           snippet=snippet(source, text), obj=ev))
-    return out
+    """Turn hits into rows, each area reading titles and text from the database (the source of truth)."""
+    found: dict[tuple[str, str], Row] = {}
+    for source in registry.sources():
+        hits = [h for h in result.hits if h.type == source.entity]
+        if hits:
+            found.update({(source.entity, i): row for i, row in source.rows(db, hits, text).items()})
+    return [found[(h.type, h.id)] for h in result.hits if (h.type, h.id) in found]
 
 
 def facet_labels(db: Session) -> dict[str, dict[str, str]]:
@@ -171,19 +107,13 @@ def facet_labels(db: Session) -> dict[str, dict[str, str]]:
     from portal.core import labels
 
     regions = list(db.scalars(select(Region).order_by(Region.position)))
-    from portal.places import taxonomy
-
-    return {
-        "type": {**{k: str(v) for k, v in labels.TYPES.items()}, **taxonomy.type_labels()},
-        "industry": taxonomy.industries(),
-        "service": taxonomy.services(),
-        "desks": {"free": str(labels.FREE_DESKS)},
+    own = {
+        "type": {k: str(v) for k, v in labels.TYPES.items()},
         "region": {r.id: localized(r, "name") for r in regions},
         "level": {k: str(v) for k, v in labels.LEVELS.items()},
-        "category": {c.id: localized(c, "name") for c in db.scalars(select(Category))},
-        "status": {k: str(v) for k, v in labels.STATUSES.items()},
         "year": {},
     }
+    return {name: {**own.get(name, {}), **registry.facet_labels(db, name)} for name in FACET_FIELDS}
 
 
 def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,

@@ -170,10 +170,8 @@ def decide(db: Session, user: User, change_id: int, approve: bool) -> SynonymCha
 
 
 def _exists(db: Session, key: str) -> bool:
-    from portal.eligibility.models import Benefit
-    from portal.places.models import Place
-    from portal.policies.models import Policy
+    from portal.search import registry
 
-    kind, _, ident = key.partition(":")
-    model = {"policy": Policy, "benefit": Benefit, "place": Place}[kind]
-    return db.get(model, ident) is not None
+    kind, _, ident = key.partition(":")  # EXPECT allows policies, benefits and places only
+    source = registry.source(kind)
+    return source is not None and db.get(source.model, ident) is not None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 
 from portal import db
-from portal.search import services
+from portal.search import bp, services
 from portal.search.signals import searched
 
-bp = Blueprint("search", __name__)
 PAGE_FACETS = ("type", "region", "level", "category", "year")
 
 

@@ -8,15 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
-from portal.places.models import Place
 from portal.places.services import apply_place_data
 from portal.regions.models import Region
 from portal.service_points.content import checked_on
 from portal.service_points.models import KINDS, ServicePoint
 
 PLACE_PREFIX = "sp-"  # the directory entry of service point `x` is place `sp-x`
-# The national hotline that always answers for a kind of office (12345 takes every other question).
-FALLBACK_PHONE = {"tax": "12366", "hr": "12333"}
 
 
 def place_id(point_id: str) -> str:
@@ -127,11 +124,6 @@ def online_entries(db: Session, region_id: str | None) -> list[ServicePoint]:
         if (p.definition.get("online") or {}).get("url") and p.kind == "government_service"
     ]
     return sorted(points, key=lambda p: chain.index(p.region_id))
-
-
-def points_by_place(db: Session, places: list[Place]) -> dict[str, ServicePoint]:
-    ids = [p.id[len(PLACE_PREFIX) :] for p in places if p.id.startswith(PLACE_PREFIX)]
-    return {place_id(p.id): p for p in db.scalars(select(ServicePoint).where(ServicePoint.id.in_(ids)))}
 
 
 def next_step(db: Session, region_id: str | None, kind: str) -> dict[str, Any]:

@@ -111,3 +111,16 @@ class AuditFilterForm(FlaskForm):
 
     entity = StringField(_l("Identifier of a policy, benefit, listing or user"), [Optional(), Length(max=80)])
     action = SelectField(_l("Action"), choices=[], validate_choice=False)
+
+
+class SynonymForm(FlaskForm):
+    word = StringField(_l("Everyday word"), [DataRequired(), Length(max=80)],
+                       description=_l("What founders type, e.g. 房租."))
+    terms = TextAreaField(_l("Official terms"), [DataRequired(), Length(max=1000)],
+                          description=_l("The words the texts use, one per line or separated by commas."))
+    reason = TextAreaField(_l("Reason or source"), [DataRequired(), Length(max=2000)],
+                           description=_l("Why the words mean the same, or the official text that says so."))
+    test_query = StringField(_l("Test query"), [DataRequired(), Length(max=200)],
+                             description=_l("A search that must find the expected result once approved."))
+    test_expect = StringField(_l("Expected result"), [DataRequired(), Length(max=120)],
+                              description=_l("type:id of the policy, benefit or place it must find."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,8 +19,8 @@ from portal.operators import feedback, notify, queue, services, workflow
 from portal.operators.forms import FIELD_LABELS, ReasonForm
 from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, PlaceRevision
 from portal.places.models import Place
+from portal.staff import moderation_bp as bp
 
-bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
 # Refusals worded for moderators (the shared workflow words cover the rest).
 REFUSALS = {"reason_required": _l("Give a reason: the operator is told it.")}
 MESSAGES = {

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
 from portal.core.security import csrf
+from portal.events import api_bp as bp
 from portal.events import dates, services
 from portal.events.views import event_url, filter_from_request
 
-bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only JSON for token-less clients
 
 

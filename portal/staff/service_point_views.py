@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,8 +18,7 @@ from portal.core.audit import AuditEntry
 from portal.publishing import workflow
 from portal.service_points import revisions, services
 from portal.service_points.models import ServicePoint, ServicePointRevision
-
-bp = Blueprint("service_points_staff", __name__, url_prefix="/staff/service-points")
+from portal.staff import bp
 
 TEMPLATE = """id: region-id-kind
 kind: government_service   # government_service | hr | tax | science | ip | market
@@ -54,9 +53,9 @@ class DecisionForm(FlaskForm):
     """CSRF only; the reason and version are read from the form."""
 
 
-@bp.get("/")
+@bp.get("/service-points/")
 @role_required("editor")
-def index():
+def service_points():
     session = db.session()
     drafts = {
         r.service_point_id: r
@@ -105,27 +104,27 @@ def _editor(point_id: str | None):
                     "staff/service_point_form.html", form=form, point=point, draft=draft
                 ), 409
             flash(_("Draft saved. Submit it for review when it is ready."), "success")
-            return redirect(url_for(".revision", revision_id=revision.id), 303)
+            return redirect(url_for(".service_point_revision", revision_id=revision.id), 303)
     elif form.is_submitted():
         status = 400
     return render_template("staff/service_point_form.html", form=form, point=point, draft=draft), status
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/service-points/new", methods=["GET", "POST"])
 @role_required("editor")
-def new():
+def new_service_point():
     return _editor(None)
 
 
-@bp.route("/<point_id>/edit", methods=["GET", "POST"])
+@bp.route("/service-points/<point_id>/edit", methods=["GET", "POST"])
 @role_required("editor")
-def edit(point_id: str):
+def edit_service_point(point_id: str):
     return _editor(point_id)
 
 
-@bp.get("/revisions/<int:revision_id>")
+@bp.get("/service-points/revisions/<int:revision_id>")
 @role_required("editor")
-def revision(revision_id: int):
+def service_point_revision(revision_id: int):
     session = db.session()
     rev = session.get(ServicePointRevision, revision_id)
     if rev is None:
@@ -156,9 +155,9 @@ def revision(revision_id: int):
     )
 
 
-@bp.post("/revisions/<int:revision_id>/<action>")
+@bp.post("/service-points/revisions/<int:revision_id>/<action>")
 @role_required("editor")
-def act(revision_id: int, action: str):
+def service_point_action(revision_id: int, action: str):
     session = db.session()
     rev = session.get(ServicePointRevision, revision_id)
     if rev is None or action not in revisions.ACTIONS:
@@ -167,7 +166,7 @@ def act(revision_id: int, action: str):
         abort(400, description=_("The form has expired. Reload the page and try again."))
     version = request.form.get("version", "")
     reason = (request.form.get("reason") or "").strip() or None
-    back = redirect(url_for(".revision", revision_id=revision_id), 303)
+    back = redirect(url_for(".service_point_revision", revision_id=revision_id), 303)
     try:
         revisions.act(session, current_user, rev, action, int(version) if version.isdigit() else -1, reason)
         session.flush()

@@ -1,21 +1,19 @@
-"""Back office: the synonym list, proposals to change it, and the searches that found nothing."""
+"""Back office: the search synonym list, proposals to change it, and the searches that found nothing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
 from portal import db
 from portal.accounts.auth import role_required
 from portal.search import synonyms
 from portal.search.models import Synonym, SynonymChange
-
-bp = Blueprint("synonyms", __name__, url_prefix="/staff/synonyms")
+from portal.staff import bp
+from portal.staff.forms import SynonymForm
 
 MESSAGES = {
     "terms": _l("Give one to twelve official terms, each at most 80 characters."),
@@ -27,39 +25,26 @@ MESSAGES = {
 }
 
 
-class SynonymForm(FlaskForm):
-    word = StringField(_l("Everyday word"), [DataRequired(), Length(max=80)],
-                       description=_l("What founders type, e.g. 房租."))
-    terms = TextAreaField(_l("Official terms"), [DataRequired(), Length(max=1000)],
-                          description=_l("The words the texts use, one per line or separated by commas."))
-    reason = TextAreaField(_l("Reason or source"), [DataRequired(), Length(max=2000)],
-                           description=_l("Why the words mean the same, or the official text that says so."))
-    test_query = StringField(_l("Test query"), [DataRequired(), Length(max=200)],
-                             description=_l("A search that must find the expected result once approved."))
-    test_expect = StringField(_l("Expected result"), [DataRequired(), Length(max=120)],
-                              description=_l("type:id of the policy, benefit or place it must find."))
-
-
 def _page(form: SynonymForm, status: int = 200):
     session = db.session()
     return render_template(
-        "search/staff_synonyms.html", form=form,
+        "staff/synonyms.html", form=form,
         entries=session.scalars(select(Synonym).order_by(Synonym.word)).all(),
         proposals=session.scalars(select(SynonymChange).where(SynonymChange.state == "proposed")
                                   .order_by(SynonymChange.created_at)).all(),
     ), status
 
 
-@bp.get("")
+@bp.get("/synonyms")
 @role_required("editor")
-def index():
+def synonyms_page():
     form = SynonymForm(formdata=None, word=request.args.get("word", "")[:80])
     return _page(form)
 
 
-@bp.post("")
+@bp.post("/synonyms")
 @role_required("editor")
-def propose():
+def propose_synonym():
     form = SynonymForm()
     if not form.validate():
         return _page(form, 400)
@@ -71,12 +56,12 @@ def propose():
         getattr(form, exc.field).errors = [str(MESSAGES[exc.code])]
         return _page(form, 400)
     flash(str(_l("Proposal saved: a reviewer will approve or reject it.")), "success")
-    return redirect(url_for("synonyms.index"))
+    return redirect(url_for(".synonyms_page"))
 
 
-@bp.post("/changes/<int:change_id>")
+@bp.post("/synonyms/changes/<int:change_id>")
 @role_required("reviewer")
-def decide(change_id: int):
+def decide_synonym(change_id: int):
     form = FlaskForm()
     decision = request.form.get("decision")
     if not form.validate() or decision not in ("approve", "reject"):
@@ -87,7 +72,7 @@ def decide(change_id: int):
         if exc.code == "not_found":
             abort(404)
         flash(str(MESSAGES[exc.code]), "error")
-        return redirect(url_for("synonyms.index"), 303)
+        return redirect(url_for(".synonyms_page"), 303)
     flash(str(_l("Synonym approved: it applies to the next search.") if decision == "approve"
               else _l("Proposal rejected.")), "success")
-    return redirect(url_for("synonyms.index"), 303)
+    return redirect(url_for(".synonyms_page"), 303)

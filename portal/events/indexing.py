@@ -1,0 +1,65 @@
+"""How events appear in search: their index documents and result rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import url_for
+from pypinyin import lazy_pinyin
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.events.models import Event
+from portal.events.services import events_by_ids
+from portal.i18n import localized
+from portal.regions.services import ancestry
+from portal.search.backend import IndexDoc
+from portal.search.registry import Regions, Row, Source
+from portal.search.snippets import snippet
+from portal.search.text import pinyin_forms
+
+_PUBLISHED = Event.publication_state == "published"
+
+
+def event_document(event: Event, regions: Regions) -> IndexDoc:
+    """The index form of an event: titles (with pinyin), organiser, description; dated by its start."""
+    start = event.starts_at
+    return IndexDoc(
+        key=f"event:{event.id}", type="event",
+        title=" ".join([event.title, event.title_en or "", pinyin_forms(event.title)]),
+        text="\n".join([event.description, event.description_en or "", event.organiser or "",
+                        event.organiser_en or "", event.address or ""]),
+        regions=tuple(ancestry(regions, event.region_id)), level="", status="",
+        year=str(start.year) if start else "", date_ordinal=start.toordinal() if start else 0,
+        sort_title=" ".join(lazy_pinyin(event.title)),
+        lat=event.point[0] if event.point else None, lon=event.point[1] if event.point else None,
+    )
+
+
+def _count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(Event).where(_PUBLISHED)) or 0
+
+
+def _documents(db: Session, regions: Regions) -> Iterator[IndexDoc]:
+    for event in db.scalars(select(Event).where(_PUBLISHED)):
+        yield event_document(event, regions)
+
+
+def _document(db: Session, event_id: str, regions: Regions) -> IndexDoc | None:
+    event = db.get(Event, event_id)
+    published = event is not None and event.publication_state == "published"
+    return event_document(event, regions) if published else None
+
+
+def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    out = {}
+    for ev in events_by_ids(db, [h.id for h in hits]).values():
+        source = "\n".join([localized(ev, "description"), ev.description_en or ""])
+        out[ev.id] = Row(id=ev.id, type="event", title=localized(ev, "title"),
+                         url=url_for("events.detail", event_id=ev.id), snippet=snippet(source, text), obj=ev)
+    return out
+
+
+# Events are found by words but not offered as a type to filter on.
+SOURCE = Source(entity="event", model=Event, count=_count, documents=_documents, document=_document,
+                rows=_rows)

@@ -1,0 +1,135 @@
+"""How places appear in search: their index documents, result rows, filters and distances."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from flask import url_for
+from pypinyin import lazy_pinyin
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.core import labels
+from portal.i18n import localized
+from portal.places import taxonomy
+from portal.places.freshness import is_fresh
+from portal.places.models import TYPES, Place
+from portal.places.services import distance_km, places_by_ids
+from portal.regions.services import ancestry
+from portal.search.backend import IndexDoc
+from portal.search.registry import Facet, Regions, Row, Source
+from portal.search.snippets import snippet
+from portal.search.text import pinyin_forms
+
+_SUFFIX = re.compile(r"(特别行政区|自治区|新区|省|市|区|县)$")
+_PUBLISHED = Place.publication_state == "published"
+
+
+def region_words(regions: Regions, ids) -> str:
+    """Names of a place's regions as people type them: 南山区 南山 Nanshan nanshan, per ancestor."""
+    words = []
+    for rid in ids:
+        region = regions.get(rid)
+        if region is None or region.parent_id is None:
+            continue
+        short = _SUFFIX.sub("", region.name) if len(region.name) > 2 else region.name
+        words += [region.name, short, region.name_en or "", pinyin_forms(short, whole=False)]
+    return " ".join(w for w in words if w)
+
+
+@lru_cache(maxsize=4)
+def _taxonomy(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def type_words(type_id: str, content_dir: Path | None = None) -> str:
+    """A place type's labels in Chinese, English and pinyin (众创空间 Maker space zhongchuangkongjian)."""
+    from portal.config import ROOT
+
+    data = _taxonomy((content_dir or ROOT / "content") / "taxonomies.yaml")
+    for item in data.get("place_types", []):
+        if item["id"] == type_id:
+            return " ".join([item["name"], item.get("name_en") or "", type_id.replace("_", " "),
+                             pinyin_forms(item["name"])])
+    return type_id
+
+
+def place_document(place: Place, regions: Regions) -> IndexDoc:
+    """The index form of a place: names (with pinyin) weigh most, then descriptions."""
+    names = " ".join([place.name, place.name_en or "", *place.aliases, pinyin_forms(place.name)])
+    ancestors = tuple(ancestry(regions, place.region_id))
+    # Region and type are searchable words too, so "南山 孵化器" finds Nanshan's incubators.
+    text = "\n".join([place.description, place.description_en or "", place.address or "",
+                      place.recognition or "", region_words(regions, ancestors), type_words(place.type)])
+    fresh = is_fresh(place)
+    # Listings not confirmed lately rank lower: half weight by relevance, after the confirmed by name.
+    sort_title = ("" if fresh else "~") + " ".join(lazy_pinyin(place.name))
+    return IndexDoc(
+        key=f"place:{place.id}", type=place.type, title=names, text=text,
+        names=tuple(n for n in (place.name, place.name_en, *place.aliases) if n),
+        regions=ancestors, level=place.level or "",
+        status=place.status, sort_title=sort_title,
+        # Planned and closed places weigh less in site search (the directory puts them last).
+        boost=(1.0 if fresh else 0.5) * (0.3 if place.status in ("planned", "closed") else 1.0),
+        industries=tuple(place.industries or ()), services=tuple(place.services or ()),
+        desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
+    )
+
+
+def _count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(Place).where(_PUBLISHED)) or 0
+
+
+def _documents(db: Session, regions: Regions) -> Iterator[IndexDoc]:
+    for place in db.scalars(select(Place).where(_PUBLISHED)):
+        yield place_document(place, regions)
+
+
+def _document(db: Session, place_id: str, regions: Regions) -> IndexDoc | None:
+    place = db.get(Place, place_id)
+    return place_document(place, regions) if place is not None and place.is_public else None
+
+
+def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    places = places_by_ids(db, [h.id for h in hits])
+    out = {}
+    for hit in hits:
+        pl = places.get(hit.id)
+        if pl is not None:
+            source = "\n".join([localized(pl, "description"), pl.description_en or ""])
+            out[pl.id] = Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
+                             url=url_for("places.detail", place_id=pl.id), snippet=snippet(source, text),
+                             obj=pl, distance_km=hit.distance_km)
+    return out
+
+
+def _locate(db: Session, ids: list[str], near: tuple[float, float]) -> dict[str, tuple[float | None, str]]:
+    """Distance from `near` (None without coordinates) and name of each place."""
+    found = {}
+    for chunk in range(0, len(ids), 500):
+        stmt = select(Place.id, Place.name, Place.lat, Place.lon).where(Place.id.in_(ids[chunk:chunk + 500]))
+        for row in db.execute(stmt):
+            km = distance_km(near[0], near[1], row.lat, row.lon) if row.lat is not None else None
+            found[row.id] = (km, row.name)
+    return found
+
+
+def _taxonomy_facet(names) -> Facet:
+    return Facet(lambda _db: tuple(names()), lambda _db: names())
+
+
+SOURCE = Source(
+    entity="place", model=Place, count=_count, documents=_documents, document=_document, rows=_rows,
+    types=TYPES, locate=_locate,
+    facets={
+        "type": Facet(lambda _db: TYPES, lambda _db: taxonomy.type_labels()),
+        "status": Facet(lambda _db: ("active", "planned", "closed")),
+        "industry": _taxonomy_facet(taxonomy.industries),
+        "service": _taxonomy_facet(taxonomy.services),
+        "desks": Facet(lambda _db: ("free",), lambda _db: {"free": str(labels.FREE_DESKS)}),
+    },
+)
