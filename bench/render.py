@@ -2,7 +2,8 @@
 
 All of content/ is loaded and indexed; every page type is asked with a set of varied query strings
 (words in Chinese and English, filters, sorts, later pages) through the Flask test client, after a
-warm-up, and reported as p50/p95 beside a trivial Flask route timed the same way in the same run.
+warm-up, and reported as p50/p95 beside a trivial Flask route timed the same way in the same run:
+wall-clock time, and the process's CPU time (steadier on a machine other work is loading).
 `--profile PATH` also writes a cProfile of one page type's requests (`--page`, /policies by default).
 
 Usage: python bench/render.py [--repeat N] [--profile PATH [--page /search]]
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,11 +76,22 @@ def results_queries(app) -> list[str]:
         return ["&".join(f"{k}={v}" for k, v in to_query(a, rules)) for a in answers[:10]]
 
 
-def measure(client, path: str, queries: list[str], repeat: int) -> list[float]:
+def cpu_timed(fn, repeat: int) -> list[float]:
+    """Milliseconds of this process's CPU time each of `repeat` calls of `fn` took."""
+    out = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        out.append((time.process_time() - start) * 1000)
+    return out
+
+
+def measure(client, path: str, queries: list[str], repeat: int, timer=timed) -> list[float]:
     for q in queries:  # warm-up: templates compiled, caches filled, searchers opened
         response = client.get(f"{path}?{q}")
         assert response.status_code == 200, (path, q, response.status_code)
-    return [ms for _ in range(repeat) for q in queries for ms in timed(lambda q=q: client.get(f"{path}?{q}"), 1)]
+    return [ms for _ in range(repeat) for q in queries
+            for ms in timer(lambda q=q: client.get(f"{path}?{q}"), 1)]
 
 
 def main() -> None:
@@ -93,11 +106,14 @@ def main() -> None:
     out = {}
     for path, queries in pages.items():
         samples = measure(client, path, queries, args.repeat)
-        out[path] = {"n": len(samples), **summary(samples)}
+        cpu = measure(client, path, queries, args.repeat, cpu_timed)
+        out[path] = {"n": len(samples), "wall": summary(samples), "cpu": summary(cpu)}
     hello_app = Flask("hello")
     hello_app.add_url_rule("/", "hello", lambda: "hello")
     hello = hello_app.test_client()
-    out["baseline_flask_hello"] = {"n": args.repeat * 10, **summary(timed(lambda: hello.get("/"), args.repeat * 10), 2)}
+    n = args.repeat * 10
+    out["baseline_flask_hello"] = {"n": n, "wall": summary(timed(lambda: hello.get("/"), n), 2),
+                                   "cpu": summary(cpu_timed(lambda: hello.get("/"), n), 2)}
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(measure, client, args.page, pages[args.page], args.repeat)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, load_only, selectinload
 
 from portal.policies.models import Category, Policy, PolicyAttachment, PolicyGuide, PolicyStep
 
@@ -34,10 +34,25 @@ def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | Non
 
 
 def policies_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
-    """Policies keyed by id, for turning search hits into rows."""
+    """Policies keyed by id, for turning search hits into rows (lists show no body: not read)."""
     if not ids:
         return {}
-    stmt = select(Policy).where(Policy.id.in_(ids), PUBLIC).options(selectinload(Policy.categories))
+    stmt = (select(Policy).where(Policy.id.in_(ids), PUBLIC)
+            .options(defer(Policy.body), selectinload(Policy.categories)))
+    return {p.id: p for p in db.scalars(stmt)}
+
+
+# What a list row shows (title, meta line) and its snippet's fallback source; bodies stay unread.
+LIST_COLUMNS = (Policy.id, Policy.title, Policy.title_en, Policy.doc_number, Policy.issuer, Policy.issuer_en,
+                Policy.level, Policy.issued_on, Policy.date_precision, Policy.status, Policy.summary,
+                Policy.summary_en, Policy.publication_state)
+
+
+def list_rows_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
+    """Policies keyed by id with only the columns a result list shows."""
+    if not ids:
+        return {}
+    stmt = select(Policy).where(Policy.id.in_(ids), PUBLIC).options(load_only(*LIST_COLUMNS))
     return {p.id: p for p in db.scalars(stmt)}
 
 

@@ -20,6 +20,7 @@ from portal.policies.models import Policy
 from portal.regions.models import Region
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
+from portal.search.snippets import prepare_parts
 from portal.search.text import pinyin_forms
 
 # Ended plans rank below those in force; drafts and proposals in between.
@@ -87,6 +88,7 @@ def policy_document(policy: Policy, regions: dict[str, Region]) -> IndexDoc:
         status=policy.status,
         date_ordinal=issued.toordinal() if issued else 0,
         sort_title=policy.title,
+        snippet=prepare_parts(policy.summary, policy.summary_en, policy.body),
     )
 
 
@@ -109,6 +111,7 @@ def place_document(place: Place, regions: dict[str, Region]) -> IndexDoc:
         boost=(1.0 if fresh else 0.5) * (0.3 if place.status in ("planned", "closed") else 1.0),
         industries=tuple(place.industries or ()), services=tuple(place.services or ()),
         desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
+        snippet=prepare_parts(place.description, place.description_en),
     )
 
 
@@ -126,6 +129,8 @@ def benefit_document(benefit: Benefit, regions: dict[str, Region]) -> IndexDoc:
         text=text, names=tuple(n for n in (benefit.name, benefit.name_en) if n), guide=True,
         regions=tuple(ancestry(regions, benefit.region_id)), level="", status="",
         sort_title=" ".join(lazy_pinyin(benefit.name)),
+        # Benefits show the English summary first on pages in either language.
+        snippet=prepare_parts(d.get("summary_en"), "", d.get("summary")),
     )
 
 
@@ -141,6 +146,7 @@ def event_document(event: Event, regions: dict[str, Region]) -> IndexDoc:
         year=str(start.year) if start else "", date_ordinal=start.toordinal() if start else 0,
         sort_title=" ".join(lazy_pinyin(event.title)),
         lat=event.point[0] if event.point else None, lon=event.point[1] if event.point else None,
+        snippet=prepare_parts(event.description, event.description_en),
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from urllib.parse import quote as _quote
 
 from flask import current_app, url_for
 from markupsafe import Markup
@@ -12,16 +14,18 @@ from sqlalchemy.orm import Session
 from portal.core import params
 from portal.eligibility.services import benefit_rows
 from portal.events.services import events_by_ids
-from portal.i18n import localized
+from portal.i18n import current_language, localized
 from portal.places.models import TYPES as PLACE_TYPES
 from portal.places.services import places_by_ids
 from portal.policies.models import LEVELS, STATUSES, Category
-from portal.policies.services import policies_by_ids
+from portal.policies.services import list_rows_by_ids
 from portal.regions.models import Region
 from portal.search.backend import FACET_FIELDS, SORTS, SearchBackend, SearchQuery, SearchResult
-from portal.search.snippets import snippet
+from portal.search.snippets import Parts, prepare_parts, snippet_from_parts
 
 SEARCH_TYPES = ("policy", "benefit", *PLACE_TYPES)
+# How werkzeug's default converter writes a path segment (so a built link equals url_for's).
+quote = partial(_quote, safe="!$&'()*+,/:;=@")
 MAX_PER_PAGE = 100
 
 
@@ -45,6 +49,10 @@ class Row:
 
 def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     """Valid values for each filter, for rejecting unknown ones with a clear message."""
+    return _per_version("allowed", lambda: _allowed_values(db))
+
+
+def _allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     from portal.places import taxonomy
 
     return {
@@ -130,49 +138,96 @@ def _by_distance(session: Session, q: SearchQuery) -> SearchResult:
 
 
 def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
-    """Turn hits into rows, reading titles and text from the database (the source of truth)."""
-    policy_ids = [h.id for h in result.hits if h.type == "policy"]
-    policies = policies_by_ids(db, policy_ids)
+    """Turn hits into rows: titles and what the meta lines show from the database (the source of
+    truth), snippets cut from the text the index prepared (read from the database only when the
+    index holds none, e.g. built before it did)."""
+    policies = list_rows_by_ids(db, [h.id for h in result.hits if h.type == "policy"])
     places = places_by_ids(db, [h.id for h in result.hits if h.type == "place"])
     benefits = {b.id: b for b in benefit_rows(db, [h.id for h in result.hits if h.type == "benefit"])}
     events = events_by_ids(db, [h.id for h in result.hits if h.type == "event"])
+    language = current_language()
+    base = _detail_bases()
+
+    def cut(hit, source) -> Markup:
+        parts: Parts = hit.snippet or source()
+        return snippet_from_parts(parts, text, language)
+
     out: list[Row] = []
     for hit in result.hits:
         if hit.type == "policy" and hit.id in policies:
             p = policies[hit.id]
-            source = "\n".join([localized(p, "summary"), p.summary_en or "", p.body])
             out.append(Row(id=p.id, type="policy", title=localized(p, "title"),
-                           url=url_for("policies.detail", policy_id=p.id),
-                           snippet=snippet(source, text), obj=p))
+                           url=base["policy"] + quote(p.id),
+                           snippet=cut(hit, lambda p=p: prepare_parts(p.summary, p.summary_en, p.body)),
+                           obj=p))
         elif hit.type == "place" and hit.id in places:
             pl = places[hit.id]
-            source = "\n".join([localized(pl, "description"), pl.description_en or ""])
             out.append(Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
-                           url=url_for("places.detail", place_id=pl.id),
-                           snippet=snippet(source, text), obj=pl, distance_km=hit.distance_km))
+                           url=base["place"] + quote(pl.id),
+                           snippet=cut(hit, lambda pl=pl: prepare_parts(pl.description, pl.description_en)),
+                           obj=pl, distance_km=hit.distance_km))
         elif hit.type == "benefit" and hit.id in benefits:
             b = benefits[hit.id]
             d = b.definition
-            source = "\n".join([(d.get("summary_en") or ""), d.get("summary") or ""])
             out.append(Row(id=b.id, type="benefit", title=localized(b, "name"),
-                           url=url_for("eligibility.benefit_detail", benefit_id=b.id),
-                           snippet=snippet(source, text), obj=b))
+                           url=base["benefit"] + quote(b.id),
+                           snippet=cut(hit, lambda d=d: prepare_parts(d.get("summary_en"), "",
+                                                                      d.get("summary"))),
+                           obj=b))
         elif hit.type == "event" and hit.id in events:
             ev = events[hit.id]
-            source = "\n".join([localized(ev, "description"), ev.description_en or ""])
             out.append(Row(id=ev.id, type="event", title=localized(ev, "title"),
-                           url=url_for("events.detail", event_id=ev.id),
-                           snippet=snippet(source, text), obj=ev))
+                           url=base["event"] + quote(ev.id),
+                           snippet=cut(hit, lambda ev=ev: prepare_parts(ev.description, ev.description_en)),
+                           obj=ev))
     return out
+
+
+def _detail_bases() -> dict[str, str]:
+    """Each detail page's address without its id, built once per request rather than once per row
+    (ids are quoted as url_for would quote them)."""
+    marker = "__ID__"
+    built = {
+        "policy": url_for("policies.detail", policy_id=marker),
+        "place": url_for("places.detail", place_id=marker),
+        "benefit": url_for("eligibility.benefit_detail", benefit_id=marker),
+        "event": url_for("events.detail", event_id=marker),
+    }
+    return {kind: url.removesuffix(marker) for kind, url in built.items() if url.endswith(marker)}
+
+
+MAX_CACHED = 64  # entries of the per-version caches below (a handful per language and index version)
+_cached: dict[tuple, object] = {}
+
+
+def content_key() -> str:
+    """What filter values and labels are cached on: the search index's version, which moves when
+    published content is reindexed. (Meant to become portal.core.contentversion.current.)"""
+    return backend().version()
+
+
+def _per_version(what: str, build, language: str = ""):
+    """`build()` once per content key and language; always afresh while there is no index."""
+    key = (what, content_key(), language)
+    if not key[1]:
+        return build()
+    if key not in _cached:
+        if len(_cached) >= MAX_CACHED:
+            _cached.clear()
+        _cached[key] = build()
+    return _cached[key]
 
 
 def facet_labels(db: Session) -> dict[str, dict[str, str]]:
     """Display names for facet values in the interface language."""
-    from portal.core import labels
+    return _per_version("labels", lambda: _facet_labels(db), current_language())
 
-    regions = list(db.scalars(select(Region).order_by(Region.position)))
+
+def _facet_labels(db: Session) -> dict[str, dict[str, str]]:
+    from portal.core import labels
     from portal.places import taxonomy
 
+    regions = list(db.scalars(select(Region).order_by(Region.position)))
     return {
         "type": {**{k: str(v) for k, v in labels.TYPES.items()}, **taxonomy.type_labels()},
         "industry": taxonomy.industries(),
@@ -188,10 +243,13 @@ def facet_labels(db: Session) -> dict[str, dict[str, str]]:
 
 def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
                    query: SearchQuery) -> list[dict]:
-    """Facets for display: each value with label, count and whether it is chosen."""
+    """Facets for display: each value with label, count, whether it is chosen and its link."""
+    from portal.core.urls import FilterLinks
+
     chosen = {**query.filters, "type": query.types}
     label_map = facet_labels(db)
     region_order = {rid: i for i, rid in enumerate(label_map["region"])}
+    links = FilterLinks()
     out = []
     for name in names:
         counts = result.facets.get(name, {})
@@ -202,9 +260,11 @@ def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
             values.sort(key=lambda kv: kv[0], reverse=True)
         else:
             values.sort(key=lambda kv: (-kv[1], kv[0]))
+        names_of = label_map.get(name, {})
+        picked = chosen.get(name, ())
         out.append({"name": name, "values": [
-            {"value": v, "label": label_map.get(name, {}).get(v, v), "count": c,
-             "chosen": v in chosen.get(name, ())}
+            {"value": v, "label": names_of.get(v, v), "count": c, "chosen": v in picked,
+             "href": links.toggle(name, v)}
             for v, c in values
         ]})
     return out

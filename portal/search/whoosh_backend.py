@@ -15,7 +15,8 @@ from pathlib import Path
 
 from whoosh import index, query
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import CompressedBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching.wrappers import MultiMatcher
 
 from portal.search import plan, ranking
@@ -48,6 +49,9 @@ def make_schema() -> Schema:
         desks=ID(),
         geo=STORED(),
         meta=STORED(),  # exact names, ranking prior, guide flag, content version
+        # The prepared snippet text, in a column of its own: read only for the page's hits, never
+        # with the stored fields every search caches.
+        snippet=COLUMN(CompressedBytesColumn()),
     )
 
 
@@ -179,6 +183,15 @@ class WhooshBackend:
         except (IndexMissing, OSError, index.EmptyIndexError):
             return False
         return self.meta().get("analyzer_version") == ANALYZER_VERSION
+
+    def version(self) -> str:
+        """Changes whenever the index does (a rebuild or a commit); "" while there is none."""
+        try:
+            with self._searcher() as searcher:
+                reader = searcher.reader()
+                return f"{os.path.realpath(self.current)}:{reader.generation()}:{reader.doc_count_all()}"
+        except (IndexMissing, OSError, index.EmptyIndexError):
+            return ""
 
     def count(self) -> int:
         with self._searcher() as searcher:
@@ -321,10 +334,13 @@ class WhooshBackend:
             candidates.append(ranking.Candidate(
                 key=key, score=float(score or 0.0), names=tuple(meta.get("names", ())),
                 prior=meta.get("prior", 1.0), guide=meta.get("guide", False), type=key.partition(":")[0]))
+        by_key = {stored[doc][0]: doc for doc in scores}
+        page = ranking.rank(candidates, groups, exact)[start:limit]
+        snippets = self._snippets(searcher, [by_key[c.key] for c in page])
         hits = []
-        for c in ranking.rank(candidates, groups, exact)[start:limit]:
+        for c, snippet in zip(page, snippets, strict=True):
             type_, _, id_ = c.key.partition(":")
-            hits.append(Hit(type=type_, id=id_, score=c.score))
+            hits.append(Hit(type=type_, id=id_, score=c.score, snippet=snippet))
         return hits
 
     def _scored_all_words(self, searcher, groups, q, matched: set[int], depth: int) -> dict:
@@ -384,11 +400,25 @@ class WhooshBackend:
         keys = self._stored(searcher)
         ordered = pick(limit, matched, key=lambda d: (column[d], keys[d][0]) if not reverse
                        else (column[d], _Reversed(keys[d][0])))
+        page = ordered[start:limit]
         hits = []
-        for doc in ordered[start:limit]:
+        for doc, snippet in zip(page, self._snippets(searcher, page), strict=True):
             type_, _, id_ = keys[doc][0].partition(":")
-            hits.append(Hit(type=type_, id=id_, score=0.0))
+            hits.append(Hit(type=type_, id=id_, score=0.0, snippet=snippet))
         return hits
+
+    @staticmethod
+    def _snippets(searcher, docs: list[int]) -> list[tuple[str, str, str] | None]:
+        """The prepared snippet text of a page's documents (None from an index built without it)."""
+        reader = searcher.reader()
+        if not docs or not reader.has_column("snippet"):
+            return [None] * len(docs)
+        column = reader.column_reader("snippet")
+        out = []
+        for doc in docs:
+            raw = column[doc]
+            out.append(tuple(json.loads(raw)) if raw else None)
+        return out
 
     @staticmethod
     def _best_covered(matched: set[int], per_term: list[set[int]], needed: int) -> set[int]:
@@ -525,6 +555,7 @@ class WhooshBackend:
             "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
             "meta": {"names": sorted({exact_form(n) for n in doc.names} - {""}), "prior": doc.boost,
                      "guide": doc.guide, "version": doc_version(doc)},
+            "snippet": json.dumps(doc.snippet, ensure_ascii=False).encode("utf-8"),
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:
