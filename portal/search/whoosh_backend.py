@@ -134,6 +134,7 @@ class WhooshBackend:
         self._facet_cache: tuple | None = None
         self._stored_cache: tuple | None = None
         self._column_cache: dict[str, tuple] = {}
+        self._filter_cache: tuple | None = None
         self._fix_cache: dict[tuple, list[str]] = {}
         self._facet_lock = threading.Lock()
 
@@ -437,11 +438,18 @@ class WhooshBackend:
 
     def _matched(self, searcher, groups, join, q: SearchQuery) -> tuple[set[int], list[set[int]]]:
         reader = searcher.reader()
+        filters = self._filter_sets(reader)
 
         def docs(field: str, value: str) -> set[int]:
             if (field, value) not in reader:
                 return set()
-            return _all_ids(reader.postings(field, value))
+            if field in ("title", "text"):
+                return _all_ids(reader.postings(field, value))
+            # A type or facet value's documents, read once per index version: the directory's
+            # scope alone is every place (reading those postings on each search cost most of it).
+            if (field, value) not in filters:
+                filters[(field, value)] = frozenset(_all_ids(reader.postings(field, value)))
+            return filters[(field, value)]
 
         words: dict[str, set[int]] = {}
 
@@ -469,11 +477,11 @@ class WhooshBackend:
             else:
                 sets.append(set.union(*per_term))
         if q.types or q.scope:
-            sets.append(set.union(*(docs("type", t) for t in (q.types or q.scope))))
+            sets.append(set().union(*(docs("type", t) for t in (q.types or q.scope))))
         for name, values in q.filters.items():
             if values:
                 field = _FIELD_FOR_FACET[name]
-                sets.append(set.union(*(docs(field, v) for v in values)))
+                sets.append(set().union(*(docs(field, v) for v in values)))
         if not sets:
             return self._live(reader), per_term
         sets.sort(key=len)
@@ -481,6 +489,14 @@ class WhooshBackend:
         if reader.has_deletions():
             matched &= self._live(reader)
         return matched, per_term
+
+    def _filter_sets(self, reader) -> dict[tuple[str, str], frozenset[int]]:
+        """The cache of filter postings for this index version (emptied when the index changes)."""
+        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        cached = self._filter_cache
+        if cached is None or cached[0] != key:
+            cached = self._filter_cache = (key, {})
+        return cached[1]
 
     def _live(self, reader) -> set[int]:
         """Numbers of the documents not deleted, cached per index version."""
