@@ -163,6 +163,11 @@ class WhooshBackend:
             local.target = target
         return local.index
 
+    def _target(self) -> str:
+        """The index folder this thread's searcher reads (resolved by `_index`, which every search
+        calls first: resolving the link again for each cache look-up cost a search several syscalls)."""
+        return getattr(self._local, "target", None) or os.path.realpath(self.current)
+
     def _searcher(self):
         """This thread's searcher, reopened only when a commit or rebuild made a newer index."""
         ix = self._index()
@@ -190,7 +195,7 @@ class WhooshBackend:
         try:
             with self._searcher() as searcher:
                 reader = searcher.reader()
-                return f"{os.path.realpath(self.current)}:{reader.generation()}:{reader.doc_count_all()}"
+                return f"{self._target()}:{reader.generation()}:{reader.doc_count_all()}"
         except (IndexMissing, OSError, index.EmptyIndexError):
             return ""
 
@@ -492,7 +497,7 @@ class WhooshBackend:
 
     def _filter_sets(self, reader) -> dict[tuple[str, str], frozenset[int]]:
         """The cache of filter postings for this index version (emptied when the index changes)."""
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        key = (self._target(), reader.generation(), reader.doc_count_all())
         cached = self._filter_cache
         if cached is None or cached[0] != key:
             cached = self._filter_cache = (key, {})
@@ -509,7 +514,7 @@ class WhooshBackend:
     def _stored(self, searcher) -> list[tuple[str, tuple | None, dict | None]]:
         """(key, (lat, lon), meta) per document, read once per index version."""
         reader = searcher.reader()
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        key = (self._target(), reader.generation(), reader.doc_count_all())
         cached = self._stored_cache
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -523,7 +528,7 @@ class WhooshBackend:
         """A sortable column's value per document, read once per index version: indexing a
         Python list is many times faster than Whoosh's column reader for each match."""
         reader = searcher.reader()
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all(), field)
+        key = (self._target(), reader.generation(), reader.doc_count_all(), field)
         cached = self._column_cache.get(field)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -543,7 +548,7 @@ class WhooshBackend:
     def _facet_values(self, searcher) -> dict[str, list[tuple[str, ...]]]:
         """Per document, the facet values it has; read once per index version from the postings."""
         reader = searcher.reader()
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        key = (self._target(), reader.generation(), reader.doc_count_all())
         cached = self._facet_cache
         if cached is not None and cached[0] == key:
             return cached[1]
