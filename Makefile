@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/places.py
 	$(BIN)/python bench/eligibility.py
+	$(BIN)/python bench/render.py
 	$(BIN)/python bench/relevance.py
 
 # Refresh the message catalogs after changing user-facing strings.

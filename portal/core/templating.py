@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import nh3
 from flask import Flask
@@ -47,8 +48,10 @@ def policy_body(text: str) -> Markup:
     return Markup(html)  # noqa: S704 - sanitised by render_markdown; only generated ids are added
 
 
+@lru_cache(maxsize=4096)
 def public_source(text: str | None) -> str:
-    """A source as the public sees it: the document or clause, without seed line references."""
+    """A source as the public sees it: the document or clause, without seed line references
+    (remembered: result pages ask for the same few hundred sources on every request)."""
     if not text:
         return ""
     cleaned = _EMPTY_BRACKETS.sub("", LINE_REF.sub("", _SEED_REMARK.sub("", text)))

@@ -3,6 +3,8 @@ current page with some parameters changed."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import current_app, request, url_for
 
 
@@ -67,3 +69,24 @@ def lang_url(code: str) -> str:
         return url_for(endpoint, **(request.view_args or {}), **args)
     except Exception:  # an error page for an unknown URL has no endpoint to rebuild
         return url_for("home.index", lang=code)
+
+
+class FilterLinks:
+    """Links to the current page with one filter value toggled, as `toggle_url` makes them, from one
+    base address and one reading of the query string (a list page has dozens of such links)."""
+
+    def __init__(self) -> None:
+        self.base = url_for(request.endpoint, **(request.view_args or {}))
+        self.args = {name: values for name, values in request.args.lists() if name not in ("page", "lang")}
+
+    def toggle(self, name: str, value: str) -> str:
+        current = [v for raw in self.args.get(name, ()) for v in raw.split(",") if v]
+        chosen = [v for v in current if v != value] if value in current else [*current, value]
+        args = dict(self.args)
+        if chosen:
+            args[name] = chosen
+        else:
+            args.pop(name, None)
+        pairs = [(k, v) for k, values in args.items() for v in values]
+        # The characters werkzeug leaves unescaped when url_for builds a query string.
+        return self.base + ("?" + urlencode(pairs, safe="!$'()*,/:;?@") if pairs else "")

@@ -14,8 +14,8 @@ from portal.eligibility.services import benefit_rows
 from portal.i18n import localized
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
-from portal.search.registry import Regions, Row, Source
-from portal.search.snippets import snippet
+from portal.search.registry import Regions, Row, Source, cut
+from portal.search.snippets import prepare_parts
 from portal.search.text import pinyin_forms
 
 
@@ -33,7 +33,13 @@ def benefit_document(benefit: Benefit, regions: Regions) -> IndexDoc:
         text=text, names=tuple(n for n in (benefit.name, benefit.name_en) if n), guide=True,
         regions=tuple(ancestry(regions, benefit.region_id)), level="", status="",
         sort_title=" ".join(lazy_pinyin(benefit.name)),
+        snippet=_snippet_parts(d),
     )
+
+
+def _snippet_parts(d: dict):
+    # Benefits show the English summary first on pages in either language.
+    return prepare_parts(d.get("summary_en"), "", d.get("summary"))
 
 
 def _count(db: Session) -> int:
@@ -51,13 +57,13 @@ def _document(db: Session, benefit_id: str, regions: Regions) -> IndexDoc | None
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    by_id = {h.id: h for h in hits}
     out = {}
-    for b in benefit_rows(db, [h.id for h in hits]):
+    for b in benefit_rows(db, list(by_id)):
         d = b.definition
-        source = "\n".join([(d.get("summary_en") or ""), d.get("summary") or ""])
         out[b.id] = Row(id=b.id, type="benefit", title=localized(b, "name"),
-                        url=url_for("eligibility.benefit_detail", benefit_id=b.id),
-                        snippet=snippet(source, text), obj=b)
+                        url=url_for("eligibility.benefit_detail", benefit_id=b.id), obj=b,
+                        snippet=cut(by_id[b.id], lambda d=d: _snippet_parts(d), text))
     return out
 
 

@@ -14,8 +14,8 @@ from portal.events.services import events_by_ids
 from portal.i18n import localized
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
-from portal.search.registry import Regions, Row, Source
-from portal.search.snippets import snippet
+from portal.search.registry import Regions, Row, Source, cut
+from portal.search.snippets import prepare_parts
 from portal.search.text import pinyin_forms
 
 _PUBLISHED = Event.publication_state == "published"
@@ -33,6 +33,7 @@ def event_document(event: Event, regions: Regions) -> IndexDoc:
         year=str(start.year) if start else "", date_ordinal=start.toordinal() if start else 0,
         sort_title=" ".join(lazy_pinyin(event.title)),
         lat=event.point[0] if event.point else None, lon=event.point[1] if event.point else None,
+        snippet=_parts(event),
     )
 
 
@@ -52,12 +53,17 @@ def _document(db: Session, event_id: str, regions: Regions) -> IndexDoc | None:
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    by_id = {h.id: h for h in hits}
     out = {}
-    for ev in events_by_ids(db, [h.id for h in hits]).values():
-        source = "\n".join([localized(ev, "description"), ev.description_en or ""])
+    for ev in events_by_ids(db, list(by_id)).values():
         out[ev.id] = Row(id=ev.id, type="event", title=localized(ev, "title"),
-                         url=url_for("events.detail", event_id=ev.id), snippet=snippet(source, text), obj=ev)
+                         url=url_for("events.detail", event_id=ev.id), obj=ev,
+                         snippet=cut(by_id[ev.id], lambda ev=ev: _parts(ev), text))
     return out
+
+
+def _parts(event: Event):
+    return prepare_parts(event.description, event.description_en)
 
 
 # Events are found by words but not offered as a type to filter on.

@@ -21,8 +21,8 @@ from portal.places.models import TYPES, Place
 from portal.places.services import distance_km, places_by_ids
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
-from portal.search.registry import Facet, Regions, Row, Source
-from portal.search.snippets import snippet
+from portal.search.registry import Facet, Regions, Row, Source, cut
+from portal.search.snippets import prepare_parts
 from portal.search.text import pinyin_forms
 
 _SUFFIX = re.compile(r"(特别行政区|自治区|新区|省|市|区|县)$")
@@ -77,6 +77,7 @@ def place_document(place: Place, regions: Regions) -> IndexDoc:
         boost=(1.0 if fresh else 0.5) * (0.3 if place.status in ("planned", "closed") else 1.0),
         industries=tuple(place.industries or ()), services=tuple(place.services or ()),
         desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
+        snippet=prepare_parts(place.description, place.description_en),
     )
 
 
@@ -100,10 +101,11 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
     for hit in hits:
         pl = places.get(hit.id)
         if pl is not None:
-            source = "\n".join([localized(pl, "description"), pl.description_en or ""])
             out[pl.id] = Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
-                             url=url_for("places.detail", place_id=pl.id), snippet=snippet(source, text),
-                             obj=pl, distance_km=hit.distance_km)
+                             url=url_for("places.detail", place_id=pl.id), obj=pl,
+                             distance_km=hit.distance_km,
+                             snippet=cut(hit, lambda pl=pl: prepare_parts(pl.description, pl.description_en),
+                                         text))
     return out
 
 

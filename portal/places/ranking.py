@@ -26,10 +26,13 @@ def only_open(query: SearchQuery) -> None:
 
 def run(query: SearchQuery) -> SearchResult:
     """The page of results asked for, open places first."""
-    full = search.run(replace(query, facets=tuple(dict.fromkeys((*query.facets, "status")))))
+    # Totals and facets first, unscored (one row by title): which ranked searches follow depends on them.
+    full = search.run(replace(query, facets=tuple(dict.fromkeys((*query.facets, "status"))),
+                              sort="title", page=1, per_page=1))
     counts = full.facets.pop("status", {}) if "status" not in query.facets else full.facets["status"]
     later = sum(counts.get(s, 0) for s in LATER)
     if later == 0 or later == full.total:
+        full.hits = search.run(replace(query, facets=())).hits
         return full
     chosen = query.filters.get("status") or STATUSES
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, selectinload
 from portal.core import labels
 from portal.i18n import localized
 from portal.policies.models import STATUSES, Category, Policy
-from portal.policies.services import policies_by_ids
+from portal.policies.services import list_rows_by_ids
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
-from portal.search.registry import Facet, Regions, Row, Source
-from portal.search.snippets import snippet
+from portal.search.registry import Facet, Regions, Row, Source, cut
+from portal.search.snippets import prepare_parts
 from portal.search.text import pinyin_forms
 
 # Ended plans rank below those in force; drafts and proposals in between.
@@ -54,7 +54,12 @@ def policy_document(policy: Policy, regions: Regions) -> IndexDoc:
         status=policy.status,
         date_ordinal=issued.toordinal() if issued else 0,
         sort_title=policy.title,
+        snippet=_parts(policy),
     )
+
+
+def _parts(policy: Policy):
+    return prepare_parts(policy.summary, policy.summary_en, policy.body)
 
 
 def _count(db: Session) -> int:
@@ -75,11 +80,12 @@ def _document(db: Session, policy_id: str, regions: Regions) -> IndexDoc | None:
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    by_id = {h.id: h for h in hits}
     out = {}
-    for p in policies_by_ids(db, [h.id for h in hits]).values():
-        source = "\n".join([localized(p, "summary"), p.summary_en or "", p.body])
+    for p in list_rows_by_ids(db, list(by_id)).values():
         out[p.id] = Row(id=p.id, type="policy", title=localized(p, "title"),
-                        url=url_for("policies.detail", policy_id=p.id), snippet=snippet(source, text), obj=p)
+                        url=url_for("policies.detail", policy_id=p.id), obj=p,
+                        snippet=cut(by_id[p.id], lambda p=p: _parts(p), text))
     return out
 
 

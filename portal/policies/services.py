@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, load_only, selectinload
 
 from portal.policies.models import Category, Policy, PolicyAttachment, PolicyGuide, PolicyStep
 
@@ -17,6 +17,8 @@ SCALAR_FIELDS = (
     "full_text", "source_kind", "source_ref", "source_url", "source_note", "verified", "content_hash",
 )
 PUBLIC = Policy.publication_state == "published"
+MAX_OUTLINES = 512  # policies whose numbered paragraphs are kept in memory (a few KB each)
+_outlines: dict[tuple[str, dt.datetime | None], tuple[list, dict]] = {}
 
 
 def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | None:
@@ -32,10 +34,25 @@ def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | Non
 
 
 def policies_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
-    """Policies keyed by id, for turning search hits into rows."""
+    """Policies keyed by id, for turning search hits into rows (lists show no body: not read)."""
     if not ids:
         return {}
-    stmt = select(Policy).where(Policy.id.in_(ids), PUBLIC).options(selectinload(Policy.categories))
+    stmt = (select(Policy).where(Policy.id.in_(ids), PUBLIC)
+            .options(defer(Policy.body), selectinload(Policy.categories)))
+    return {p.id: p for p in db.scalars(stmt)}
+
+
+# What a list row shows (title, meta line) and its snippet's fallback source; bodies stay unread.
+LIST_COLUMNS = (Policy.id, Policy.title, Policy.title_en, Policy.doc_number, Policy.issuer, Policy.issuer_en,
+                Policy.level, Policy.issued_on, Policy.date_precision, Policy.status, Policy.summary,
+                Policy.summary_en, Policy.publication_state)
+
+
+def list_rows_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
+    """Policies keyed by id with only the columns a result list shows."""
+    if not ids:
+        return {}
+    stmt = select(Policy).where(Policy.id.in_(ids), PUBLIC).options(load_only(*LIST_COLUMNS))
     return {p.id: p for p in db.scalars(stmt)}
 
 
@@ -67,6 +84,34 @@ def latest_policies(db: Session, limit: int = 20, category: str | None = None) -
     stmt = stmt.order_by(Policy.published_at.desc().nulls_last(), Policy.issued_on.desc().nulls_last(),
                          Policy.id)
     return list(db.scalars(stmt.limit(limit)))
+
+
+def published_versions(db: Session) -> dict[str, dt.datetime | None]:
+    """When each published policy last changed, by id (one small query: keys for cached outlines)."""
+    return {row.id: row.updated_at for row in db.execute(select(Policy.id, Policy.updated_at).where(PUBLIC))}
+
+
+def clause_anchor(db: Session, policy_id: str, version: dt.datetime | None,
+                  clause: str | None) -> tuple[str | None, str] | None:
+    """The anchor and outline label of the paragraph a basis clause names in a published policy
+    (None: no such policy), found once per version of its text: rendering a whole body as Markdown
+    costs milliseconds, and a result page links dozens of clauses."""
+    from portal.core.outline import find_clause, number_blocks
+    from portal.core.templating import render_markdown
+
+    key = (policy_id, version)
+    if key not in _outlines:
+        body = db.scalar(select(Policy.body).where(Policy.id == policy_id, PUBLIC))
+        if body is None:
+            return None
+        if len(_outlines) >= MAX_OUTLINES:
+            _outlines.clear()
+        _outlines[key] = (number_blocks(str(render_markdown(body)))[1], {})
+    blocks, found = _outlines[key]
+    if clause not in found:
+        block = find_clause(blocks, clause)
+        found[clause] = (block.id, block.label) if block else (None, "")
+    return found[clause]
 
 
 def all_categories(db: Session) -> list[Category]:

@@ -35,6 +35,8 @@ class IndexDoc:
     boost: float = 1.0  # ranking prior: below 1 ranks lower (an ended plan, a listing not confirmed lately)
     names: tuple[str, ...] = ()  # titles and names as written, for "the query is this name"
     guide: bool = False  # a benefit, or a policy that says how to apply
+    # What result snippets are cut from, prepared once here (snippets.prepare_parts), not per result.
+    snippet: tuple[str, str, str] = ("", "", "")
 
 
 def doc_version(doc: IndexDoc) -> str:
@@ -69,6 +71,7 @@ class Hit:
     id: str
     score: float
     distance_km: float | None = None
+    snippet: tuple[str, str, str] | None = None  # the prepared snippet text, when the index holds it
 
 
 @dataclass
@@ -91,6 +94,10 @@ class SearchBackend(Protocol):
 
     def versions(self) -> dict[str, str]:
         """Key → `doc_version` of every indexed document (for `search check`)."""
+        ...
+
+    def version(self) -> str:
+        """A value that changes whenever the index does ("" while there is none), for caches."""
         ...
 
     def search(self, query: SearchQuery) -> SearchResult: ...

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from portal.i18n import current_language
 from portal.regions.models import Region
 from portal.search.backend import Hit, IndexDoc
+from portal.search.snippets import Parts, snippet_from_parts
 
 Regions = Mapping[str, Region]
 Located = dict[str, tuple[float | None, str]]  # id -> (distance in km or None, name)
@@ -56,6 +58,13 @@ class Source:
     types: tuple[str, ...] = ()
     facets: Mapping[str, Facet] = field(default_factory=dict)
     locate: Callable[[Session, list[str], tuple[float, float]], Located] | None = None  # for "nearest first"
+
+
+def cut(hit: Hit | None, prepare: Callable[[], Parts], text: str) -> Markup:
+    """A row's snippet, from the text the index prepared for the hit (prepared from the database
+    only when the index holds none, e.g. one built before it did)."""
+    parts = (hit.snippet if hit is not None else None) or prepare()
+    return snippet_from_parts(parts, text, current_language())
 
 
 _SOURCES: dict[str, Source] = {}

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core import params
-from portal.i18n import localized
+from portal.core.contentversion import current as content_version
+from portal.i18n import current_language, localized
 from portal.regions.models import LEVELS, Region
 from portal.search import registry
 from portal.search.backend import FACET_FIELDS, SORTS, SearchBackend, SearchQuery, SearchResult
@@ -23,6 +24,10 @@ def backend() -> SearchBackend:
 
 def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     """Valid values for each filter, for rejecting unknown ones with a clear message."""
+    return _per_version(db, "allowed", lambda: _allowed_values(db))
+
+
+def _allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     own = {"region": tuple(db.scalars(select(Region.id))), "level": LEVELS,
            "year": tuple(str(y) for y in range(1949, 2101))}
     return {name: own.get(name) or registry.facet_values(db, name) for name in FACET_FIELDS if name != "type"}
@@ -102,8 +107,26 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
     return [found[(h.type, h.id)] for h in result.hits if (h.type, h.id) in found]
 
 
+MAX_CACHED = 64  # entries of the per-version caches below (a handful per language and content version)
+_cached: dict[tuple, object] = {}
+
+
+def _per_version(db: Session, what: str, build, language: str = ""):
+    """`build()` once per content version (which moves with every published change) and language."""
+    key = (what, content_version(db), language)
+    if key not in _cached:
+        if len(_cached) >= MAX_CACHED:
+            _cached.clear()
+        _cached[key] = build()
+    return _cached[key]
+
+
 def facet_labels(db: Session) -> dict[str, dict[str, str]]:
     """Display names for facet values in the interface language."""
+    return _per_version(db, "labels", lambda: _facet_labels(db), current_language())
+
+
+def _facet_labels(db: Session) -> dict[str, dict[str, str]]:
     from portal.core import labels
 
     regions = list(db.scalars(select(Region).order_by(Region.position)))
@@ -118,10 +141,13 @@ def facet_labels(db: Session) -> dict[str, dict[str, str]]:
 
 def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
                    query: SearchQuery) -> list[dict]:
-    """Facets for display: each value with label, count and whether it is chosen."""
+    """Facets for display: each value with label, count, whether it is chosen and its link."""
+    from portal.core.urls import FilterLinks
+
     chosen = {**query.filters, "type": query.types}
     label_map = facet_labels(db)
     region_order = {rid: i for i, rid in enumerate(label_map["region"])}
+    links = FilterLinks()
     out = []
     for name in names:
         counts = result.facets.get(name, {})
@@ -132,9 +158,11 @@ def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
             values.sort(key=lambda kv: kv[0], reverse=True)
         else:
             values.sort(key=lambda kv: (-kv[1], kv[0]))
+        names_of = label_map.get(name, {})
+        picked = chosen.get(name, ())
         out.append({"name": name, "values": [
-            {"value": v, "label": label_map.get(name, {}).get(v, v), "count": c,
-             "chosen": v in chosen.get(name, ())}
+            {"value": v, "label": names_of.get(v, v), "count": c, "chosen": v in picked,
+             "href": links.toggle(name, v)}
             for v, c in values
         ]})
     return out

@@ -1,13 +1,24 @@
-"""Highlighted snippets cut from the database text around the first matching word."""
+"""Highlighted snippets cut around the first matching word, from text prepared when indexing."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from portal.search.text import highlight_words
+
+# What a snippet is cut from, in three parts prepared (plain_text, _fold) when a document is indexed:
+# the lead (a summary or description), the lead in English, and the rest (a policy's body).
+Parts = tuple[str, str, str]
+
+
+@lru_cache(maxsize=512)
+def _query_pattern(query: str) -> re.Pattern[str] | None:
+    """The highlight pattern of a query, segmented once per query rather than once per result."""
+    return _pattern(highlight_words(query)) if query.strip() else None
 
 
 def _pattern(words: list[str]) -> re.Pattern[str] | None:
@@ -59,14 +70,35 @@ def _in_page_language(out: Markup) -> Markup:
     return mark_foreign(out, current_language()) if has_request_context() else out
 
 
+def prepare(text: str) -> str:
+    """Text as snippets are cut from it: Markdown punctuation gone, full-width letters folded."""
+    return _fold(plain_text(text or ""))
+
+
+def prepare_parts(lead: str | None, lead_en: str | None, rest: str | None = "") -> Parts:
+    """The three prepared parts of a document's snippet text (done at index time, not per result)."""
+    return prepare(lead or ""), prepare(lead_en or ""), prepare(rest or "")
+
+
+def parts_text(parts: Parts, language: str) -> str:
+    """The prepared text for a page in `language`: the lead in that language first when there is one."""
+    lead, lead_en, rest = parts
+    first = lead_en if language == "en" and lead_en else lead
+    return " ".join(p for p in (first, lead_en, rest) if p)
+
+
 def snippet(text: str, query: str, width: int = 120) -> Markup:
     """Return about `width` characters of `text` around the first query word, with <mark>s."""
-    return _in_page_language(_snippet(text, query, width))
+    return _in_page_language(_cut(prepare(text), query, width))
 
 
-def _snippet(text: str, query: str, width: int) -> Markup:
-    text = _fold(plain_text(text))
-    pattern = _pattern(highlight_words(query)) if query.strip() else None
+def snippet_from_parts(parts: Parts, query: str, language: str, width: int = 120) -> Markup:
+    """`snippet` over text prepared at index time (no Markdown stripping or folding per result)."""
+    return _in_page_language(_cut(parts_text(parts, language), query, width))
+
+
+def _cut(text: str, query: str, width: int) -> Markup:
+    pattern = _query_pattern(query)
     match = pattern.search(text) if pattern else None
     if match is None:
         _start, end = _word_edges(text, 0, min(len(text), width))

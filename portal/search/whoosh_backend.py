@@ -15,7 +15,8 @@ from pathlib import Path
 
 from whoosh import index, query
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import CompressedBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching.wrappers import MultiMatcher
 
 from portal.search import plan, ranking
@@ -48,6 +49,9 @@ def make_schema() -> Schema:
         desks=ID(),
         geo=STORED(),
         meta=STORED(),  # exact names, ranking prior, guide flag, content version
+        # The prepared snippet text, in a column of its own: read only for the page's hits, never
+        # with the stored fields every search caches.
+        snippet=COLUMN(CompressedBytesColumn()),
     )
 
 
@@ -130,6 +134,7 @@ class WhooshBackend:
         self._facet_cache: tuple | None = None
         self._stored_cache: tuple | None = None
         self._column_cache: dict[str, tuple] = {}
+        self._filter_cache: tuple | None = None
         self._fix_cache: dict[tuple, list[str]] = {}
         self._facet_lock = threading.Lock()
 
@@ -158,6 +163,11 @@ class WhooshBackend:
             local.target = target
         return local.index
 
+    def _target(self) -> str:
+        """The index folder this thread's searcher reads (resolved by `_index`, which every search
+        calls first: resolving the link again for each cache look-up cost a search several syscalls)."""
+        return getattr(self._local, "target", None) or os.path.realpath(self.current)
+
     def _searcher(self):
         """This thread's searcher, reopened only when a commit or rebuild made a newer index."""
         ix = self._index()
@@ -179,6 +189,15 @@ class WhooshBackend:
         except (IndexMissing, OSError, index.EmptyIndexError):
             return False
         return self.meta().get("analyzer_version") == ANALYZER_VERSION
+
+    def version(self) -> str:
+        """Changes whenever the index does (a rebuild or a commit); "" while there is none."""
+        try:
+            with self._searcher() as searcher:
+                reader = searcher.reader()
+                return f"{self._target()}:{reader.generation()}:{reader.doc_count_all()}"
+        except (IndexMissing, OSError, index.EmptyIndexError):
+            return ""
 
     def count(self) -> int:
         with self._searcher() as searcher:
@@ -321,10 +340,13 @@ class WhooshBackend:
             candidates.append(ranking.Candidate(
                 key=key, score=float(score or 0.0), names=tuple(meta.get("names", ())),
                 prior=meta.get("prior", 1.0), guide=meta.get("guide", False), type=key.partition(":")[0]))
+        by_key = {stored[doc][0]: doc for doc in scores}
+        page = ranking.rank(candidates, groups, exact)[start:limit]
+        snippets = self._snippets(searcher, [by_key[c.key] for c in page])
         hits = []
-        for c in ranking.rank(candidates, groups, exact)[start:limit]:
+        for c, snippet in zip(page, snippets, strict=True):
             type_, _, id_ = c.key.partition(":")
-            hits.append(Hit(type=type_, id=id_, score=c.score))
+            hits.append(Hit(type=type_, id=id_, score=c.score, snippet=snippet))
         return hits
 
     def _scored_all_words(self, searcher, groups, q, matched: set[int], depth: int) -> dict:
@@ -384,11 +406,25 @@ class WhooshBackend:
         keys = self._stored(searcher)
         ordered = pick(limit, matched, key=lambda d: (column[d], keys[d][0]) if not reverse
                        else (column[d], _Reversed(keys[d][0])))
+        page = ordered[start:limit]
         hits = []
-        for doc in ordered[start:limit]:
+        for doc, snippet in zip(page, self._snippets(searcher, page), strict=True):
             type_, _, id_ = keys[doc][0].partition(":")
-            hits.append(Hit(type=type_, id=id_, score=0.0))
+            hits.append(Hit(type=type_, id=id_, score=0.0, snippet=snippet))
         return hits
+
+    @staticmethod
+    def _snippets(searcher, docs: list[int]) -> list[tuple[str, str, str] | None]:
+        """The prepared snippet text of a page's documents (None from an index built without it)."""
+        reader = searcher.reader()
+        if not docs or not reader.has_column("snippet"):
+            return [None] * len(docs)
+        column = reader.column_reader("snippet")
+        out = []
+        for doc in docs:
+            raw = column[doc]
+            out.append(tuple(json.loads(raw)) if raw else None)
+        return out
 
     @staticmethod
     def _best_covered(matched: set[int], per_term: list[set[int]], needed: int) -> set[int]:
@@ -407,11 +443,18 @@ class WhooshBackend:
 
     def _matched(self, searcher, groups, join, q: SearchQuery) -> tuple[set[int], list[set[int]]]:
         reader = searcher.reader()
+        filters = self._filter_sets(reader)
 
         def docs(field: str, value: str) -> set[int]:
             if (field, value) not in reader:
                 return set()
-            return _all_ids(reader.postings(field, value))
+            if field in ("title", "text"):
+                return _all_ids(reader.postings(field, value))
+            # A type or facet value's documents, read once per index version: the directory's
+            # scope alone is every place (reading those postings on each search cost most of it).
+            if (field, value) not in filters:
+                filters[(field, value)] = frozenset(_all_ids(reader.postings(field, value)))
+            return filters[(field, value)]
 
         words: dict[str, set[int]] = {}
 
@@ -439,11 +482,11 @@ class WhooshBackend:
             else:
                 sets.append(set.union(*per_term))
         if q.types or q.scope:
-            sets.append(set.union(*(docs("type", t) for t in (q.types or q.scope))))
+            sets.append(set().union(*(docs("type", t) for t in (q.types or q.scope))))
         for name, values in q.filters.items():
             if values:
                 field = _FIELD_FOR_FACET[name]
-                sets.append(set.union(*(docs(field, v) for v in values)))
+                sets.append(set().union(*(docs(field, v) for v in values)))
         if not sets:
             return self._live(reader), per_term
         sets.sort(key=len)
@@ -451,6 +494,14 @@ class WhooshBackend:
         if reader.has_deletions():
             matched &= self._live(reader)
         return matched, per_term
+
+    def _filter_sets(self, reader) -> dict[tuple[str, str], frozenset[int]]:
+        """The cache of filter postings for this index version (emptied when the index changes)."""
+        key = (self._target(), reader.generation(), reader.doc_count_all())
+        cached = self._filter_cache
+        if cached is None or cached[0] != key:
+            cached = self._filter_cache = (key, {})
+        return cached[1]
 
     def _live(self, reader) -> set[int]:
         """Numbers of the documents not deleted, cached per index version."""
@@ -463,7 +514,7 @@ class WhooshBackend:
     def _stored(self, searcher) -> list[tuple[str, tuple | None, dict | None]]:
         """(key, (lat, lon), meta) per document, read once per index version."""
         reader = searcher.reader()
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        key = (self._target(), reader.generation(), reader.doc_count_all())
         cached = self._stored_cache
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -477,7 +528,7 @@ class WhooshBackend:
         """A sortable column's value per document, read once per index version: indexing a
         Python list is many times faster than Whoosh's column reader for each match."""
         reader = searcher.reader()
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all(), field)
+        key = (self._target(), reader.generation(), reader.doc_count_all(), field)
         cached = self._column_cache.get(field)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -497,7 +548,7 @@ class WhooshBackend:
     def _facet_values(self, searcher) -> dict[str, list[tuple[str, ...]]]:
         """Per document, the facet values it has; read once per index version from the postings."""
         reader = searcher.reader()
-        key = (os.path.realpath(self.current), reader.generation(), reader.doc_count_all())
+        key = (self._target(), reader.generation(), reader.doc_count_all())
         cached = self._facet_cache
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -525,6 +576,7 @@ class WhooshBackend:
             "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
             "meta": {"names": sorted({exact_form(n) for n in doc.names} - {""}), "prior": doc.boost,
                      "guide": doc.guide, "version": doc_version(doc)},
+            "snippet": json.dumps(doc.snippet, ensure_ascii=False).encode("utf-8"),
         }
 
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import g
 
 from portal import db
-from portal.policies.models import Policy
 from portal.service_points import bp, services, topics
 from portal.service_points.labels import KIND_LABELS, WHO_LABELS
 
@@ -34,20 +33,19 @@ def basis_link(policy_id: str | None, clause: str | None) -> dict | None:
         return None
     from flask import url_for
 
-    from portal.core.outline import find_clause, number_blocks
-    from portal.core.templating import render_markdown
+    from portal.policies import services as policies
 
-    outlines = g.setdefault("policy_outlines", {})
-    if policy_id not in outlines:
-        policy = db.session().get(Policy, policy_id)
-        outlines[policy_id] = number_blocks(str(render_markdown(policy.body)))[1] if policy else None
-    blocks = outlines[policy_id]
-    if blocks is None:
+    session = db.session()
+    if "policy_versions" not in g:
+        g.policy_versions = policies.published_versions(session)
+    if policy_id not in g.policy_versions:
         return None
-    block = find_clause(blocks, clause)
-    label = block.label if block and block.label and block.label not in (clause or "") else ""
-    return {"url": url_for("policies.detail", policy_id=policy_id, _anchor=block.id if block else None),
-            "label": label}
+    found = policies.clause_anchor(session, policy_id, g.policy_versions[policy_id], clause)
+    if found is None:
+        return None
+    anchor, label = found
+    return {"url": url_for("policies.detail", policy_id=policy_id, _anchor=anchor),
+            "label": label if label and label not in (clause or "") else ""}
 
 
 @bp.app_context_processor

@@ -1,0 +1,125 @@
+"""Server time of the public list pages without any page cache, beside a bare Flask "hello".
+
+All of content/ is loaded and indexed; every page type is asked with a set of varied query strings
+(words in Chinese and English, filters, sorts, later pages) through the Flask test client, after a
+warm-up, and reported as p50/p95 beside a trivial Flask route timed the same way in the same run:
+wall-clock time, and the process's CPU time (steadier on a machine other work is loading).
+`--profile PATH` also writes a cProfile of one page type's requests (`--page`, /policies by default).
+
+Usage: python bench/render.py [--repeat N] [--profile PATH [--page /search]]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alembic import command  # noqa: E402
+from flask import Flask  # noqa: E402
+
+from bench.timing import summary, timed  # noqa: E402
+from portal import create_app, db  # noqa: E402
+from portal.cli import alembic_config  # noqa: E402
+from portal.content.loader import load_content  # noqa: E402
+from portal.search.indexer import rebuild  # noqa: E402
+
+PAGES = {
+    "/policies": [
+        "", "q=创业担保贷款", "q=tax+relief", "level=national", "category=tax_relief&sort=newest",
+        "q=补贴&page=2", "status=in_force&year=2023", "q=人才&level=provincial", "sort=title&page=3",
+        "q=innovation+voucher",
+    ],
+    "/search": [
+        "q=创业担保贷款", "q=众创空间", "q=tax+relief", "q=创新券", "q=人才&type=policy", "q=incubator",
+        "q=补贴&page=2", "q=大学生+创业", "q=loan&level=national", "q=孵化器&type=incubator",
+    ],
+    "/places": [
+        "", "q=众创空间", "q=incubator", "type=incubator", "near=兰州+城关区", "q=fund&sort=title",
+        "page=2", "q=nanshan", "open=1&type=makerspace", "q=柴火空间",
+    ],
+    "/map": ["", "q=孵化器", "type=incubator", "near=兰州+城关区"],
+}
+
+
+def make_app(tmp: Path):
+    os.environ["INSTANCE_PATH"] = str(tmp / "instance")
+    url = f"sqlite:///{tmp / 'bench.db'}"
+    command.upgrade(alembic_config(url), "head")
+    app = create_app({"DATABASE_URL": url, "SEARCH_DIR": tmp / "search", "SECRET_KEY": "bench",
+                      "PUBLISHING_SCHEDULER": "cron", "PUBLIC_BASE_URL": "http://localhost"})
+    with app.app_context():
+        session = db.session()
+        load_content(session, ROOT / "content")
+        session.commit()
+        rebuild(session, app.extensions["search"])
+    return app
+
+
+def results_queries(app) -> list[str]:
+    """Query strings of realistic wizard answers: the fullest answer sets of the YAML cases."""
+    from portal.eligibility import services
+    from portal.eligibility.answers import to_query
+
+    with app.app_context():
+        rules = services.ruleset(db.session())
+    answers = sorted((case.answers for b in rules.benefits for case in b.cases), key=len, reverse=True)
+    with app.test_request_context():
+        return ["&".join(f"{k}={v}" for k, v in to_query(a, rules)) for a in answers[:10]]
+
+
+def cpu_timed(fn, repeat: int) -> list[float]:
+    """Milliseconds of this process's CPU time each of `repeat` calls of `fn` took."""
+    out = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        out.append((time.process_time() - start) * 1000)
+    return out
+
+
+def measure(client, path: str, queries: list[str], repeat: int, timer=timed) -> list[float]:
+    for q in queries:  # warm-up: templates compiled, caches filled, searchers opened
+        response = client.get(f"{path}?{q}")
+        assert response.status_code == 200, (path, q, response.status_code)
+    return [ms for _ in range(repeat) for q in queries
+            for ms in timer(lambda q=q: client.get(f"{path}?{q}"), 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--profile", type=Path)
+    parser.add_argument("--page", default="/policies", choices=[*PAGES, "/eligibility/results"])
+    args = parser.parse_args()
+    app = make_app(Path(tempfile.mkdtemp(prefix="bench-render-")))
+    client = app.test_client()
+    pages = {**PAGES, "/eligibility/results": results_queries(app)}
+    out = {}
+    for path, queries in pages.items():
+        samples = measure(client, path, queries, args.repeat)
+        cpu = measure(client, path, queries, args.repeat, cpu_timed)
+        out[path] = {"n": len(samples), "wall": summary(samples), "cpu": summary(cpu)}
+    hello_app = Flask("hello")
+    hello_app.add_url_rule("/", "hello", lambda: "hello")
+    hello = hello_app.test_client()
+    n = args.repeat * 10
+    out["baseline_flask_hello"] = {"n": n, "wall": summary(timed(lambda: hello.get("/"), n), 2),
+                                   "cpu": summary(cpu_timed(lambda: hello.get("/"), n), 2)}
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(measure, client, args.page, pages[args.page], args.repeat)
+        profiler.dump_stats(args.profile)
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
