@@ -276,7 +276,10 @@ def main() -> None:
         script = ROOT / "scripts" / "with_postgres.sh"
         sys.exit(subprocess.call([str(script), sys.executable, *sys.argv]))
     analysis.init()
-    results = [run(int(s), args.repeat, server) for s in args.sizes.split(",")]
+    results = []
+    for size in args.sizes.split(","):
+        results.append(run(int(size), args.repeat, server))
+        print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)  # as each ends
     print(json.dumps({"queries": len(QUERIES), "repeat": args.repeat, "results": results},
                      ensure_ascii=False, indent=2))
 
