@@ -54,11 +54,6 @@ def current(db: Session) -> int:
     return g.content_version
 
 
-def mark_changed(db: Session) -> None:
-    """Move the version when this transaction commits (for changes the listeners cannot see)."""
-    db.info[CHANGED] = True
-
-
 def _bump(db: Session) -> None:
     now = dt.datetime.now(dt.UTC)
     moved = db.execute(update(ContentVersion).where(ContentVersion.id == 1)
