@@ -199,10 +199,11 @@ class Bench:
             self.stop(server)
 
     def measure(self, label: str, server: Server, requests: Path, warmup: Path | None = None,
-                **extra) -> dict:
+                warmup_seconds: float | None = None, **extra) -> dict:
         """Warm up (figures dropped), then one measured run; failing requests named from the log."""
-        if self.args.warmup > 0:
-            run_wrk(self.wrk, server, warmup or requests, self.args.warmup)
+        seconds = self.args.warmup if warmup_seconds is None else warmup_seconds
+        if seconds > 0:
+            run_wrk(self.wrk, server, warmup or requests, seconds)
         # The requests wrk left in the listen queue are still answered; a cheap request queued
         # behind them returns once they are done, so the measured run starts on an idle server.
         server.wait_ready(server.probe)
@@ -258,8 +259,10 @@ class Bench:
             env.pop("PAGE_CACHE_SIZE", None)
             warm = self.start(f"portal-{database}-warm", "wsgi:app", env, PROBE)
             first_requests(warm, samples)
+            # Warm: the page cache has first seen as much traffic of the same mix as is measured.
             self.measure(f"{database}: mixed, warm (default cache)", warm, lists / "mixed.txt",
-                         lists / "mixed-warmup.txt", kind="mixed", **tag, distinct=mixed["distinct"])
+                         lists / "mixed-warmup.txt", max(self.args.warmup, self.args.duration),
+                         kind="mixed", **tag, distinct=mixed["distinct"])
             self.stop(warm)
         finally:
             self.stop_all()
