@@ -11,7 +11,8 @@ WEB_CONCURRENCY ?= 2
 PG_SEARCH_BACKEND ?= whoosh
 export FLASK_APP := portal
 
-.PHONY: run test install translations database content basemap lint bench extract-messages browser-deps clean
+.PHONY: run test install translations database content basemap lint bench bench-postgres extract-messages \
+	browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,12 +59,21 @@ test: translations browser-deps lint basemap
 	$(BIN)/pytest -q
 	SEARCH_BACKEND=$(PG_SEARCH_BACKEND) scripts/with_postgres.sh $(BIN)/pytest -q -m "db and not browser"
 
-bench: install
+# bench/pages.py serves the portal with gunicorn as `make run` does and loads it with wrk (installed
+# from Debian when missing); PAGES_ARGS passes options, e.g. PAGES_ARGS="--duration 5 --types home".
+PAGES_ARGS ?=
+
+bench: translations
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/places.py
 	$(BIN)/python bench/eligibility.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/pages.py $(PAGES_ARGS)
+
+# The page benchmark on the embedded default and on a throw-away PostgreSQL server, in one run.
+bench-postgres: translations
+	scripts/with_postgres.sh $(BIN)/python bench/pages.py $(PAGES_ARGS)
 
 # Refresh the message catalogs after changing user-facing strings.
 extract-messages: install
