@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 # Search backend of the PostgreSQL pass of `make test`.
-PG_SEARCH_BACKEND ?= whoosh
+PG_SEARCH_BACKEND ?= postgres
 export FLASK_APP := portal
 
 .PHONY: run test install translations database content basemap lint bench bench-postgres extract-messages \

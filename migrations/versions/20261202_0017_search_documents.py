@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("text_len", sa.Integer(), nullable=False),
         sa.Column("tsv", postgresql.TSVECTOR(), nullable=False),
         sa.Column("title_tsv", postgresql.TSVECTOR(), nullable=False),
+        sa.Column("snippet", postgresql.ARRAY(sa.Text()), nullable=True),
         sa.PrimaryKeyConstraint("key"),
         sa.UniqueConstraint("id"),
     )

@@ -102,6 +102,7 @@ search_documents = Table(
     Column("text_len", Integer, nullable=False),
     Column("tsv", postgresql.TSVECTOR, nullable=False),  # title words weighted A, text words D
     Column("title_tsv", postgresql.TSVECTOR, nullable=False),  # small: a cheap pre-rank
+    Column("snippet", postgresql.ARRAY(Text)),  # the prepared snippet text (IndexDoc.snippet), read for hits
     # fastupdate off: a search never walks a pending list that the many small writes of content
     # transactions would otherwise leave.
     Index("ix_search_documents_tsv", "tsv", postgresql_using="gin", postgresql_with={"fastupdate": "off"}),

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import chain
 
 from sqlalchemy import delete, select, text
@@ -40,7 +41,7 @@ SORT_ORDER = {"newest": "date_ordinal DESC, key", "oldest": "date_ordinal, key",
 
 _COLUMNS = ("key", "type", "title", "names", "regions", "categories", "industries", "services", "level",
             "year", "status", "desks", "facets", "date_ordinal", "sort_title", "lat", "lon", "prior",
-            "guide", "version", "title_len", "text_len", "tsv", "title_tsv", "generation")
+            "guide", "version", "title_len", "text_len", "tsv", "title_tsv", "snippet", "generation")
 _VALUES = ", ".join(f"CAST(:{c} AS tsvector)" if c.endswith("tsv") else f":{c}" for c in _COLUMNS)
 _UPSERT = text(
     f"INSERT INTO search_documents ({', '.join(_COLUMNS)}) VALUES ({_VALUES}) "  # noqa: S608 - fixed names
@@ -355,7 +356,17 @@ class PostgresBackend:
         else:
             hits = [Hit(type=k.partition(":")[0], id=k.partition(":")[2], score=0.0)
                     for k in best[start:limit]]
-        return SearchResult(hits=hits, total=total, facets=counted, terms=[])
+        return SearchResult(hits=self._with_snippets(conn, hits), total=total, facets=counted, terms=[])
+
+    @staticmethod
+    def _with_snippets(conn: Connection, hits: list[Hit]) -> list[Hit]:
+        """The page's hits with the snippet text prepared at index time (one query for the page)."""
+        if not hits:
+            return hits
+        found = dict(conn.execute(text("SELECT key, snippet FROM search_documents WHERE key = ANY(:keys)"),
+                                  {"keys": [f"{h.type}:{h.id}" for h in hits]}).all())
+        return [replace(h, snippet=tuple(s) if (s := found.get(f"{h.type}:{h.id}")) and any(s) else None)
+                for h in hits]
 
     def _facet_cache(self, conn: Connection, generation: int, built: str) -> dict[int, tuple[str, ...]]:
         """Facet values by row id, brought up to `generation` by reading only the rows written
@@ -460,6 +471,7 @@ class PostgresBackend:
             "sort_title": doc.sort_title or doc.title, "lat": doc.lat, "lon": doc.lon, "prior": doc.boost,
             "guide": doc.guide, "version": doc_version(doc), "title_len": len(title), "text_len": len(body),
             "tsv": vector([(title, "A"), (body, "")]), "title_tsv": vector([(title, "")]),
+            "snippet": list(doc.snippet),
         }, title
 
     def _write(self, conn: Connection, docs: Iterable[IndexDoc], generation: int | None = None) -> int:
