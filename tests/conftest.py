@@ -118,7 +118,8 @@ def make_app(tmp: Path, *, loaded: bool = False, **config):
     tmp.mkdir(parents=True, exist_ok=True)
     if loaded:
         template = _content_template()
-        shutil.copytree(template / "search", tmp / "search", symlinks=True)
+        if (template / "search").exists():  # the Whoosh index (the PostgreSQL one is in the database)
+            shutil.copytree(template / "search", tmp / "search", symlinks=True)
     if postgres.enabled():
         name = postgres.create("tmpl_content" if loaded else _pg_empty_template())
         app = _create(tmp, **{"DATABASE_URL": postgres.url_of(name), **config})
