@@ -160,3 +160,9 @@ def parse_address(text: str) -> tuple[str, str, str, str, bool]:
 
     status = cell("识别状态")
     return cell("省"), cell("市"), cell("区"), cell("地址"), status == "存在歧义"
+
+
+def warm_up() -> None:
+    """Load cpca's tables and word list now: called before gunicorn forks its workers (wsgi.py), so
+    no visitor's first "near" waits seconds for them in each worker."""
+    parse_address("北京市海淀区")

@@ -126,3 +126,26 @@ def weighted_terms(groups: list[Group]) -> dict[str, float]:
 def terms(groups: list[Group]) -> list[str]:
     """The words as typed, for highlighting and for the result's `terms`."""
     return [slot[0] for g in groups for slot in g.alternatives[0].slots]
+
+
+def fitted(groups: list[Group], known, frequency, fixes) -> list[Group]:
+    """The plan fitted to an index's words, the same for every backend: pinyin typed apart joined, a
+    common compound without its parts, and a word found nowhere given `fixes(word)` (the words one
+    typo away, 创新卷 → 创新券) at a lower weight. `known`, `frequency` and `fixes` ask the index."""
+    out = []
+    for group in join_pinyin(groups, known):
+        exact = group.alternatives[0]
+        if len(exact.slots) == 1 and frequency(exact.slots[0][0]) >= COMMON:
+            # The compound itself is common: its parts would only add a tail nobody pages to.
+            group = Group(word=group.word, alternatives=tuple(
+                a for a in group.alternatives if a.weight != SUB_WORD_WEIGHT))
+        if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
+            out.append(group)
+            continue
+        found: list[str] = []
+        for slot in group.alternatives[0].slots:
+            if len(slot[0]) > 1 and not any(known(t) for t in slot):
+                found += fixes(slot[0])
+        extra = tuple(Alternative(((t,),), FUZZY_WEIGHT) for t in dict.fromkeys(found))
+        out.append(Group(word=group.word, alternatives=group.alternatives + extra))
+    return out

@@ -202,24 +202,10 @@ class PostgresBackend:
             docs, _titles, listed = self._counts(conn, [term], counts)[term]
             return docs > 0 or listed
 
-        out = []
-        for group in plan.join_pinyin(groups, known):
-            exact = group.alternatives[0]
-            first = exact.slots[0][0]
-            if len(exact.slots) == 1 and sum(self._counts(conn, [first], counts)[first][:2]) >= plan.COMMON:
-                # The compound itself is common: its parts would only add a tail nobody pages to.
-                group = plan.Group(word=group.word, alternatives=tuple(
-                    a for a in group.alternatives if a.weight != plan.SUB_WORD_WEIGHT))
-            if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
-                out.append(group)
-                continue
-            fixes: list[str] = []
-            for slot in group.alternatives[0].slots:
-                if len(slot[0]) > 1 and not any(known(t) for t in slot):
-                    fixes += self._fixes(conn, slot[0], counts)
-            extra = tuple(plan.Alternative(((t,),), plan.FUZZY_WEIGHT) for t in dict.fromkeys(fixes))
-            out.append(plan.Group(word=group.word, alternatives=group.alternatives + extra))
-        return out
+        def frequency(term: str) -> int:
+            return sum(self._counts(conn, [term], counts)[term][:2])
+
+        return plan.fitted(groups, known, frequency, lambda word: self._fixes(conn, word, counts))
 
     def _fixes(self, conn: Connection, word: str, counts: dict) -> list[str]:
         """Title words within one typo (two for long Latin words, whose first letter must match),

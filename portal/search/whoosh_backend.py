@@ -256,23 +256,7 @@ class WhooshBackend:
         def frequency(term: str) -> int:
             return reader.doc_frequency("title", term) + reader.doc_frequency("text", term)
 
-        out = []
-        for group in plan.join_pinyin(groups, known):
-            exact = group.alternatives[0]
-            if len(exact.slots) == 1 and frequency(exact.slots[0][0]) >= plan.COMMON:
-                # The compound itself is common: its parts would only add a tail nobody pages to.
-                group = plan.Group(word=group.word, alternatives=tuple(
-                    a for a in group.alternatives if a.weight != plan.SUB_WORD_WEIGHT))
-            if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
-                out.append(group)
-                continue
-            fixes: list[str] = []
-            for slot in group.alternatives[0].slots:
-                if len(slot[0]) > 1 and not any(known(t) for t in slot):
-                    fixes += self._fixes(reader, slot[0])
-            extra = tuple(plan.Alternative(((t,),), plan.FUZZY_WEIGHT) for t in dict.fromkeys(fixes))
-            out.append(plan.Group(word=group.word, alternatives=group.alternatives + extra))
-        return out
+        return plan.fitted(groups, known, frequency, lambda word: self._fixes(reader, word))
 
     def _fixes(self, reader, word: str) -> list[str]:
         """Title words within one typo (two for long Latin words, whose first letter must match),
