@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import MetaData, Table, false, func, insert, inspect, select, text
+from sqlalchemy import MetaData, Table, delete, false, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 BATCH = 1000
@@ -38,7 +38,8 @@ def check_target(source: Connection, target: Connection, metadata: MetaData) -> 
     if found is None or found != wanted:
         raise CopyRefused(f"the target is at migration {found or 'none'}, the source at {wanted}: "
                           f"run `flask --app portal db upgrade` against the target first")
-    filled = [t.name for t in metadata.sorted_tables if target.scalar(select(func.count()).select_from(t))]
+    filled = [t.name for t in metadata.sorted_tables if not t.info.get("seeded_by_migration")
+              and target.scalar(select(func.count()).select_from(t))]
     if filled:
         raise CopyRefused(f"the target is not empty (rows in {', '.join(filled)}); nothing copied")
 
@@ -80,6 +81,8 @@ def copy_all(source: Engine, target: Engine, metadata: MetaData,
     with source.connect() as src, target.begin() as dst:
         check_target(src, dst, metadata)
         for table in metadata.sorted_tables:
+            if table.info.get("seeded_by_migration"):
+                dst.execute(delete(table))  # the source's rows replace what the migration wrote
             batch: list[dict] = []
             copied = 0
             for row in _rows(src, table):

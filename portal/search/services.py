@@ -108,17 +108,18 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
 
 
 MAX_CACHED = 64  # entries of the per-version caches below (a handful per language and content version)
-_cached: dict[tuple, object] = {}
 
 
 def _per_version(db: Session, what: str, build, language: str = ""):
-    """`build()` once per content version (which moves with every published change) and language."""
+    """`build()` once per content version (which moves with every published change) and language,
+    kept by the application (one database per application: versions of two databases never mix)."""
+    cached: dict = current_app.extensions.setdefault("search_per_version", {})
     key = (what, content_version(db), language)
-    if key not in _cached:
-        if len(_cached) >= MAX_CACHED:
-            _cached.clear()
-        _cached[key] = build()
-    return _cached[key]
+    if key not in cached:
+        if len(cached) >= MAX_CACHED:
+            cached.clear()
+        cached[key] = build()
+    return cached[key]
 
 
 def facet_labels(db: Session) -> dict[str, dict[str, str]]:
