@@ -46,7 +46,7 @@ def test_copy_to_an_empty_database_and_back(tmp_path):
     assert result.exit_code == 0, result.output
     assert "row counts match in all" in result.output
 
-    second = make_app(tmp_path / "second", DATABASE_URL=sqlite_url)
+    second = make_app(tmp_path / "second", DATABASE_URL=sqlite_url, SEARCH_BACKEND="whoosh")  # a SQLite file
     target_url = _migrated(database_url(tmp_path / "target"))
     result = _copy(second, target_url)
     assert result.exit_code == 0, result.output

@@ -72,6 +72,7 @@ def test_signed_in_pages_are_not_stored_by_caches(tmp_path):
 
 def test_cookies_are_secure_by_default_outside_development(tmp_path, monkeypatch):
     monkeypatch.delenv("SECURE_COOKIES", raising=False)
+    monkeypatch.setenv("SEARCH_BACKEND", "whoosh")  # the SQLite file below holds no search tables
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     url = f"sqlite:///{tmp_path / 'x.db'}"
     production = create_app({"DATABASE_URL": url})

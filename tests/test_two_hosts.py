@@ -48,7 +48,8 @@ class Host:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(index, folder / "search", symlinks=True)  # Whoosh: each host's own files
+        if index.exists():  # Whoosh: each host's own files (PostgreSQL keeps its index in the database)
+            shutil.copytree(index, folder / "search", symlinks=True)
         env = {**os.environ, "DATABASE_URL": database_url, "SEARCH_BACKEND": search_backend,
                "SECRET_KEY": "shared-by-every-host", "SECURE_COOKIES": "0", "PUBLIC_BASE_URL": self.base,
                "TRUSTED_HOSTS": "*", "INSTANCE_PATH": str(folder), "SEARCH_DIR": str(folder / "search"),

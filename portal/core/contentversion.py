@@ -101,7 +101,11 @@ def listen(sessions) -> None:
             _bump(session)
 
     @event.listens_for(sessions, "after_rollback")
+    @event.listens_for(sessions, "after_commit")
     def _forget(session: Session) -> None:
+        # Also after a commit: writes made by other before-commit hooks after _move (the search
+        # index marking its outbox rows done in the same transaction) belong to this transaction,
+        # which already moved the version, not to the next one.
         session.info.pop(CHANGED, None)
 
 
