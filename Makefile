@@ -52,6 +52,7 @@ browser-deps:
 
 lint: install
 	$(BIN)/ruff check portal tests bench migrations
+	$(BIN)/ruff format --check portal tests bench migrations
 
 # The whole suite on the embedded default (SQLite), then every database test again on a throw-away
 # PostgreSQL cluster (installed from Debian's packages when missing; see scripts/with_postgres.sh).

@@ -46,8 +46,14 @@ def main() -> None:
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     url = f"sqlite:///{tmp / 'bench.db'}"
     command.upgrade(alembic_config(url), "head")
-    app = create_app({"DATABASE_URL": url, "SEARCH_DIR": tmp / "search", "SECRET_KEY": "bench",
-                      "PUBLISHING_SCHEDULER": "cron"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SEARCH_DIR": tmp / "search",
+            "SECRET_KEY": "bench",
+            "PUBLISHING_SCHEDULER": "cron",
+        }
+    )
     with app.app_context():
         session = db.session()
         load_content(session, ROOT / "content")
@@ -70,15 +76,21 @@ def main() -> None:
     hello_app.add_url_rule("/", "hello", lambda: "hello")
     hello = hello_app.test_client()
     bare = timed(lambda: hello.get("/"), args.repeat * 10)
-    print(json.dumps({
-        "benefits": len(rules.benefits), "answer_sets": len(profiles),
-        "evaluate_all_benefits_with_hints": summary(with_hints),
-        "evaluate_all_benefits_without_hints": summary(without),
-        "baseline_facts_only": summary(floor),
-        "wizard_question_page": summary(question),
-        "wizard_results_page": summary(results),
-        "baseline_flask_hello": summary(bare),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benefits": len(rules.benefits),
+                "answer_sets": len(profiles),
+                "evaluate_all_benefits_with_hints": summary(with_hints),
+                "evaluate_all_benefits_without_hints": summary(without),
+                "baseline_facts_only": summary(floor),
+                "wizard_question_page": summary(question),
+                "wizard_results_page": summary(results),
+                "baseline_flask_hello": summary(bare),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -75,8 +75,15 @@ class Bench:
         for server in list(self.servers):
             self.stop(server)
 
-    def measure(self, label: str, server: Server, requests: Path, warmup: Path | None = None,
-                warmup_seconds: float | None = None, **extra) -> dict:
+    def measure(
+        self,
+        label: str,
+        server: Server,
+        requests: Path,
+        warmup: Path | None = None,
+        warmup_seconds: float | None = None,
+        **extra,
+    ) -> dict:
         """Warm up (figures dropped), then one measured run; failing requests named from the log."""
         seconds = self.args.warmup if warmup_seconds is None else warmup_seconds
         if seconds > 0:
@@ -89,9 +96,11 @@ class Bench:
         if row["status_errors"] or row["socket_errors"]:
             row["failing"] = server.failures_since(offset)
         self.rows.append(row)
-        log(f"  {label}: {row['rps']} req/s, p95 {row['p95_ms']:.0f} ms, "
+        log(
+            f"  {label}: {row['rps']} req/s, p95 {row['p95_ms']:.0f} ms, "
             f"errors {row['status_errors']}/{row['socket_errors']}"
-            + (f", hit rate {row['cache_hit_rate']:.0%}" if row["cache_hit_rate"] is not None else ""))
+            + (f", hit rate {row['cache_hit_rate']:.0%}" if row["cache_hit_rate"] is not None else "")
+        )
         for failing in row.get("failing", []):
             log(f"    {failing}")
         return row
@@ -116,30 +125,52 @@ class Bench:
             lists.mkdir()
             mixed = workload.write_list(lists / "mixed.txt", facts, workload.SHARES, LIST_SIZE, seed=11)
             workload.write_list(lists / "mixed-warmup.txt", facts, workload.SHARES, LIST_SIZE, seed=12)
-            log(f"{database}: search backend {backend}; mixed list: {mixed['requests']} requests, "
-                f"{mixed['distinct']} distinct")
+            log(
+                f"{database}: search backend {backend}; mixed list: {mixed['requests']} requests, "
+                f"{mixed['distinct']} distinct"
+            )
             tag = {"database": database, "search": backend}
             samples = workload.samples(facts)
-            cold = self.start(f"portal-{database}-cold", "wsgi:app", {**env, "PAGE_CACHE_SIZE": "0"},
-                              PROBE)
+            cold = self.start(f"portal-{database}-cold", "wsgi:app", {**env, "PAGE_CACHE_SIZE": "0"}, PROBE)
             self.first[database] = first_requests(cold, samples)
             log(f"{database}: slowest first requests (s): {self.first[database]}")
-            self.measure(f"{database}: mixed, cold (PAGE_CACHE_SIZE=0)", cold, lists / "mixed.txt",
-                         lists / "mixed-warmup.txt", kind="mixed", **tag, distinct=mixed["distinct"])
+            self.measure(
+                f"{database}: mixed, cold (PAGE_CACHE_SIZE=0)",
+                cold,
+                lists / "mixed.txt",
+                lists / "mixed-warmup.txt",
+                kind="mixed",
+                **tag,
+                distinct=mixed["distinct"],
+            )
             for kind in self.args.types:
                 one = lists / f"{kind}.txt"
                 workload.write_list(one, facts, {kind: 1}, LIST_SIZE // 4, seed=21)
                 workload.write_list(lists / f"{kind}-warmup.txt", facts, {kind: 1}, LIST_SIZE // 4, seed=22)
-                self.measure(f"{database}: {kind}, uncached", cold, one, lists / f"{kind}-warmup.txt",
-                             kind="type", type=kind, **tag)
+                self.measure(
+                    f"{database}: {kind}, uncached",
+                    cold,
+                    one,
+                    lists / f"{kind}-warmup.txt",
+                    kind="type",
+                    type=kind,
+                    **tag,
+                )
             self.stop(cold)
             env.pop("PAGE_CACHE_SIZE", None)
             warm = self.start(f"portal-{database}-warm", "wsgi:app", env, PROBE)
             first_requests(warm, samples)
             # Warm: the page cache has first seen as much traffic of the same mix as is measured.
-            self.measure(f"{database}: mixed, warm (default cache)", warm, lists / "mixed.txt",
-                         lists / "mixed-warmup.txt", max(self.args.warmup, self.args.duration),
-                         kind="mixed", **tag, distinct=mixed["distinct"])
+            self.measure(
+                f"{database}: mixed, warm (default cache)",
+                warm,
+                lists / "mixed.txt",
+                lists / "mixed-warmup.txt",
+                max(self.args.warmup, self.args.duration),
+                kind="mixed",
+                **tag,
+                distinct=mixed["distinct"],
+            )
             self.stop(warm)
         finally:
             self.stop_all()
@@ -163,12 +194,14 @@ def prepare(database: str, folder: Path):
             env["SEARCH_BACKEND"] = "postgres"
     log(f"{database}: migrating and loading content into {instance} …")
     for step in (["db", "upgrade"], ["content", "load"]):
-        done = subprocess.run([str(BIN / "flask"), *step], cwd=ROOT, env=env, capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            [str(BIN / "flask"), *step], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
         if done.returncode != 0:
             cleanup()
-            raise SystemExit(f"flask {' '.join(step)} failed on {database}:\n{done.stdout[-2000:]}"
-                             f"\n{done.stderr[-3000:]}")
+            raise SystemExit(
+                f"flask {' '.join(step)} failed on {database}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+            )
     return env, env["SEARCH_BACKEND"], cleanup
 
 
@@ -214,8 +247,9 @@ def ensure_built() -> None:
         steps.append([str(BIN / "pybabel"), "compile", "-d", "translations"])
     for cmd in steps:
         log(f"running {' '.join(cmd[-3:])} …")
-        subprocess.run(cmd, cwd=ROOT, env={**os.environ, "FLASK_APP": "portal"}, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            cmd, cwd=ROOT, env={**os.environ, "FLASK_APP": "portal"}, check=True, stdout=subprocess.DEVNULL
+        )
 
 
 def budget(row: dict) -> str:
@@ -232,15 +266,19 @@ def report(rows: list[dict]) -> str:
     """The figures as a Markdown table, shares of the mean of the hello runs."""
     hello = [r["rps"] for r in rows if r["kind"] == "hello"]
     ceiling = sum(hello) / len(hello) if hello else None
-    lines = ["| run | req/s | of hello | p50 | p95 | p99 | errors (HTTP / socket) | cache hits | budget |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| run | req/s | of hello | p50 | p95 | p99 | errors (HTTP / socket) | cache hits | budget |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         row["of_hello"] = round(row["rps"] / ceiling, 4) if ceiling else None
         hits = "—" if row["cache_hit_rate"] is None else f"{row['cache_hit_rate']:.0%}"
         share = "" if row["of_hello"] is None else f"{row['of_hello']:.1%}"
-        lines.append(f"| {row['run']} | {row['rps']:,.1f} | {share} | {row['p50_ms']:.1f} ms | "
-                     f"{row['p95_ms']:.1f} ms | {row['p99_ms']:.1f} ms | {row['status_errors']} / "
-                     f"{row['socket_errors']} | {hits} | {budget(row)} |")
+        lines.append(
+            f"| {row['run']} | {row['rps']:,.1f} | {share} | {row['p50_ms']:.1f} ms | "
+            f"{row['p95_ms']:.1f} ms | {row['p99_ms']:.1f} ms | {row['status_errors']} / "
+            f"{row['socket_errors']} | {hits} | {budget(row)} |"
+        )
     return "\n".join(lines)
 
 
@@ -252,11 +290,17 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=15, help="seconds per measured run (default 15)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load before each run")
-    parser.add_argument("--postgres", action="store_true",
-                        help="also on PostgreSQL (TEST_DATABASE_URL's server, else scripts/with_postgres.sh)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also on PostgreSQL (TEST_DATABASE_URL's server, else scripts/with_postgres.sh)",
+    )
     parser.add_argument("--no-sqlite", action="store_true", help="skip the embedded default")
-    parser.add_argument("--types", default=",".join(workload.SHARES),
-                        help="page types measured alone (comma-separated; empty: none)")
+    parser.add_argument(
+        "--types",
+        default=",".join(workload.SHARES),
+        help="page types measured alone (comma-separated; empty: none)",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, lists)")
     args = parser.parse_args()
@@ -299,19 +343,32 @@ def main() -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     table = report(bench.rows)
-    print(f"{started}; {os.cpu_count()} CPUs, load average {load[0]:.2f} at the start; gunicorn "
-          f"{WORKERS} workers; wrk {CONNECTIONS} connections, {THREADS} threads, {args.duration:g} s per run")
+    print(
+        f"{started}; {os.cpu_count()} CPUs, load average {load[0]:.2f} at the start; gunicorn "
+        f"{WORKERS} workers; wrk {CONNECTIONS} connections, {THREADS} threads, {args.duration:g} s per run"
+    )
     print(table)
     for row in bench.rows:
         if row.get("failing"):
             print(f"failing in {row['run']}: " + "; ".join(row["failing"]))
     for database, slowest in bench.first.items():
-        print(f"{database}: slowest first request per page type in a fresh worker (s): "
-              + ", ".join(f"{kind} {seconds:g}" for kind, seconds in slowest.items()))
+        print(
+            f"{database}: slowest first request per page type in a fresh worker (s): "
+            + ", ".join(f"{kind} {seconds:g}" for kind, seconds in slowest.items())
+        )
     if args.json:
-        args.json.write_text(json.dumps({"started": started, "load_average": load, "runs": bench.rows,
-                                         "first_requests_s": bench.first},
-                                        ensure_ascii=False, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "started": started,
+                    "load_average": load,
+                    "runs": bench.rows,
+                    "first_requests_s": bench.first,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     return 0
 
 

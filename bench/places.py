@@ -44,8 +44,14 @@ def make_app(tmp: Path, places: int):
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     url = f"sqlite:///{tmp / 'bench.db'}"
     command.upgrade(alembic_config(url), "head")
-    app = create_app({"DATABASE_URL": url, "SEARCH_DIR": tmp / "search", "SECRET_KEY": "bench",
-                      "PUBLISHING_SCHEDULER": "cron"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SEARCH_DIR": tmp / "search",
+            "SECRET_KEY": "bench",
+            "PUBLISHING_SCHEDULER": "cron",
+        }
+    )
     real = read_content(ROOT / "content")["places"]
     regions = [r for r in read_content(ROOT / "content")["regions"] if r.get("lat")]
     rng = random.Random(11)
@@ -55,14 +61,27 @@ def make_app(tmp: Path, places: int):
         for i in range(places - len(real)):
             region = rng.choice(regions)
             template = rng.choice(real)
-            session.add(Place(
-                id=f"synthetic-{i}", type=template["type"], name=f"{template['name']}{rng.choice(WORDS)}{i}",
-                name_en=template["name_en"], aliases=[], region_id=region["id"], level=template["level"],
-                industries=template["industries"], services=template["services"],
-                description=template["description"], description_en=template["description_en"],
-                lat=region["lat"] + rng.uniform(-0.3, 0.3), lon=region["lon"] + rng.uniform(-0.3, 0.3),
-                geo_precision="street", status="active", source_ref="synthetic", verified=False,
-            ))
+            session.add(
+                Place(
+                    id=f"synthetic-{i}",
+                    type=template["type"],
+                    name=f"{template['name']}{rng.choice(WORDS)}{i}",
+                    name_en=template["name_en"],
+                    aliases=[],
+                    region_id=region["id"],
+                    level=template["level"],
+                    industries=template["industries"],
+                    services=template["services"],
+                    description=template["description"],
+                    description_en=template["description_en"],
+                    lat=region["lat"] + rng.uniform(-0.3, 0.3),
+                    lon=region["lon"] + rng.uniform(-0.3, 0.3),
+                    geo_precision="street",
+                    status="active",
+                    source_ref="synthetic",
+                    verified=False,
+                )
+            )
         session.commit()
         rebuild(session, app.extensions["search"])
     return app, tmp / "bench.db"
@@ -76,18 +95,24 @@ def geojson_bench(repeat: int) -> dict:
     conn = sqlite3.connect(path)
 
     def floor():
-        rows = conn.execute("SELECT id, type, name, name_en, lat, lon, geo_precision, level, region_id "
-                            "FROM places WHERE lat IS NOT NULL").fetchall()
-        json.dumps([{"id": r[0], "type": r[1], "name": r[2], "coordinates": [r[5], r[4]]} for r in rows],
-                   ensure_ascii=False)
+        rows = conn.execute(
+            "SELECT id, type, name, name_en, lat, lon, geo_precision, level, region_id "
+            "FROM places WHERE lat IS NOT NULL"
+        ).fetchall()
+        json.dumps(
+            [{"id": r[0], "type": r[1], "name": r[2], "coordinates": [r[5], r[4]]} for r in rows],
+            ensure_ascii=False,
+        )
 
     return {
         "places_on_map": count,
         "geojson_all": summary(timed(lambda: client.get("/api/v1/places.geojson"), repeat)),
-        "geojson_city_bbox": summary(timed(
-            lambda: client.get("/api/v1/places.geojson?bbox=113.6,22.3,114.3,22.8"), repeat)),
-        "geojson_with_filter": summary(timed(
-            lambda: client.get("/api/v1/places.geojson?type=incubator"), repeat)),
+        "geojson_city_bbox": summary(
+            timed(lambda: client.get("/api/v1/places.geojson?bbox=113.6,22.3,114.3,22.8"), repeat)
+        ),
+        "geojson_with_filter": summary(
+            timed(lambda: client.get("/api/v1/places.geojson?type=incubator"), repeat)
+        ),
         "baseline_sqlite_json_dumps": summary(timed(floor, repeat)),
     }
 

@@ -51,15 +51,22 @@ class Outcome:
 
 def read_queries(path: Path = QUERIES) -> list[Judged]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Judged(query=str(item["q"]), kind=item["kind"], relevant=dict(item["relevant"]),
-                   scope=item.get("scope", "all")) for item in data]
+    return [
+        Judged(
+            query=str(item["q"]),
+            kind=item["kind"],
+            relevant=dict(item["relevant"]),
+            scope=item.get("scope", "all"),
+        )
+        for item in data
+    ]
 
 
 def ndcg(outcome: Outcome, k: int = 10) -> float:
     gains = [outcome.judged.relevant.get(key, 0) for key in outcome.ranked[:k]]
-    dcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
+    dcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
     ideal = sorted(outcome.judged.relevant.values(), reverse=True)[:k]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
 
 
@@ -109,8 +116,15 @@ def loaded_app(folder: Path, backend: str = "whoosh", url: str | None = None):
     os.environ.setdefault("INSTANCE_PATH", str(folder / "instance"))
     url = url or f"sqlite:///{folder / 'portal.db'}"
     command.upgrade(alembic_config(url), "head")
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SEARCH_DIR": folder / "search",
-                      "SEARCH_BACKEND": backend, "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SEARCH_DIR": folder / "search",
+            "SEARCH_BACKEND": backend,
+            "SECRET_KEY": "bench",
+        }
+    )
     with app.app_context():
         session = db.session()
         load_content(session, ROOT / "content")
@@ -128,8 +142,11 @@ def report(outcomes: list[Outcome], show_misses: bool) -> dict:
         m = metrics([o for o in outcomes if o.judged.kind == kind])
         out[f"kind {kind}"] = {k: m[k] for k in ("queries", "mrr", "hit@5")}
     if show_misses:
-        out["misses"] = [f"{o.judged.query} → first relevant at {o.first_relevant}; got {o.ranked[:5]}"
-                         for o in outcomes if o.first_relevant != 1]
+        out["misses"] = [
+            f"{o.judged.query} → first relevant at {o.first_relevant}; got {o.ranked[:5]}"
+            for o in outcomes
+            if o.first_relevant != 1
+        ]
     return out
 
 

@@ -34,17 +34,40 @@ from portal.search.indexer import rebuild  # noqa: E402
 
 PAGES = {
     "/policies": [
-        "", "q=创业担保贷款", "q=tax+relief", "level=national", "category=tax_relief&sort=newest",
-        "q=补贴&page=2", "status=in_force&year=2023", "q=人才&level=provincial", "sort=title&page=3",
+        "",
+        "q=创业担保贷款",
+        "q=tax+relief",
+        "level=national",
+        "category=tax_relief&sort=newest",
+        "q=补贴&page=2",
+        "status=in_force&year=2023",
+        "q=人才&level=provincial",
+        "sort=title&page=3",
         "q=innovation+voucher",
     ],
     "/search": [
-        "q=创业担保贷款", "q=众创空间", "q=tax+relief", "q=创新券", "q=人才&type=policy", "q=incubator",
-        "q=补贴&page=2", "q=大学生+创业", "q=loan&level=national", "q=孵化器&type=incubator",
+        "q=创业担保贷款",
+        "q=众创空间",
+        "q=tax+relief",
+        "q=创新券",
+        "q=人才&type=policy",
+        "q=incubator",
+        "q=补贴&page=2",
+        "q=大学生+创业",
+        "q=loan&level=national",
+        "q=孵化器&type=incubator",
     ],
     "/places": [
-        "", "q=众创空间", "q=incubator", "type=incubator", "near=兰州+城关区", "q=fund&sort=title",
-        "page=2", "q=nanshan", "open=1&type=makerspace", "q=柴火空间",
+        "",
+        "q=众创空间",
+        "q=incubator",
+        "type=incubator",
+        "near=兰州+城关区",
+        "q=fund&sort=title",
+        "page=2",
+        "q=nanshan",
+        "open=1&type=makerspace",
+        "q=柴火空间",
     ],
     "/map": ["", "q=孵化器", "type=incubator", "near=兰州+城关区"],
 }
@@ -54,8 +77,15 @@ def make_app(tmp: Path):
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     url = f"sqlite:///{tmp / 'bench.db'}"
     command.upgrade(alembic_config(url), "head")
-    app = create_app({"DATABASE_URL": url, "SEARCH_DIR": tmp / "search", "SECRET_KEY": "bench",
-                      "PUBLISHING_SCHEDULER": "cron", "PUBLIC_BASE_URL": "http://localhost"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SEARCH_DIR": tmp / "search",
+            "SECRET_KEY": "bench",
+            "PUBLISHING_SCHEDULER": "cron",
+            "PUBLIC_BASE_URL": "http://localhost",
+        }
+    )
     with app.app_context():
         session = db.session()
         load_content(session, ROOT / "content")
@@ -90,8 +120,9 @@ def measure(client, path: str, queries: list[str], repeat: int, timer=timed) -> 
     for q in queries:  # warm-up: templates compiled, caches filled, searchers opened
         response = client.get(f"{path}?{q}")
         assert response.status_code == 200, (path, q, response.status_code)
-    return [ms for _ in range(repeat) for q in queries
-            for ms in timer(lambda q=q: client.get(f"{path}?{q}"), 1)]
+    return [
+        ms for _ in range(repeat) for q in queries for ms in timer(lambda q=q: client.get(f"{path}?{q}"), 1)
+    ]
 
 
 def main() -> None:
@@ -112,8 +143,11 @@ def main() -> None:
     hello_app.add_url_rule("/", "hello", lambda: "hello")
     hello = hello_app.test_client()
     n = args.repeat * 10
-    out["baseline_flask_hello"] = {"n": n, "wall": summary(timed(lambda: hello.get("/"), n), 2),
-                                   "cpu": summary(cpu_timed(lambda: hello.get("/"), n), 2)}
+    out["baseline_flask_hello"] = {
+        "n": n,
+        "wall": summary(timed(lambda: hello.get("/"), n), 2),
+        "cpu": summary(cpu_timed(lambda: hello.get("/"), n), 2),
+    }
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(measure, client, args.page, pages[args.page], args.repeat)

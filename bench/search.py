@@ -42,10 +42,22 @@ from portal.search.plan import analyse_synonyms  # noqa: E402
 from portal.search.whoosh_backend import WhooshBackend  # noqa: E402
 
 QUERIES = [
-    "众创空间", "孵化器 房租补贴", "创业担保贷款", "科技成果转化", "知识产权 质押",
-    "高新技术企业 税收", "人才 公寓", "大学生 创业", "天使投资 基金", "政务服务 一站式",
-    "innovation voucher", "incubator rent subsidy", "guaranteed loan", "high-tech enterprise tax",
-    "technology transfer", "talent housing",
+    "众创空间",
+    "孵化器 房租补贴",
+    "创业担保贷款",
+    "科技成果转化",
+    "知识产权 质押",
+    "高新技术企业 税收",
+    "人才 公寓",
+    "大学生 创业",
+    "天使投资 基金",
+    "政务服务 一站式",
+    "innovation voucher",
+    "incubator rent subsidy",
+    "guaranteed loan",
+    "high-tech enterprise tax",
+    "technology transfer",
+    "talent housing",
 ]
 
 
@@ -82,14 +94,21 @@ def make_documents(n: int, seed: int = 7) -> list[IndexDoc]:
         year = rng.randint(2010, 2026)
         title = rng.choice(titles)[: rng.randint(8, 30)] + rng.choice(zh)[:10]
         text = "\n".join(rng.sample(zh, rng.randint(2, 5)) + rng.sample(en, rng.randint(0, 2)))
-        docs.append(IndexDoc(
-            key=f"{rng.choice(['policy', 'policy', 'place', 'benefit'])}:{i}",
-            type="policy", title=title, text=text, regions=tuple(chain),
-            level=rng.choice(["national", "provincial", "city", "district"]),
-            categories=tuple(rng.sample(category_ids, rng.randint(1, 3))), year=str(year),
-            status=rng.choice(["in_force", "in_force", "expired", "unknown"]),
-            date_ordinal=year * 400, sort_title=title,
-        ))
+        docs.append(
+            IndexDoc(
+                key=f"{rng.choice(['policy', 'policy', 'place', 'benefit'])}:{i}",
+                type="policy",
+                title=title,
+                text=text,
+                regions=tuple(chain),
+                level=rng.choice(["national", "provincial", "city", "district"]),
+                categories=tuple(rng.sample(category_ids, rng.randint(1, 3))),
+                year=str(year),
+                status=rng.choice(["in_force", "in_force", "expired", "unknown"]),
+                date_ordinal=year * 400,
+                sort_title=title,
+            )
+        )
     return docs
 
 
@@ -116,18 +135,23 @@ def build_fts(docs: list[IndexDoc], path: Path) -> sqlite3.Connection:
     """Baseline: FTS5 over the same jieba segmentation, facets in a plain table."""
     db = sqlite3.connect(path)
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, text, tokenize='unicode61')")
-    db.execute("CREATE TABLE meta (rowid INTEGER PRIMARY KEY, key TEXT, type TEXT, level TEXT, "
-               "year TEXT, status TEXT)")
+    db.execute(
+        "CREATE TABLE meta (rowid INTEGER PRIMARY KEY, key TEXT, type TEXT, level TEXT, "
+        "year TEXT, status TEXT)"
+    )
     db.execute("CREATE TABLE doc_region (rowid INTEGER, region TEXT)")
     db.execute("CREATE TABLE doc_category (rowid INTEGER, category TEXT)")
+
     def segment(value: str) -> str:
         return " ".join(t.text for t in analysis.index_tokens(value))
 
     for i, d in enumerate(docs, start=1):
-        db.execute("INSERT INTO docs(rowid, title, text) VALUES (?, ?, ?)",
-                   (i, segment(d.title), segment(d.text)))
-        db.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (i, d.key, d.type, d.level, d.year,
-                                                                  d.status))
+        db.execute(
+            "INSERT INTO docs(rowid, title, text) VALUES (?, ?, ?)", (i, segment(d.title), segment(d.text))
+        )
+        db.execute(
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)", (i, d.key, d.type, d.level, d.year, d.status)
+        )
         db.executemany("INSERT INTO doc_region VALUES (?, ?)", [(i, r) for r in d.regions])
         db.executemany("INSERT INTO doc_category VALUES (?, ?)", [(i, c) for c in d.categories])
     db.execute("CREATE INDEX doc_region_rowid ON doc_region(rowid)")
@@ -139,23 +163,37 @@ def build_fts(docs: list[IndexDoc], path: Path) -> sqlite3.Connection:
 def fts_search(db: sqlite3.Connection, text: str) -> tuple[list[str], int, dict]:
     terms = analysis.query_words(text)
     match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-    top = [r[0] for r in db.execute(
-        "SELECT meta.key FROM docs JOIN meta ON meta.rowid = docs.rowid WHERE docs MATCH ? "
-        "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 20", (match,))]
+    top = [
+        r[0]
+        for r in db.execute(
+            "SELECT meta.key FROM docs JOIN meta ON meta.rowid = docs.rowid WHERE docs MATCH ? "
+            "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 20",
+            (match,),
+        )
+    ]
     db.execute("DROP TABLE IF EXISTS temp.hits")
     db.execute("CREATE TEMP TABLE hits AS SELECT rowid FROM docs WHERE docs MATCH ?", (match,))
     total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
     facets = {}
     for name in ("type", "level", "year", "status"):
-        facets[name] = dict(db.execute(
-            f"SELECT {name}, count(*) FROM meta JOIN temp.hits h ON h.rowid = meta.rowid "  # noqa: S608
-            f"GROUP BY {name}"))
-    facets["region"] = dict(db.execute(
-        "SELECT region, count(*) FROM doc_region JOIN temp.hits h ON h.rowid = doc_region.rowid "
-        "GROUP BY region"))
-    facets["category"] = dict(db.execute(
-        "SELECT category, count(*) FROM doc_category JOIN temp.hits h "
-        "ON h.rowid = doc_category.rowid GROUP BY category"))
+        facets[name] = dict(
+            db.execute(
+                f"SELECT {name}, count(*) FROM meta JOIN temp.hits h ON h.rowid = meta.rowid "  # noqa: S608
+                f"GROUP BY {name}"
+            )
+        )
+    facets["region"] = dict(
+        db.execute(
+            "SELECT region, count(*) FROM doc_region JOIN temp.hits h ON h.rowid = doc_region.rowid "
+            "GROUP BY region"
+        )
+    )
+    facets["category"] = dict(
+        db.execute(
+            "SELECT category, count(*) FROM doc_category JOIN temp.hits h "
+            "ON h.rowid = doc_category.rowid GROUP BY category"
+        )
+    )
     return top, total, facets
 
 
@@ -247,19 +285,28 @@ def run(size: int, repeat: int, server: str | None) -> dict:
     f = timed(lambda q: fts_search(fts, q), repeat)
     out = {
         "documents": size,
-        "whoosh": {"p50_ms": round(pct(w, 50), 1), "p95_ms": round(pct(w, 95), 1),
-                   "build_s": round(whoosh_build, 1)},
-        "fts5_baseline": {"p50_ms": round(pct(f, 50), 1), "p95_ms": round(pct(f, 95), 1),
-                          "build_s": round(fts_build, 1)},
+        "whoosh": {
+            "p50_ms": round(pct(w, 50), 1),
+            "p95_ms": round(pct(w, 95), 1),
+            "build_s": round(whoosh_build, 1),
+        },
+        "fts5_baseline": {
+            "p50_ms": round(pct(f, 50), 1),
+            "p95_ms": round(pct(f, 95), 1),
+            "build_s": round(fts_build, 1),
+        },
         "median_matches_per_query": int(statistics.median(matches.values())),
         "max_matches_per_query": max(matches.values()),
     }
     if pg:
         p = timed(pg_query, repeat)
         pg_matches = {q: pg_query(q).total for q in QUERIES}
-        out["postgres"] = {"p50_ms": round(pct(p, 50), 1), "p95_ms": round(pct(p, 95), 1),
-                           "build_s": round(pg_build, 1),
-                           "same_totals_as_whoosh": sum(pg_matches[q] == matches[q] for q in QUERIES)}
+        out["postgres"] = {
+            "p50_ms": round(pct(p, 50), 1),
+            "p95_ms": round(pct(p, 95), 1),
+            "build_s": round(pg_build, 1),
+            "same_totals_as_whoosh": sum(pg_matches[q] == matches[q] for q in QUERIES),
+        }
         drop_pg()
     return out
 
@@ -280,8 +327,11 @@ def main() -> None:
     for size in args.sizes.split(","):
         results.append(run(int(size), args.repeat, server))
         print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)  # as each ends
-    print(json.dumps({"queries": len(QUERIES), "repeat": args.repeat, "results": results},
-                     ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {"queries": len(QUERIES), "repeat": args.repeat, "results": results}, ensure_ascii=False, indent=2
+        )
+    )
 
 
 if __name__ == "__main__":

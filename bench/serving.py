@@ -62,11 +62,21 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / f"{name}.log"
         env = {**env, "PUBLIC_BASE_URL": self.url, "SECURE_COOKIES": "0", "FLASK_APP": "portal"}
-        cmd = [str(BIN / "gunicorn"), "--preload", "--workers", str(WORKERS),
-               "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-", app]
+        cmd = [
+            str(BIN / "gunicorn"),
+            "--preload",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--access-logfile",
+            "-",
+            app,
+        ]
         with open(self.log_path, "wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def wait_ready(self, path: str = "/", timeout: float = 180) -> None:
         """Until the port answers `path` with a 2xx (the portal loads jieba and its index first)."""
@@ -132,8 +142,23 @@ def first_requests(server: Server, samples: dict[str, str]) -> dict[str, float]:
 
 def run_wrk(wrk: str, server: Server, requests: Path, seconds: float) -> dict:
     """One wrk run over a request list; the figures bench/pages.lua prints."""
-    cmd = [wrk, "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds:g}s", "--timeout", "10s",
-           "-s", str(LUA), server.url, "--", str(requests), str(THREADS)]
+    cmd = [
+        wrk,
+        "-t",
+        str(THREADS),
+        "-c",
+        str(CONNECTIONS),
+        "-d",
+        f"{seconds:g}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        server.url,
+        "--",
+        str(requests),
+        str(THREADS),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON ")), None)
     if done.returncode != 0 or line is None:
@@ -141,8 +166,11 @@ def run_wrk(wrk: str, server: Server, requests: Path, seconds: float) -> dict:
     raw = json.loads(line.removeprefix("BENCH-JSON "))
     answered = raw["cache_hits"] + raw["cache_misses"]
     return {
-        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1), "requests": raw["requests"],
-        "p50_ms": raw["p50_us"] / 1000, "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "requests": raw["requests"],
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
         "status_errors": raw["status_errors"],
         "socket_errors": sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts")),
         "cache_hit_rate": round(raw["cache_hits"] / answered, 3) if answered else None,

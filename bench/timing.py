@@ -19,5 +19,7 @@ def timed(fn, repeat: int) -> list[float]:
 def summary(samples: list[float], digits: int = 1) -> dict:
     """Median and 95th percentile of millisecond samples."""
     ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered), digits),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1) + 0.5))], digits)}
+    return {
+        "p50_ms": round(statistics.median(ordered), digits),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1) + 0.5))], digits),
+    }

@@ -18,26 +18,98 @@ from urllib.parse import quote, urlencode
 
 # Share of the mixed workload in percent, per page type; every type is also measured alone.
 SHARES: dict[str, int] = {
-    "home": 8, "policies": 12, "search_zh": 8, "search_en": 5, "policy": 12, "place": 8,
-    "places": 7, "places_near": 4, "map": 3, "geojson": 6, "wizard": 7, "results": 7, "api": 13,
+    "home": 8,
+    "policies": 12,
+    "search_zh": 8,
+    "search_en": 5,
+    "policy": 12,
+    "place": 8,
+    "places": 7,
+    "places_near": 4,
+    "map": 3,
+    "geojson": 6,
+    "wizard": 7,
+    "results": 7,
+    "api": 13,
 }
 ENGLISH_SHARE = 0.2  # visitors who chose English (sent as the language cookie)
 POPULAR_ZH = [
-    "创业担保贷款", "众创空间", "孵化器 房租补贴", "科技成果转化", "知识产权 质押", "高新技术企业 税收",
-    "大学生 创业", "人才 公寓", "天使投资 基金", "创新券", "政务服务 一站式", "贷款贴息", "退役军人 创业",
-    "返乡创业", "研发费用 加计扣除", "专利", "留学人员", "小微企业", "孵化基地", "众创空间 认定",
+    "创业担保贷款",
+    "众创空间",
+    "孵化器 房租补贴",
+    "科技成果转化",
+    "知识产权 质押",
+    "高新技术企业 税收",
+    "大学生 创业",
+    "人才 公寓",
+    "天使投资 基金",
+    "创新券",
+    "政务服务 一站式",
+    "贷款贴息",
+    "退役军人 创业",
+    "返乡创业",
+    "研发费用 加计扣除",
+    "专利",
+    "留学人员",
+    "小微企业",
+    "孵化基地",
+    "众创空间 认定",
 ]
 KEYWORDS_ZH = [
-    "补贴", "贷款", "税收", "孵化", "人才", "专利", "融资", "场地", "认定", "奖励", "申报", "创业",
-    "科技", "高校毕业生", "农民工", "残疾人", "担保", "贴息", "基金", "园区", "服务", "培训",
+    "补贴",
+    "贷款",
+    "税收",
+    "孵化",
+    "人才",
+    "专利",
+    "融资",
+    "场地",
+    "认定",
+    "奖励",
+    "申报",
+    "创业",
+    "科技",
+    "高校毕业生",
+    "农民工",
+    "残疾人",
+    "担保",
+    "贴息",
+    "基金",
+    "园区",
+    "服务",
+    "培训",
 ]
 POPULAR_EN = [
-    "guaranteed loan", "innovation voucher", "incubator rent subsidy", "high-tech enterprise tax",
-    "technology transfer", "talent housing", "makerspace", "angel investment", "patent", "startup",
+    "guaranteed loan",
+    "innovation voucher",
+    "incubator rent subsidy",
+    "high-tech enterprise tax",
+    "technology transfer",
+    "talent housing",
+    "makerspace",
+    "angel investment",
+    "patent",
+    "startup",
 ]
 KEYWORDS_EN = [
-    "loan", "subsidy", "tax", "incubator", "talent", "patent", "financing", "space", "graduate",
-    "veteran", "fund", "park", "registration", "interest", "rent", "training", "research", "award",
+    "loan",
+    "subsidy",
+    "tax",
+    "incubator",
+    "talent",
+    "patent",
+    "financing",
+    "space",
+    "graduate",
+    "veteran",
+    "fund",
+    "park",
+    "registration",
+    "interest",
+    "rent",
+    "training",
+    "research",
+    "award",
 ]
 
 
@@ -85,23 +157,39 @@ def read_facts(app) -> Facts:
                     before = {k: v for k, v in case.answers.items() if k in {t.id for t in trail[:n]}}
                     questions.append(wizard.question_url(q, before, rules))
                     questions.append(wizard.question_url(q, case.answers, rules))  # "change" links
-        named = session.execute(text(
-            "SELECT r.name, p.name FROM regions r LEFT JOIN regions p ON p.id = r.parent_id "
-            "WHERE r.level IN ('city', 'district') ORDER BY r.id"))
-        found = [n for name, parent in named for n in (name, (parent or "") + name)
-                 if isinstance(near.resolve(session, n, app.config["MAP_DATA_DIR"]), near.Point)]
+        named = session.execute(
+            text(
+                "SELECT r.name, p.name FROM regions r LEFT JOIN regions p ON p.id = r.parent_id "
+                "WHERE r.level IN ('city', 'district') ORDER BY r.id"
+            )
+        )
+        found = [
+            n
+            for name, parent in named
+            for n in (name, (parent or "") + name)
+            if isinstance(near.resolve(session, n, app.config["MAP_DATA_DIR"]), near.Point)
+        ]
         facts = Facts(
             policies=column("SELECT id FROM policies WHERE publication_state = 'published' ORDER BY id"),
             places=column("SELECT id FROM places WHERE publication_state = 'published' ORDER BY id"),
-            regions=[tuple(r) for r in session.execute(text(
-                "SELECT id, name, level, lat, lon FROM regions WHERE level <> 'national' ORDER BY id"))],
+            regions=[
+                tuple(r)
+                for r in session.execute(
+                    text(
+                        "SELECT id, name, level, lat, lon FROM regions WHERE level <> 'national' ORDER BY id"
+                    )
+                )
+            ],
             categories=column("SELECT id FROM categories ORDER BY id"),
             years=sorted({y[:4] for y in column("SELECT issued_on FROM policies")}),
             statuses=column("SELECT DISTINCT status FROM policies ORDER BY status"),
             place_types=column("SELECT DISTINCT type FROM places ORDER BY type"),
-            industries=sorted(taxonomy.industries()), services=sorted(taxonomy.services()),
-            results=results, questions=sorted(set(questions)),
-            benefits=[b.id for b in rules.benefits], near=found,
+            industries=sorted(taxonomy.industries()),
+            services=sorted(taxonomy.services()),
+            results=results,
+            questions=sorted(set(questions)),
+            benefits=[b.id for b in rules.benefits],
+            near=found,
         )
         session.rollback()
     return facts
@@ -154,9 +242,13 @@ class Maker:
 
     def policy_filters(self) -> list[tuple[str, str]]:
         rng, f = self.rng, self.f
-        options = [("level", ["national", "provincial", "city", "district"]),
-                   ("region", [r[0] for r in f.regions]), ("category", f.categories),
-                   ("year", f.years), ("status", f.statuses)]
+        options = [
+            ("level", ["national", "provincial", "city", "district"]),
+            ("region", [r[0] for r in f.regions]),
+            ("category", f.categories),
+            ("year", f.years),
+            ("status", f.statuses),
+        ]
         chosen = rng.sample(options, rng.choice((0, 1, 1, 2)))
         pairs = [(name, _skewed(rng, values)) for name, values in chosen]
         if rng.random() < 0.2:
@@ -187,8 +279,13 @@ class Maker:
 
     def place_filters(self) -> list[tuple[str, str]]:
         rng, f = self.rng, self.f
-        options = [("type", f.place_types), ("region", [r[0] for r in f.regions]),
-                   ("industry", f.industries), ("service", f.services), ("desks", ["free"])]
+        options = [
+            ("type", f.place_types),
+            ("region", [r[0] for r in f.regions]),
+            ("industry", f.industries),
+            ("service", f.services),
+            ("desks", ["free"]),
+        ]
         chosen = rng.sample(options, rng.choice((0, 1, 1, 2)))
         pairs = [(name, _skewed(rng, values)) for name, values in chosen]
         if rng.random() < 0.25:

@@ -119,9 +119,27 @@ def _register_blueprints(app: Flask) -> tuple:
     from portal.staff import bp as staff_bp
     from portal.staff import moderation_bp
 
-    for bp in (core_bp, home_bp, policies_bp, places_bp, eligibility_bp, search_bp, api_bp, accounts_bp,
-               staff_bp, operators_bp, moderation_bp, place_help_bp, events_bp, events_api_bp,
-               event_operators_bp, service_points_bp, alerts_bp, opendata_bp, dashboard_bp):
+    for bp in (
+        core_bp,
+        home_bp,
+        policies_bp,
+        places_bp,
+        eligibility_bp,
+        search_bp,
+        api_bp,
+        accounts_bp,
+        staff_bp,
+        operators_bp,
+        moderation_bp,
+        place_help_bp,
+        events_bp,
+        events_api_bp,
+        event_operators_bp,
+        service_points_bp,
+        alerts_bp,
+        opendata_bp,
+        dashboard_bp,
+    ):
         app.register_blueprint(bp)
     # Never cached: sign-in, the back office, operators' pages and the personal links of alerts.
     return (accounts_bp, staff_bp, operators_bp, moderation_bp, event_operators_bp, alerts_bp, dashboard_bp)
@@ -140,6 +158,15 @@ def _register_cli(app: Flask) -> None:
         users_cli,
     )
 
-    for group in (content_cli, db_cli, search_cli, users_cli, publishing_cli, reminders_cli, rules_cli,
-                  map_cli, alerts_cli):
+    for group in (
+        content_cli,
+        db_cli,
+        search_cli,
+        users_cli,
+        publishing_cli,
+        reminders_cli,
+        rules_cli,
+        map_cli,
+        alerts_cli,
+    ):
         app.cli.add_command(group)

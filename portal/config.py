@@ -134,7 +134,9 @@ def load_config(instance_path: Path) -> dict:
         # Licence of the open data downloads (/data), named on the data page and in every file. The
         # policy texts themselves are official documents, which the Copyright Law (Art. 5) leaves free.
         "OPEN_DATA_LICENCE": _env("OPEN_DATA_LICENCE", "CC BY 4.0"),
-        "OPEN_DATA_LICENCE_URL": _env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+        "OPEN_DATA_LICENCE_URL": _env(
+            "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+        ),
         # Seconds a worker keeps dashboard counts (searches, wizard use) in memory before writing
         # them together; 0 writes each at once.
         "COUNT_FLUSH_SECONDS": float(_env("COUNT_FLUSH_SECONDS", "60")),

@@ -68,8 +68,10 @@ def one_of(table: str, column: str, values: Iterable[str]) -> CheckConstraint:
 def schema_objects(dialect: str):
     """For Alembic's `include_object`: leave out what the models declare for another database only
     (an index with info={"only_on": "postgresql"} does not exist on SQLite)."""
+
     def include(obj, _name, _type, _reflected, _compare_to) -> bool:
         return getattr(obj, "info", {}).get("only_on", dialect) == dialect
+
     return include
 
 

@@ -43,8 +43,14 @@ def init_app(app: Flask) -> None:
     def _remember_language(response):
         asked = request.args.get("lang")
         if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
-            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax",
-                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+            response.set_cookie(
+                COOKIE,
+                asked,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+            )
         return response
 
     # A global, not a context variable, so that imported macros can use it too.

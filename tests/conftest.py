@@ -36,10 +36,18 @@ _WORK = Path(tempfile.mkdtemp(prefix="portal-tests-"))
 # Tests hash passwords cheaply; production keeps the costly default (PASSWORD_HASH_METHOD).
 # Cached pages are renewed only when the day changes (not every CACHE_RENEW_SECONDS), so that a
 # test comparing two requests never straddles a renewal; tests/test_caching.py sets it where needed.
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "SERVER_NAME": None,
-               "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "CACHE_RENEW_SECONDS": 0}
-STAFF = (("editor@example.gov.cn", "editor"), ("reviewer@example.gov.cn", "reviewer"),
-         ("reviewer2@example.gov.cn", "reviewer"))
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "SERVER_NAME": None,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "CACHE_RENEW_SECONDS": 0,
+}
+STAFF = (
+    ("editor@example.gov.cn", "editor"),
+    ("reviewer@example.gov.cn", "reviewer"),
+    ("reviewer2@example.gov.cn", "reviewer"),
+)
 
 
 class CheckedClient(FlaskClient):
@@ -47,8 +55,11 @@ class CheckedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        if (response.mimetype == "text/html" and not response.is_streamed
-                and not 300 <= response.status_code < 400):
+        if (
+            response.mimetype == "text/html"
+            and not response.is_streamed
+            and not 300 <= response.status_code < 400
+        ):
             html = response.get_data(as_text=True)
             if html.lstrip().lower().startswith("<!doctype html>"):
                 check_page(html)
@@ -106,8 +117,14 @@ def _content_template() -> Path:
 
 def _create(folder: Path, **config):
     os.environ.setdefault("INSTANCE_PATH", str(_WORK / "instance"))
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
-                      "SEARCH_DIR": folder / "search", **config})
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
+            "SEARCH_DIR": folder / "search",
+            **config,
+        }
+    )
     app.test_client_class = CheckedClient
     return app
 
@@ -141,8 +158,16 @@ def database_url(tmp: Path) -> str:
 
 
 # Fixtures (and helpers) that give a test a database: such tests also run in the PostgreSQL pass.
-_DB_FIXTURES = {"app", "session", "client", "staff_app", "content_app", "make_region", "make_category",
-                "make_policy"}
+_DB_FIXTURES = {
+    "app",
+    "session",
+    "client",
+    "staff_app",
+    "content_app",
+    "make_region",
+    "make_category",
+    "make_policy",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -195,12 +220,20 @@ def session(app):
 @pytest.fixture
 def make_region(session):
     """Return a callable creating a region (and its parents when named)."""
+
     def _make(id_: str = "cn", parent: str | None = None, level: str = "national", **kw) -> Region:
-        region = Region(id=id_, name=kw.pop("name", id_), name_en=kw.pop("name_en", id_.title()),
-                        level=level, parent_id=parent, **kw)
+        region = Region(
+            id=id_,
+            name=kw.pop("name", id_),
+            name_en=kw.pop("name_en", id_.title()),
+            level=level,
+            parent_id=parent,
+            **kw,
+        )
         session.add(region)
         session.flush()
         return region
+
     return _make
 
 
@@ -211,25 +244,36 @@ def make_category(session):
         session.add(category)
         session.flush()
         return category
+
     return _make
 
 
 @pytest.fixture
 def make_policy(session, make_region):
     """Return a callable creating a policy with sensible defaults; override any field."""
+
     def _make(id_: str = "test-policy", **kw) -> Policy:
         if session.get(Region, kw.get("region_id", "cn")) is None:
             make_region(kw.get("region_id", "cn"))
         fields = {
-            "title": "测试政策", "issuer": "测试机关", "level": "national", "region_id": "cn",
-            "status": "in_force", "summary": "摘要", "body": "正文", "source_kind": "seed",
-            "source_ref": "S0 L1", "issued_on": dt.date(2017, 9, 7), "date_precision": "day",
+            "title": "测试政策",
+            "issuer": "测试机关",
+            "level": "national",
+            "region_id": "cn",
+            "status": "in_force",
+            "summary": "摘要",
+            "body": "正文",
+            "source_kind": "seed",
+            "source_ref": "S0 L1",
+            "issued_on": dt.date(2017, 9, 7),
+            "date_precision": "day",
         }
         fields.update(kw)
         policy = Policy(id=id_, **fields)
         session.add(policy)
         session.flush()
         return policy
+
     return _make
 
 
@@ -247,8 +291,14 @@ def client(content_app):
 @pytest.fixture
 def staff_app(tmp_path):
     """An app of its own with all of content/ loaded and indexed, an editor and two reviewers."""
-    return make_app(tmp_path, loaded=True, WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads",
-                    MAIL_OUTBOX=tmp_path / "outbox", MAX_UPLOAD_BYTES=200_000)
+    return make_app(
+        tmp_path,
+        loaded=True,
+        WTF_CSRF_ENABLED=False,
+        UPLOAD_DIR=tmp_path / "uploads",
+        MAIL_OUTBOX=tmp_path / "outbox",
+        MAX_UPLOAD_BYTES=200_000,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass
@@ -29,7 +28,8 @@ class Element:
 
     def find_all(self, tag: str | None = None, **attrs) -> list[Element]:
         return [
-            e for e in self.iter()
+            e
+            for e in self.iter()
             if (tag is None or e.tag == tag)
             and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())
         ]

@@ -12,27 +12,60 @@ from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions
 
 QUESTIONS = parse_yaml((ROOT / "content" / "eligibility" / "questions.yaml").read_text("utf-8"))
-REGIONS = {"cn": None, "gansu": "cn", "gansu-lanzhou": "gansu", "gansu-lanzhou-chengguan": "gansu-lanzhou",
-           "hebei": "cn", "hebei-cangzhou": "hebei"}
+REGIONS = {
+    "cn": None,
+    "gansu": "cn",
+    "gansu-lanzhou": "gansu",
+    "gansu-lanzhou-chengguan": "gansu-lanzhou",
+    "hebei": "cn",
+    "hebei-cangzhou": "hebei",
+}
 ON = dt.date(2026, 12, 1)
 
 
 def benefit_data(id_: str = "b", *, region: str = "cn", criteria: list | None = None, **extra) -> dict:
     """A valid benefit definition; override any part."""
     data = {
-        "id": id_, "name": f"福利{id_}", "name_en": f"Benefit {id_}", "kind": "grant", "issuer": "机关",
-        "region": region, "summary": "摘要", "summary_en": "Summary",
+        "id": id_,
+        "name": f"福利{id_}",
+        "name_en": f"Benefit {id_}",
+        "kind": "grant",
+        "issuer": "机关",
+        "region": region,
+        "summary": "摘要",
+        "summary_en": "Summary",
         "basis": [{"policy": None, "document": "某文件", "clause": "第一条"}],
-        "amounts": [], "verified": False, "verified_on": "2026-12-01",
+        "amounts": [],
+        "verified": False,
+        "verified_on": "2026-12-01",
         "source": {"kind": "public", "ref": "test"},
-        "conditions": {"all": criteria if criteria is not None else [
-            {"id": "company", "text": "企业", "text_en": "A company", "source": "第一条",
-             "fact": "applicant", "is": "company"}]},
+        "conditions": {
+            "all": criteria
+            if criteria is not None
+            else [
+                {
+                    "id": "company",
+                    "text": "企业",
+                    "text_en": "A company",
+                    "source": "第一条",
+                    "fact": "applicant",
+                    "is": "company",
+                }
+            ]
+        },
         "cases": [
-            {"name": "yes", "on": "2026-12-01", "expect": "eligible",
-             "answers": {"applicant": "company", "region": "cn"}},
-            {"name": "no", "on": "2026-12-01", "expect": "ineligible",
-             "answers": {"applicant": "individual", "region": "cn"}},
+            {
+                "name": "yes",
+                "on": "2026-12-01",
+                "expect": "eligible",
+                "answers": {"applicant": "company", "region": "cn"},
+            },
+            {
+                "name": "no",
+                "on": "2026-12-01",
+                "expect": "ineligible",
+                "answers": {"applicant": "individual", "region": "cn"},
+            },
         ],
     }
     data.update(extra)

@@ -23,8 +23,8 @@ def app_(tmp_path):
 
 def test_cli_creates_the_first_admin_with_a_hashed_password(app_):
     result = app_.test_cli_runner().invoke(
-        args=["users", "create", "Admin@Example.gov.cn", "--role", "admin"],
-        input=f"{PASSWORD}\n{PASSWORD}\n")
+        args=["users", "create", "Admin@Example.gov.cn", "--role", "admin"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     with app_.app_context():
         user = db.session().scalar(select(User))
@@ -42,8 +42,9 @@ def test_passwords_are_hashed_with_scrypt_unless_configured(tmp_path, monkeypatc
 
 
 def test_cli_refuses_a_short_password(app_):
-    result = app_.test_cli_runner().invoke(args=["users", "create", "a@b.cn", "--role", "editor"],
-                                           input="short\nshort\n")
+    result = app_.test_cli_runner().invoke(
+        args=["users", "create", "a@b.cn", "--role", "editor"], input="short\nshort\n"
+    )
     assert result.exit_code != 0
     assert "password" in result.output
 
@@ -103,15 +104,20 @@ def test_sign_in_is_throttled_across_requests_and_kept_in_the_database(app_):
     make_user(app_, "ed@example.gov.cn", "editor")
     client = app_.test_client()
     for _ in range(services.MAX_FAILURES):
-        assert client.post("/login", data={"email": "ed@example.gov.cn", "password": "wrong password!"}
-                           ).status_code == 401
+        assert (
+            client.post(
+                "/login", data={"email": "ed@example.gov.cn", "password": "wrong password!"}
+            ).status_code
+            == 401
+        )
     # Even the right password waits now; a second client (another worker) sees the same count.
     other = app_.test_client()
     response = other.post("/login", data={"email": "ed@example.gov.cn", "password": PASSWORD})
     assert response.status_code == 429
     with app_.app_context():
-        failures = db.session().scalar(select(func.count()).select_from(LoginAttempt)
-                                       .where(LoginAttempt.success.is_(False)))
+        failures = db.session().scalar(
+            select(func.count()).select_from(LoginAttempt).where(LoginAttempt.success.is_(False))
+        )
     assert failures == services.MAX_FAILURES
 
 
@@ -149,8 +155,9 @@ def test_forgot_password_for_an_unknown_address_sends_nothing(app_, tmp_path):
 def test_sign_in_refuses_links_to_other_sites(app_):
     make_user(app_, "op@example.gov.cn", "operator")
     client = app_.test_client()
-    response = client.post("/login?next=https://evil.example/", data={"email": "op@example.gov.cn",
-                                                                       "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": "op@example.gov.cn", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/operator/"  # the operator's home, not the other site
 
 
@@ -160,8 +167,7 @@ def test_disabled_account_cannot_sign_in(app_):
         db.session().scalar(select(User)).active = False
         db.session().commit()
     client = app_.test_client()
-    assert client.post("/login", data={"email": "ed@example.gov.cn", "password": PASSWORD}
-                       ).status_code == 401
+    assert client.post("/login", data={"email": "ed@example.gov.cn", "password": PASSWORD}).status_code == 401
 
 
 def test_sign_out(app_):

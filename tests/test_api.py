@@ -52,8 +52,22 @@ def test_policies_list_and_filters(client):
 
 def test_policy_detail_shape(client):
     body = client.get("/api/v1/policies/chengguan-base-work-plan").get_json()
-    expected = {"id", "title", "title_en", "doc_number", "issuer", "level", "region", "issued_on",
-                "effective_from", "effective_to", "status", "categories", "url", "guide"}
+    expected = {
+        "id",
+        "title",
+        "title_en",
+        "doc_number",
+        "issuer",
+        "level",
+        "region",
+        "issued_on",
+        "effective_from",
+        "effective_to",
+        "status",
+        "categories",
+        "url",
+        "guide",
+    }
     assert expected <= set(body)
     assert body["issued_on"] == "2017-08-31"
     assert body["guide"]["address"]
@@ -67,19 +81,22 @@ def test_regions_shape(client):
     assert set(results[0]) >= {"id", "name", "name_en", "level", "parent_id"}
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("/api/v1/search?page=abc", "page"),
-    ("/api/v1/search?page=0", "page"),
-    ("/api/v1/search?per_page=100000", "per_page"),
-    ("/api/v1/search?per_page=0", "per_page"),
-    ("/api/v1/search?type=spaceship", "type"),
-    ("/api/v1/search?region=atlantis", "region"),
-    ("/api/v1/policies?level=galactic", "level"),
-    ("/api/v1/policies?status=maybe", "status"),
-    ("/api/v1/policies?category=nothing", "category"),
-    ("/api/v1/search?q=%FF%FE", "q"),
-    ("/api/v1/search?q=" + "创" * 10_000, "q"),
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/search?page=abc", "page"),
+        ("/api/v1/search?page=0", "page"),
+        ("/api/v1/search?per_page=100000", "per_page"),
+        ("/api/v1/search?per_page=0", "per_page"),
+        ("/api/v1/search?type=spaceship", "type"),
+        ("/api/v1/search?region=atlantis", "region"),
+        ("/api/v1/policies?level=galactic", "level"),
+        ("/api/v1/policies?status=maybe", "status"),
+        ("/api/v1/policies?category=nothing", "category"),
+        ("/api/v1/search?q=%FF%FE", "q"),
+        ("/api/v1/search?q=" + "创" * 10_000, "q"),
+    ],
+)
 def test_bad_parameters_get_a_400_naming_the_field(client, url, field):
     response = client.get(url)
     assert response.status_code == 400

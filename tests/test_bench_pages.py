@@ -28,8 +28,18 @@ def test_every_request_of_the_workload_is_answered(content_app, tmp_path):
             failed.append(f"{answer.status_code} {path}")
     assert failed == []
     paths = [line.split("\t")[1] for line in lines]
-    for prefix in ("/policies/", "/policies?", "/places/", "/places?near=", "/eligibility/questions/",
-                   "/eligibility/results?", "/api/v1/places.geojson", "/api/v1/", "/search?q=", "/map"):
+    for prefix in (
+        "/policies/",
+        "/policies?",
+        "/places/",
+        "/places?near=",
+        "/eligibility/questions/",
+        "/eligibility/results?",
+        "/api/v1/places.geojson",
+        "/api/v1/",
+        "/search?q=",
+        "/map",
+    ):
         assert any(p.startswith(prefix) for p in paths), prefix
 
 
@@ -45,14 +55,28 @@ def test_the_mixed_list_repeats_popular_pages_and_keeps_distinct_queries(content
 
 
 def _row(run: str, kind: str, rps: float, errors: int = 0, hits: float | None = None) -> dict:
-    return {"run": run, "kind": kind, "rps": rps, "p50_ms": 10.0, "p95_ms": 20.0, "p99_ms": 30.0,
-            "status_errors": errors, "socket_errors": 0, "cache_hit_rate": hits}
+    return {
+        "run": run,
+        "kind": kind,
+        "rps": rps,
+        "p50_ms": 10.0,
+        "p95_ms": 20.0,
+        "p99_ms": 30.0,
+        "status_errors": errors,
+        "socket_errors": 0,
+        "cache_hit_rate": hits,
+    }
 
 
 def test_report_measures_against_the_mean_hello_and_fails_budgets_on_errors():
-    rows = [_row("hello (start)", "hello", 900), _row("hello (end)", "hello", 1100),
-            _row("mixed warm", "mixed", 300, hits=0.8), _row("mixed with an error", "mixed", 600, errors=1),
-            _row("policies alone", "type", 150), _row("search alone", "type", 250)]
+    rows = [
+        _row("hello (start)", "hello", 900),
+        _row("hello (end)", "hello", 1100),
+        _row("mixed warm", "mixed", 300, hits=0.8),
+        _row("mixed with an error", "mixed", 600, errors=1),
+        _row("policies alone", "type", 150),
+        _row("search alone", "type", 250),
+    ]
     table = report(rows).splitlines()
     assert [r["of_hello"] for r in rows] == [0.9, 1.1, 0.3, 0.6, 0.15, 0.25]
     assert "| mixed warm | 300.0 | 30.0% |" in table[4] and "80%" in table[4] and "not met" not in table[4]

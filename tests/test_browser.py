@@ -22,10 +22,13 @@ def page(browser):
     context.close()
 
 
-@pytest.mark.parametrize(("lang", "query", "search_label", "expected_h1"), [
-    ("zh", "金城创客地图", "搜索", "城关区"),
-    ("en", "Chengguan demonstration base work plan", "Search", "Chengguan"),
-])
+@pytest.mark.parametrize(
+    ("lang", "query", "search_label", "expected_h1"),
+    [
+        ("zh", "金城创客地图", "搜索", "城关区"),
+        ("en", "Chengguan demonstration base work plan", "Search", "Chengguan"),
+    ],
+)
 def test_home_search_policy(page, live_url, lang, query, search_label, expected_h1):
     page.goto(f"{live_url}/?lang={lang}")
     assert page.locator("html").get_attribute("lang").startswith(lang)
@@ -61,8 +64,10 @@ def staff_live(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("staff-browser")
     app = make_app(tmp, loaded=True, UPLOAD_DIR=tmp / "uploads", MAIL_OUTBOX=tmp / "outbox")
     with app.app_context():
-        secrets = {role: db.session().query(User).filter_by(email=f"{role}@example.gov.cn").one()
-                   .totp_secret for role in ("editor", "reviewer")}
+        secrets = {
+            role: db.session().query(User).filter_by(email=f"{role}@example.gov.cn").one().totp_secret
+            for role in ("editor", "reviewer")
+        }
     with serving(app) as url:
         yield url, secrets
 
@@ -126,8 +131,9 @@ def test_map_filters_and_opens_a_place(js_page, live_url, content_app):
     from portal.places.models import Place
 
     with content_app.app_context():
-        funds_on_map = db.session().scalar(select(func.count()).select_from(Place).where(
-            Place.type == "fund", Place.lat.is_not(None)))
+        funds_on_map = db.session().scalar(
+            select(func.count()).select_from(Place).where(Place.type == "fund", Place.lat.is_not(None))
+        )
     page = js_page
     page.goto(f"{live_url}/map?lang=en")
     page.wait_for_selector("#map[data-loaded='1']")

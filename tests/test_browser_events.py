@@ -23,9 +23,18 @@ def live_url(tmp_path_factory):
         first = dates.local(utcnow()).date().replace(day=1)
         start, end = dates.month_bounds(first)
         # Spans the whole current month in China, so it is "this month" whenever the test runs.
-        make_event(session, "month-long-expo", title="本月成果展", title_en="This month's expo", kind="expo",
-                   starts_at=start, ends_at=end - dates.dt.timedelta(minutes=1), region_id="gansu-lanzhou",
-                   lat=36.06, lon=103.84)
+        make_event(
+            session,
+            "month-long-expo",
+            title="本月成果展",
+            title_en="This month's expo",
+            kind="expo",
+            starts_at=start,
+            ends_at=end - dates.dt.timedelta(minutes=1),
+            region_id="gansu-lanzhou",
+            lat=36.06,
+            lon=103.84,
+        )
         session.commit()
     with serving(app) as url:
         yield url

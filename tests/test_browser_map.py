@@ -22,8 +22,12 @@ def built(content_app):
 def js_page(browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("http://127.0.0.1")
-               else route.continue_())  # nothing from outside: the map must not need it
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort() if not route.request.url.startswith("http://127.0.0.1") else route.continue_()
+        ),
+    )  # nothing from outside: the map must not need it
     yield page
     context.close()
 
@@ -38,7 +42,7 @@ def _visible_label_boxes(page):
 def _overlaps(boxes):
     clashes = []
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             if a["l"] < b["r"] and a["r"] > b["l"] and a["top"] < b["b"] and a["b"] > b["top"]:
                 clashes.append((a["t"], b["t"]))
     return clashes

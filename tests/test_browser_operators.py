@@ -53,7 +53,8 @@ def test_operator_claims_and_updates_free_desks_staff_approve_map_shows_it(live)
     operator.get_by_role("button", name="Find").click()
     operator.get_by_role("link", name="Claim 城关创客空间").click()
     operator.get_by_label("Evidence").set_input_files(
-        files=[{"name": "备案证明.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "备案证明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     operator.get_by_role("button", name="Send the claim").click()
     assert "Waiting for staff" in operator.locator("table.facts").inner_text()
 

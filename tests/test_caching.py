@@ -25,23 +25,64 @@ PUBLIC = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE = "private, no-store"
 # Public routes and what a walk gives them; every other GET route must answer private, no-store.
 PUBLIC_ENDPOINTS = {
-    "home.index", "api.benefit_list", "api.benefit_detail", "api.eligibility_questions",
-    "events_api.event_list", "events_api.event_geojson", "events_api.event_detail",
-    "api.openapi_description", "api.place_list", "api.place_geojson", "api.policy_list",
-    "api.policy_detail", "api.regions", "api.search_all", "eligibility.benefit_list",
-    "eligibility.benefit_detail", "opendata.index", "opendata.download", "eligibility.start",
-    "eligibility.question", "events.index", "events.detail", "events.event_ics", "events.calendar",
-    "events.region_ics", "policies.category_feed", "policies.feed", "service_points.guides",
-    "service_points.guide", "places.map_page", "places.base_layer", "places.index", "places.detail",
-    "events.place_ics", "policies.index", "policies.detail", "search.index", "service_points.index",
-    "service_points.detail", "static", "core.vendor",
+    "home.index",
+    "api.benefit_list",
+    "api.benefit_detail",
+    "api.eligibility_questions",
+    "events_api.event_list",
+    "events_api.event_geojson",
+    "events_api.event_detail",
+    "api.openapi_description",
+    "api.place_list",
+    "api.place_geojson",
+    "api.policy_list",
+    "api.policy_detail",
+    "api.regions",
+    "api.search_all",
+    "eligibility.benefit_list",
+    "eligibility.benefit_detail",
+    "opendata.index",
+    "opendata.download",
+    "eligibility.start",
+    "eligibility.question",
+    "events.index",
+    "events.detail",
+    "events.event_ics",
+    "events.calendar",
+    "events.region_ics",
+    "policies.category_feed",
+    "policies.feed",
+    "service_points.guides",
+    "service_points.guide",
+    "places.map_page",
+    "places.base_layer",
+    "places.index",
+    "places.detail",
+    "events.place_ics",
+    "policies.index",
+    "policies.detail",
+    "search.index",
+    "service_points.index",
+    "service_points.detail",
+    "static",
+    "core.vendor",
 }
 # Public routes that answer 200 only for stored files (a photo, an attachment): 404 here, so private.
 NEEDS_A_FILE = {"place_help.public_photo", "policies.attachment"}
 # Public routes whose page holds a form with a CSRF token, or that answer with a redirect.
 PRIVATE_BY_CONTENT = {"place_help.place_feedback", "eligibility.results", "eligibility.answer"}
-PRIVATE_BLUEPRINTS = ("accounts.", "staff.", "operators.", "moderation.", "event_moderation.",
-                      "event_operators.", "service_points_staff.", "synonyms.", "alerts.", "dashboard.")
+PRIVATE_BLUEPRINTS = (
+    "accounts.",
+    "staff.",
+    "operators.",
+    "moderation.",
+    "event_moderation.",
+    "event_operators.",
+    "service_points_staff.",
+    "synonyms.",
+    "alerts.",
+    "dashboard.",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,22 +95,38 @@ def _samples(app) -> dict[str, str]:
     with app.app_context():
         session = db.session()
         return {
-            "policy_id": session.scalars(select(Policy.id).where(Policy.publication_state == "published")
-                                         .order_by(Policy.id)).first(),
+            "policy_id": session.scalars(
+                select(Policy.id).where(Policy.publication_state == "published").order_by(Policy.id)
+            ).first(),
             "benefit_id": session.scalars(select(Benefit.id).order_by(Benefit.id)).first(),
-            "event_id": session.scalars(select(Event.id).where(Event.publication_state == "published",
-                                                               Event.starts_at.is_not(None))
-                                        .order_by(Event.id)).first(),
+            "event_id": session.scalars(
+                select(Event.id)
+                .where(Event.publication_state == "published", Event.starts_at.is_not(None))
+                .order_by(Event.id)
+            ).first(),
             "category_id": session.scalars(select(Category.id).order_by(Category.id)).first(),
             "region_id": "gansu-lanzhou-chengguan",
             "place_id": app.test_client().get("/api/v1/places").get_json()["results"][0]["id"],
-            "question_id": session.scalars(select(EligibilityQuestion.id)
-                                           .order_by(EligibilityQuestion.position)).first(),
+            "question_id": session.scalars(
+                select(EligibilityQuestion.id).order_by(EligibilityQuestion.position)
+            ).first(),
             "point_id": session.scalars(select(ServicePoint.id).order_by(ServicePoint.id)).first(),
-            "topic_id": TOPICS[0].id, "dataset_id": "policies", "fmt": "csv", "level": "province",
-            "filename": "css/portal.css", "file_id": "none", "position": "1", "action": "submit",
-            "user_id": "1", "token": "x", "panel_id": "searches", "conflict_id": "1", "claim_id": "1",
-            "revision_id": "1", "change_id": "1", "feedback_id": "1",
+            "topic_id": TOPICS[0].id,
+            "dataset_id": "policies",
+            "fmt": "csv",
+            "level": "province",
+            "filename": "css/portal.css",
+            "file_id": "none",
+            "position": "1",
+            "action": "submit",
+            "user_id": "1",
+            "token": "x",
+            "panel_id": "searches",
+            "conflict_id": "1",
+            "claim_id": "1",
+            "revision_id": "1",
+            "change_id": "1",
+            "feedback_id": "1",
         }
 
 
@@ -230,8 +287,9 @@ def test_counting_still_sees_searches_and_listing_views_served_from_the_cache(st
     assert response.headers["X-Cache"] == "HIT"
     with staff_app.app_context():
         session = db.session()
-        searches = session.scalars(select(SearchQueryCount.searches)
-                                   .where(SearchQueryCount.query == "创业担保贷款")).one()
+        searches = session.scalars(
+            select(SearchQueryCount.searches).where(SearchQueryCount.query == "创业担保贷款")
+        ).one()
         views = session.scalars(select(PlaceDailyStat.views).where(PlaceDailyStat.place_id == place_id)).one()
     assert searches == 3 and views == 2
 

@@ -13,8 +13,12 @@ from portal.policies.models import Policy
 from tests.conftest import CONTENT
 
 SEED_PLANS = {
-    "shijiazhuang-base-plan", "shanxi-provincial-base-opinions", "nanshan-base-work-plan",
-    "liangjiang-base-work-plan", "haidian-base-work-plan", "cangzhou-innovation-opinions",
+    "shijiazhuang-base-plan",
+    "shanxi-provincial-base-opinions",
+    "nanshan-base-work-plan",
+    "liangjiang-base-work-plan",
+    "haidian-base-work-plan",
+    "cangzhou-innovation-opinions",
     "chengguan-base-work-plan",
 }
 
@@ -22,7 +26,8 @@ SEED_PLANS = {
 def test_real_content_is_valid_and_complete():
     found = read_content(CONTENT)
     regions, categories, policies, places = (
-        found[k] for k in ("regions", "categories", "policies", "places"))
+        found[k] for k in ("regions", "categories", "policies", "places")
+    )
     ids = {p["id"] for p in policies}
     assert ids >= SEED_PLANS
     assert len(policies) >= 50
@@ -99,7 +104,8 @@ def test_unknown_citation_is_refused(session, content_copy):
 
 def test_duplicate_region_is_refused(session, content_copy):
     (content_copy / "regions" / "extra.yaml").write_text(
-        "- {id: beijing, name: 北京, name_en: Beijing, level: provincial, parent: cn}\n", encoding="utf-8")
+        "- {id: beijing, name: 北京, name_en: Beijing, level: provincial, parent: cn}\n", encoding="utf-8"
+    )
     with pytest.raises(ContentError, match="'beijing' is already defined"):
         load_content(session, content_copy)
 

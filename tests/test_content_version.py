@@ -34,8 +34,10 @@ from tests.test_staff_benefits import _save as _save_benefit
 from tests.test_staff_benefits import _source as _benefit_source
 from tests.test_staff_workflow import NEW_POLICY, _act, _latest_revision
 
-PUBLIC_MODELS = sorted((m.class_ for m in Base.registry.mappers if issubclass(m.class_, PublicContent)),
-                       key=lambda cls: cls.__name__)
+PUBLIC_MODELS = sorted(
+    (m.class_ for m in Base.registry.mappers if issubclass(m.class_, PublicContent)),
+    key=lambda cls: cls.__name__,
+)
 
 
 def _version(app) -> int:
@@ -75,12 +77,26 @@ def test_the_migration_starts_the_version_and_content_load_moves_it(tmp_path):
 
 def test_every_public_model_is_covered():
     names = {cls.__name__ for cls in PUBLIC_MODELS}
-    assert {"Policy", "Category", "PolicyGuide", "PolicyStep", "PolicyAttachment", "Region", "Place",
-            "Benefit", "EligibilityQuestion", "Event", "Synonym", "ServicePoint", "SearchOutbox"} <= names
+    assert {
+        "Policy",
+        "Category",
+        "PolicyGuide",
+        "PolicyStep",
+        "PolicyAttachment",
+        "Region",
+        "Place",
+        "Benefit",
+        "EligibilityQuestion",
+        "Event",
+        "Synonym",
+        "ServicePoint",
+        "SearchOutbox",
+    } <= names
 
 
-@pytest.mark.parametrize("model", [m for m in PUBLIC_MODELS if m.__name__ not in ("SearchOutbox",)],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [m for m in PUBLIC_MODELS if m.__name__ not in ("SearchOutbox",)], ids=lambda m: m.__name__
+)
 def test_changing_a_row_of_any_public_model_moves_the_version(loaded, model):
     with loaded.app_context():
         session = db.session()
@@ -97,10 +113,22 @@ def test_adding_and_deleting_public_rows_move_the_version(loaded):
     with loaded.app_context():
         session = db.session()
         before = contentversion.read(session)
-        session.add(Place(id="version-test", type="makerspace", name="版本测试空间", aliases=[],
-                          region_id="gansu-lanzhou-chengguan", industries=[], services=[],
-                          description="测试", geo_precision="city", status="active", fund_stages=[],
-                          photos=[]))
+        session.add(
+            Place(
+                id="version-test",
+                type="makerspace",
+                name="版本测试空间",
+                aliases=[],
+                region_id="gansu-lanzhou-chengguan",
+                industries=[],
+                services=[],
+                description="测试",
+                geo_precision="city",
+                status="active",
+                fund_stages=[],
+                photos=[],
+            )
+        )
         session.commit()
         assert contentversion.read(session) == before + 1
         session.delete(session.get(Place, "version-test"))
@@ -186,7 +214,8 @@ def test_publishing_paths_move_the_version(staff_app):
         change_id = db.session().scalars(select(SynonymChange.id)).first()
     assert not moved()  # a proposal shows nowhere
     client_for(staff_app, "reviewer2@example.gov.cn").post(
-        f"/staff/synonyms/changes/{change_id}", data={"decision": "approve"})
+        f"/staff/synonyms/changes/{change_id}", data={"decision": "approve"}
+    )
     assert moved()  # synonyms change what search finds
 
 
@@ -235,8 +264,9 @@ def test_listing_approval_rule_publication_and_event_approval_move_the_version(s
         editor = session.scalars(select(User).where(User.email == "editor@example.gov.cn")).one()
         place = session.scalars(select(Place).order_by(Place.id)).first()
         data = {**listings.current_data(session, place), "desks_free": 7}
-        revision = listings.submit_change(session, session.get(User, operator_id), place, data,
-                                          listings.edit_token(session, place))
+        revision = listings.submit_change(
+            session, session.get(User, operator_id), place, data, listings.edit_token(session, place)
+        )
         session.commit()
         start = contentversion.read(session)
         listings.act(session, reviewer, revision, "approve")

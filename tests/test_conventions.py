@@ -15,9 +15,25 @@ from portal.config import ROOT
 
 # Lowest first. `core` holds the infrastructure every area uses (db, config and i18n count as core).
 LAYERS = (
-    "core", "accounts", "regions", "search", "policies", "publishing", "places", "operators",
-    "events", "eligibility", "service_points", "alerts", "content", "opendata", "dashboard", "staff",
-    "api", "home", "app",
+    "core",
+    "accounts",
+    "regions",
+    "search",
+    "policies",
+    "publishing",
+    "places",
+    "operators",
+    "events",
+    "eligibility",
+    "service_points",
+    "alerts",
+    "content",
+    "opendata",
+    "dashboard",
+    "staff",
+    "api",
+    "home",
+    "app",
 )
 TOP_MODULES = {"db": "core", "config": "core", "i18n": "core", "cli": "app", "__init__": "app"}
 
@@ -33,9 +49,13 @@ def _area(parts: list[str]) -> str:
 def _imports(path: Path) -> list[list[str]]:
     """Module paths imported by `path`, skipping type-checking-only imports."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-               and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
-               for n in ast.walk(node)}
+    skipped = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+        for n in ast.walk(node)
+    }
     found = []
     for node in ast.walk(tree):
         if id(node) in skipped:
@@ -46,8 +66,9 @@ def _imports(path: Path) -> list[list[str]]:
             else:
                 found.append(node.module.split("."))
                 # `from portal.places import views` imports the views module itself.
-                found += [[*node.module.split("."), alias.name] for alias in node.names
-                          if _is_view([alias.name])]
+                found += [
+                    [*node.module.split("."), alias.name] for alias in node.names if _is_view([alias.name])
+                ]
         elif isinstance(node, ast.Import):
             found += [alias.name.split(".") for alias in node.names if alias.name.startswith("portal.")]
     return found

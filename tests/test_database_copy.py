@@ -30,8 +30,9 @@ def _copy(app, url: str):
 def _sample(url: str) -> tuple:
     engine = create_engine(url)
     with engine.connect() as conn:
-        row = conn.execute(select(Policy.id, Policy.created_at, Policy.title)
-                           .order_by(Policy.id).limit(1)).one()
+        row = conn.execute(
+            select(Policy.id, Policy.created_at, Policy.title).order_by(Policy.id).limit(1)
+        ).one()
         places = conn.scalar(select(func.count()).select_from(Place))
     engine.dispose()
     return (*row, places)
@@ -86,8 +87,9 @@ def test_copy_refuses_an_unmigrated_target(tmp_path):
 def _counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as conn:
-        counts = {t.name: conn.scalar(select(func.count()).select_from(t))
-                  for t in Base.metadata.sorted_tables}
+        counts = {
+            t.name: conn.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables
+        }
     engine.dispose()
     return counts
 
@@ -99,11 +101,29 @@ def test_restore_drill(tmp_path):
     url = app.config["DATABASE_URL"]
     if postgres.enabled():
         dump = tmp_path / "portal.dump"
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}",
-                        "--dbname", make_url(url).database], check=True)
+        subprocess.run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                f"--file={dump}",
+                "--dbname",
+                make_url(url).database,
+            ],
+            check=True,
+        )
         restored_url = database_url(tmp_path / "restored")
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error",
-                        "--dbname", make_url(restored_url).database, str(dump)], check=True)
+        subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                "--dbname",
+                make_url(restored_url).database,
+                str(dump),
+            ],
+            check=True,
+        )
     else:
         backup = tmp_path / "backup.db"
         subprocess.run(["sqlite3", url.removeprefix("sqlite:///"), f".backup '{backup}'"], check=True)

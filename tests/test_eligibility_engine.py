@@ -8,12 +8,29 @@ from portal.eligibility import engine
 from portal.eligibility.check import run_cases, structural_problems
 from tests.rulesets import ON, benefit_data, make_ruleset
 
-HOSTED = {"id": "hosted", "text": "入驻经认定的众创空间", "text_en": "Hosted", "source": "第二条",
-          "fact": "hosted_in_recognized_space", "is": True}
-GROUPS = {"id": "group", "text": "重点群体", "text_en": "Target group", "source": "第二条",
-          "fact": "person_groups", "contains_any": ["college_graduate", "veteran"]}
-SMALL = {"id": "small", "text": "小微企业", "text_en": "Small firm", "source": "第三条",
-         "any": [{"fact": "applicant", "is": "individual"}, {"fact": "employees", "max": 20}]}
+HOSTED = {
+    "id": "hosted",
+    "text": "入驻经认定的众创空间",
+    "text_en": "Hosted",
+    "source": "第二条",
+    "fact": "hosted_in_recognized_space",
+    "is": True,
+}
+GROUPS = {
+    "id": "group",
+    "text": "重点群体",
+    "text_en": "Target group",
+    "source": "第二条",
+    "fact": "person_groups",
+    "contains_any": ["college_graduate", "veteran"],
+}
+SMALL = {
+    "id": "small",
+    "text": "小微企业",
+    "text_en": "Small firm",
+    "source": "第三条",
+    "any": [{"fact": "applicant", "is": "individual"}, {"fact": "employees", "max": 20}],
+}
 
 
 def result(rules, answers, on=ON, benefit="b"):
@@ -56,14 +73,20 @@ def test_any_is_met_by_one_part_and_the_other_is_not_asked():
 
 def test_a_question_that_does_not_apply_cannot_meet_a_condition():
     rules = make_ruleset(benefit_data(criteria=[SMALL]))
-    r = result(rules, {"region": "cn", "applicant": "company", "company_registered": False,
-                       "employees": 5})
+    r = result(rules, {"region": "cn", "applicant": "company", "company_registered": False, "employees": 5})
     assert r.status == "ineligible"  # employees does not apply without a registered company
 
 
 def test_not_inverts_and_keeps_unknown():
-    crit = [{"id": "not-hte", "text": "非高新技术企业", "text_en": "Not high-tech", "source": "x",
-             "not": {"fact": "high_tech_enterprise", "is": True}}]
+    crit = [
+        {
+            "id": "not-hte",
+            "text": "非高新技术企业",
+            "text_en": "Not high-tech",
+            "source": "x",
+            "not": {"fact": "high_tech_enterprise", "is": True},
+        }
+    ]
     rules = make_ruleset(benefit_data(criteria=crit))
     base = {"region": "cn", "applicant": "company", "company_registered": True}
     assert result(rules, {**base, "high_tech_enterprise": False}).status == "eligible"
@@ -82,8 +105,16 @@ def test_region_scope_includes_everything_below_it():
 
 
 def test_derived_company_age_is_computed_on_the_evaluation_date():
-    young = [{"id": "young", "text": "成立不满3年", "text_en": "Under 3 years old", "source": "x",
-              "fact": "company_age_years", "less_than": 3}]
+    young = [
+        {
+            "id": "young",
+            "text": "成立不满3年",
+            "text_en": "Under 3 years old",
+            "source": "x",
+            "fact": "company_age_years",
+            "less_than": 3,
+        }
+    ]
     rules = make_ruleset(benefit_data(criteria=young))
     answers = {"region": "cn", "company_registered": True, "company_founded_on": dt.date(2024, 6, 1)}
     assert result(rules, answers, on=dt.date(2026, 12, 1)).status == "eligible"
@@ -91,9 +122,18 @@ def test_derived_company_age_is_computed_on_the_evaluation_date():
 
 
 def test_years_since_graduation_for_this_years_graduates():
-    crit = [{"id": "grad", "text": "毕业年度内", "text_en": "Graduating this year", "source": "x",
-             "all": [{"fact": "person_groups", "contains": "college_graduate"},
-                     {"fact": "years_since_graduation", "max": 0}]}]
+    crit = [
+        {
+            "id": "grad",
+            "text": "毕业年度内",
+            "text_en": "Graduating this year",
+            "source": "x",
+            "all": [
+                {"fact": "person_groups", "contains": "college_graduate"},
+                {"fact": "years_since_graduation", "max": 0},
+            ],
+        }
+    ]
     rules = make_ruleset(benefit_data(criteria=crit))
     base = {"region": "cn", "person_groups": ["college_graduate"]}
     assert result(rules, {**base, "graduation_year": 2026}).status == "eligible"
@@ -103,18 +143,38 @@ def test_years_since_graduation_for_this_years_graduates():
 
 
 def test_amounts_are_the_values_in_force_on_the_date():
-    amounts = [{"id": "cap", "label": "上限", "label_en": "Cap", "values": [
-        {"from": "2016-01-01", "to": "2020-03-31", "text": "10万元", "text_en": "100k", "amount": 100000,
-         "source": "old"},
-        {"from": "2020-04-01", "to": None, "text": "20万元", "text_en": "200k", "amount": 200000,
-         "source": "new"}]}]
+    amounts = [
+        {
+            "id": "cap",
+            "label": "上限",
+            "label_en": "Cap",
+            "values": [
+                {
+                    "from": "2016-01-01",
+                    "to": "2020-03-31",
+                    "text": "10万元",
+                    "text_en": "100k",
+                    "amount": 100000,
+                    "source": "old",
+                },
+                {
+                    "from": "2020-04-01",
+                    "to": None,
+                    "text": "20万元",
+                    "text_en": "200k",
+                    "amount": 200000,
+                    "source": "new",
+                },
+            ],
+        }
+    ]
     rules = make_ruleset(benefit_data(amounts=amounts))
     answers = {"region": "cn", "applicant": "company"}
-    (_a, value), = result(rules, answers, on=dt.date(2019, 5, 1)).amounts
+    ((_a, value),) = result(rules, answers, on=dt.date(2019, 5, 1)).amounts
     assert value.amount == 100000
-    (_a, value), = result(rules, answers, on=dt.date(2026, 1, 1)).amounts
+    ((_a, value),) = result(rules, answers, on=dt.date(2026, 1, 1)).amounts
     assert value.amount == 200000
-    (_a, value), = result(rules, answers, on=dt.date(2015, 1, 1)).amounts
+    ((_a, value),) = result(rules, answers, on=dt.date(2015, 1, 1)).amounts
     assert value is None
 
 
@@ -122,8 +182,12 @@ def test_next_question_follows_the_order_and_skips_what_no_longer_matters():
     rules = make_ruleset(benefit_data(criteria=[GROUPS, HOSTED]))
     asked = []
     answers: dict = {}
-    script = {"applicant": "individual", "region": "cn", "person_groups": [],
-              "hosted_in_recognized_space": True}
+    script = {
+        "applicant": "individual",
+        "region": "cn",
+        "person_groups": [],
+        "hosted_in_recognized_space": True,
+    }
     while (q := engine.next_question(answers, rules, ON)) is not None:
         asked.append(q.id)
         answers[q.id] = script[q.id]
@@ -155,8 +219,16 @@ def test_no_hint_from_answers_nobody_can_change():
 
 
 def test_hint_brings_the_prerequisite_answer_along():
-    crit = [{"id": "tech", "text": "科技型中小企业", "text_en": "Tech SME", "source": "x",
-             "fact": "tech_sme", "is": True}]
+    crit = [
+        {
+            "id": "tech",
+            "text": "科技型中小企业",
+            "text_en": "Tech SME",
+            "source": "x",
+            "fact": "tech_sme",
+            "is": True,
+        }
+    ]
     rules = make_ruleset(benefit_data(criteria=crit))
     r = result(rules, {"region": "cn", "applicant": "individual", "company_registered": False})
     assert r.hints[0].changes == {"tech_sme": True, "company_registered": True}
@@ -181,8 +253,14 @@ def test_results_carry_the_ruleset_version_and_date():
 def test_cases_report_failures():
     data = benefit_data()
     data["cases"][0]["expect"] = "ineligible"
-    data["cases"].append({"name": "third", "on": "2026-12-01", "expect": "eligible",
-                          "answers": {"applicant": "company", "region": "cn"}})
+    data["cases"].append(
+        {
+            "name": "third",
+            "on": "2026-12-01",
+            "expect": "eligible",
+            "answers": {"applicant": "company", "region": "cn"},
+        }
+    )
     rules = make_ruleset(data)
     outcome = {c.name: c.passed for c in run_cases(rules.benefits[0], rules)}
     assert outcome == {"yes": False, "no": True, "third": True}
@@ -198,10 +276,24 @@ def test_structural_check_finds_questions_no_rule_reads():
 
 
 def test_criteria_unmet_only_because_a_question_does_not_apply_are_marked():
-    crit = [{"id": "firm", "text": "已注册企业", "text_en": "Registered", "source": "x",
-             "fact": "company_registered", "is": True},
-            {"id": "small", "text": "员工不超过20人", "text_en": "At most 20 staff", "source": "x",
-             "fact": "employees", "max": 20}]
+    crit = [
+        {
+            "id": "firm",
+            "text": "已注册企业",
+            "text_en": "Registered",
+            "source": "x",
+            "fact": "company_registered",
+            "is": True,
+        },
+        {
+            "id": "small",
+            "text": "员工不超过20人",
+            "text_en": "At most 20 staff",
+            "source": "x",
+            "fact": "employees",
+            "max": 20,
+        },
+    ]
     rules = make_ruleset(benefit_data(criteria=crit))
     r = result(rules, {"region": "cn", "company_registered": False})
     by_id = {c.id: c for c in r.criteria}
@@ -220,11 +312,22 @@ def test_months_count_from_the_month_of_registration():
 
 
 def test_undefined_terms_never_give_eligible_and_ask_nothing():
-    vague = {"id": "youth", "text": "青年", "text_en": "Young", "source": "NS L316",
-             "undefined": "青年 is not defined"}
-    rules = make_ruleset(benefit_data(criteria=[vague], cases=[
-        {"name": "a", "on": "2026-12-01", "expect": "needs_info", "answers": {"region": "cn"}},
-        {"name": "b", "on": "2026-12-01", "expect": "ineligible", "answers": {"region": "hebei"}}]))
+    vague = {
+        "id": "youth",
+        "text": "青年",
+        "text_en": "Young",
+        "source": "NS L316",
+        "undefined": "青年 is not defined",
+    }
+    rules = make_ruleset(
+        benefit_data(
+            criteria=[vague],
+            cases=[
+                {"name": "a", "on": "2026-12-01", "expect": "needs_info", "answers": {"region": "cn"}},
+                {"name": "b", "on": "2026-12-01", "expect": "ineligible", "answers": {"region": "hebei"}},
+            ],
+        )
+    )
     r = result(rules, {"region": "cn", "applicant": "individual", "age": 26})
     assert r.status == "needs_info"
     assert r.missing == ()
@@ -235,8 +338,11 @@ def test_answers_read_years_with_units_refuse_future_graduation_and_accept_an_em
     from portal.eligibility.answers import parse_answers
 
     rules = make_ruleset(benefit_data())
-    answers, problems = parse_answers({"person_groups": ["college_graduate"], "graduation_year": "2025年"},
-                                      rules, today=dt.date(2026, 12, 2))
+    answers, problems = parse_answers(
+        {"person_groups": ["college_graduate"], "graduation_year": "2025年"},
+        rules,
+        today=dt.date(2026, 12, 2),
+    )
     assert answers["graduation_year"] == 2025 and problems == []
     _a, problems = parse_answers({"graduation_year": "2027"}, rules, today=dt.date(2026, 12, 2))
     assert [p.path for p in problems] == ["graduation_year"]

@@ -16,15 +16,36 @@ RULES = content_ruleset()
 FOUNDED = "company_founded_on"
 # A graduate founding a small company in Chengguan, hosted in a recognised space.
 FOUNDER = {
-    "applicant": "company", "region": "gansu-lanzhou-chengguan", "person_groups": ["college_graduate"],
-    "graduation_year": 2026, "age": 24, "company_registered": True, "company_founded_on": "2026-03-01",
-    "employees": 6, "annual_revenue_cny": 500000, "annual_taxable_income_cny": 100000,
-    "total_assets_cny": 800000, "tech_sme": True, "high_tech_enterprise": False, "has_rd_expenses": True,
-    "hosted_in_recognized_space": True, "has_invention_patent": False, "patent_pledge_financing": False,
-    "first_patent_insurance": False, "operates_space": "no", "talent_programmes": [], "rural_return": False,
-    "enterprise_size": "small", "guaranteed_loan_new_hires": 1, "restricted_industry": False,
-    "small_scale_taxpayer": True, "hires_key_groups": False, "hires_veterans": False,
-    "patent_equity_contribution": False, "ma_loan": False, "above_designated_size": False,
+    "applicant": "company",
+    "region": "gansu-lanzhou-chengguan",
+    "person_groups": ["college_graduate"],
+    "graduation_year": 2026,
+    "age": 24,
+    "company_registered": True,
+    "company_founded_on": "2026-03-01",
+    "employees": 6,
+    "annual_revenue_cny": 500000,
+    "annual_taxable_income_cny": 100000,
+    "total_assets_cny": 800000,
+    "tech_sme": True,
+    "high_tech_enterprise": False,
+    "has_rd_expenses": True,
+    "hosted_in_recognized_space": True,
+    "has_invention_patent": False,
+    "patent_pledge_financing": False,
+    "first_patent_insurance": False,
+    "operates_space": "no",
+    "talent_programmes": [],
+    "rural_return": False,
+    "enterprise_size": "small",
+    "guaranteed_loan_new_hires": 1,
+    "restricted_industry": False,
+    "small_scale_taxpayer": True,
+    "hires_key_groups": False,
+    "hires_veterans": False,
+    "patent_equity_contribution": False,
+    "ma_loan": False,
+    "above_designated_size": False,
     "new_equipment": True,
 }
 
@@ -100,8 +121,11 @@ def test_results_show_reasons_amounts_checklist_share_and_print(client):
 def test_change_an_answer_and_back_link(client):
     _pages, location = _walk(client, FOUNDER)
     results = parse(client.get(location).get_data(as_text=True))
-    change = [a.attrs["href"] for a in results.find_all("a") if "/eligibility/questions/region" in
-              a.attrs.get("href", "")][0]
+    change = [
+        a.attrs["href"]
+        for a in results.find_all("a")
+        if "/eligibility/questions/region" in a.attrs.get("href", "")
+    ][0]
     page = client.get(change)
     doc = check_page(page.get_data(as_text=True), "zh-Hans")
     assert doc.find("option", value="gansu-lanzhou-chengguan").attrs.get("selected") is not None
@@ -118,17 +142,20 @@ def test_a_local_benefit_is_ineligible_elsewhere_with_the_region_named(client):
     assert entry is not None and "城关区" in entry.text  # listed with the region it is open to
 
 
-@pytest.mark.parametrize("query,field", [
-    ("question=age&age=abc", "age"),
-    ("question=age&age=-5", "age"),
-    ("question=employees&employees=1.5&company_registered=yes", "employees"),
-    ("question=applicant&applicant=martian", "applicant"),
-    ("question=company_founded_on&company_founded_on=2023-02-30&company_registered=yes", FOUNDED),
-    ("question=company_founded_on&company_founded_on=2999-01-01&company_registered=yes", FOUNDED),
-    ("question=region&region=atlantis", "region"),
-    ("question=person_groups&person_groups=wizard", "person_groups"),
-    ("question=applicant", "applicant"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("question=age&age=abc", "age"),
+        ("question=age&age=-5", "age"),
+        ("question=employees&employees=1.5&company_registered=yes", "employees"),
+        ("question=applicant&applicant=martian", "applicant"),
+        ("question=company_founded_on&company_founded_on=2023-02-30&company_registered=yes", FOUNDED),
+        ("question=company_founded_on&company_founded_on=2999-01-01&company_registered=yes", FOUNDED),
+        ("question=region&region=atlantis", "region"),
+        ("question=person_groups&person_groups=wizard", "person_groups"),
+        ("question=applicant", "applicant"),
+    ],
+)
 def test_bad_answers_show_the_question_again_naming_it(client, query, field):
     response = client.get(f"/eligibility/answer?{query}")
     assert response.status_code == 400
@@ -155,16 +182,24 @@ def test_feedback_is_stored_and_needs_csrf(content_app):
     page = client.get("/eligibility/results?applicant=individual&region=cn").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/eligibility/feedback", data={"message": "x"}).status_code == 400
-    response = client.post("/eligibility/feedback", data={
-        "csrf_token": token, "message": "我符合条件", "benefit_id": RULES.benefits[0].id,
-        "answers": "applicant=individual&region=cn"})
+    response = client.post(
+        "/eligibility/feedback",
+        data={
+            "csrf_token": token,
+            "message": "我符合条件",
+            "benefit_id": RULES.benefits[0].id,
+            "answers": "applicant=individual&region=cn",
+        },
+    )
     assert response.status_code == 302
     with content_app.app_context():
         item = db.session().query(ResultFeedback).order_by(ResultFeedback.id.desc()).first()
         assert item.message == "我符合条件" and item.answers == "applicant=individual&region=cn"
         assert item.ruleset_version
-    empty = client.post("/eligibility/feedback", data={"csrf_token": token, "message": " ",
-                                                       "answers": "applicant=individual&region=cn"})
+    empty = client.post(
+        "/eligibility/feedback",
+        data={"csrf_token": token, "message": " ", "answers": "applicant=individual&region=cn"},
+    )
     assert empty.status_code == 302
     assert "#feedback" in empty.headers["Location"]
     after = parse(client.get(empty.headers["Location"]).get_data(as_text=True))
@@ -180,8 +215,9 @@ def test_benefit_pages(client, lang, html_lang):
     for href in sorted(set(links))[:40]:
         check_page(client.get(f"{href}?lang={lang}").get_data(as_text=True), html_lang)
     filtered = parse(client.get(f"/benefits?kind=tax_relief&lang={lang}").get_data(as_text=True))
-    shown = {a.attrs["href"] for a in filtered.find_all("a")
-             if a.attrs.get("href", "").startswith("/benefits/")}
+    shown = {
+        a.attrs["href"] for a in filtered.find_all("a") if a.attrs.get("href", "").startswith("/benefits/")
+    }
     assert shown and all(RULES.benefit(h.rsplit("/", 1)[1]).kind == "tax_relief" for h in shown)
 
 
@@ -216,9 +252,21 @@ def test_api_benefits_shape(client):
 def test_api_questions_shape(client):
     body = client.get("/api/v1/eligibility/questions").get_json()
     ids = [q["id"] for q in body["questions"]]
-    for key in ("applicant", "region", "person_groups", "graduation_year", "age", "company_registered",
-                "company_founded_on", "employees", "annual_revenue_cny", "tech_sme", "high_tech_enterprise",
-                "hosted_in_recognized_space", "has_invention_patent"):
+    for key in (
+        "applicant",
+        "region",
+        "person_groups",
+        "graduation_year",
+        "age",
+        "company_registered",
+        "company_founded_on",
+        "employees",
+        "annual_revenue_cny",
+        "tech_sme",
+        "high_tech_enterprise",
+        "hosted_in_recognized_space",
+        "has_invention_patent",
+    ):
         assert key in ids
     for q in body["questions"]:
         assert {"id", "type", "text", "text_en"} <= set(q)
@@ -249,13 +297,21 @@ def test_api_needs_info_lists_missing_questions(client):
 
 
 def test_api_dated_rules_follow_on(client):
-    answers = {"applicant": "company", "region": "cn", "company_registered": True, "employees": 10,
-               "annual_taxable_income_cny": 1000000, "total_assets_cny": 1000000,
-               "restricted_industry": False}
+    answers = {
+        "applicant": "company",
+        "region": "cn",
+        "company_registered": True,
+        "employees": 10,
+        "annual_taxable_income_cny": 1000000,
+        "total_assets_cny": 1000000,
+        "restricted_industry": False,
+    }
     now = client.post("/api/v1/eligibility", json={"answers": answers, "on": "2026-12-01"}).get_json()
     later = client.post("/api/v1/eligibility", json={"answers": answers, "on": "2028-06-01"}).get_json()
+
     def status(body):
         return {r["benefit_id"]: r for r in body["results"]}["small-low-profit-enterprise-income-tax"]
+
     assert status(now)["status"] == "eligible"
     assert status(now)["amounts"] and status(now)["amounts"][0]["in_force"] is not None
     assert status(later)["amounts"][0]["in_force"] is None  # the relief runs to 2027-12-31
@@ -263,18 +319,21 @@ def test_api_dated_rules_follow_on(client):
     assert [c["met"] for c in status(later)["criteria"] if c["id"] == "in_force"] == [False]
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"answers": {"age": "old"}}, "answers.age"),
-    ({"answers": {"employees": -1, "company_registered": True}}, "answers.employees"),
-    ({"answers": {"applicant": "alien"}}, "answers.applicant"),
-    ({"answers": {"company_founded_on": "2021-13-01"}}, "answers.company_founded_on"),
-    ({"answers": {"tech_sme": "maybe"}}, "answers.tech_sme"),
-    ({"answers": {"person_groups": "veteran"}}, None),
-    ({"answers": {"favourite_colour": "red"}}, "answers.favourite_colour"),
-    ({"answers": []}, "answers"),
-    ({"answers": {}, "on": "2026-02-30"}, "on"),
-    ({"answers": {}, "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"answers": {"age": "old"}}, "answers.age"),
+        ({"answers": {"employees": -1, "company_registered": True}}, "answers.employees"),
+        ({"answers": {"applicant": "alien"}}, "answers.applicant"),
+        ({"answers": {"company_founded_on": "2021-13-01"}}, "answers.company_founded_on"),
+        ({"answers": {"tech_sme": "maybe"}}, "answers.tech_sme"),
+        ({"answers": {"person_groups": "veteran"}}, None),
+        ({"answers": {"favourite_colour": "red"}}, "answers.favourite_colour"),
+        ({"answers": []}, "answers"),
+        ({"answers": {}, "on": "2026-02-30"}, "on"),
+        ({"answers": {}, "extra": 1}, "extra"),
+    ],
+)
 def test_api_bad_answers_are_400_naming_the_field(client, body, field):
     response = client.post("/api/v1/eligibility", json=body)
     if field is None:  # a single value for a list question is accepted as a one-item list
@@ -294,8 +353,10 @@ def test_api_body_that_is_not_json(client):
 
 
 def test_hosting_benefits_point_to_recognised_spaces_in_the_region(client):
-    html = client.get("/eligibility/results?applicant=individual&region=beijing-haidian"
-                      "&person_groups=none&hosted_in_recognized_space=no").get_data(as_text=True)
+    html = client.get(
+        "/eligibility/results?applicant=individual&region=beijing-haidian"
+        "&person_groups=none&hosted_in_recognized_space=no"
+    ).get_data(as_text=True)
     doc = parse(html)
     section = doc.find("section", **{"aria-labelledby": "spaces-heading"})
     assert section is not None
@@ -305,6 +366,7 @@ def test_hosting_benefits_point_to_recognised_spaces_in_the_region(client):
     assert any(h.startswith("/map?") and "region=beijing-haidian" in h for h in links)
     with client.application.app_context():
         from portal.places.models import Place
+
         for href in places:
             place = db.session().get(Place, href.rsplit("/", 1)[1])
             assert place.type in ("makerspace", "incubator", "accelerator", "science_park")
@@ -313,8 +375,11 @@ def test_hosting_benefits_point_to_recognised_spaces_in_the_region(client):
 
 def test_benefit_region_filter_keeps_what_is_open_there(client):
     page = parse(client.get("/benefits?region=gansu-lanzhou-chengguan").get_data(as_text=True))
-    shown = {a.attrs["href"].rsplit("/", 1)[1] for a in page.find_all("a")
-             if a.attrs.get("href", "").startswith("/benefits/")}
+    shown = {
+        a.attrs["href"].rsplit("/", 1)[1]
+        for a in page.find_all("a")
+        if a.attrs.get("href", "").startswith("/benefits/")
+    }
     api = client.get("/api/v1/benefits?region=gansu-lanzhou-chengguan").get_json()["results"]
     assert shown == {b["id"] for b in api}
     assert "chengguan-guaranteed-startup-loan" in shown and "rd-expense-super-deduction" in shown
@@ -334,40 +399,57 @@ def test_graduation_year_reads_2025_and_accepts_the_year_character(client):
     results = parse(client.get(f"/eligibility/results?{base}&graduation_year=2025").get_data(as_text=True))
     answers = results.find("dl", **{"class": "answers"}).text
     assert "2025" in answers and "2,025" not in answers
-    future = client.get("/eligibility/answer?applicant=individual&region=cn&person_groups=college_graduate"
-                        "&graduation_year=2999&question=graduation_year")
+    future = client.get(
+        "/eligibility/answer?applicant=individual&region=cn&person_groups=college_graduate"
+        "&graduation_year=2999&question=graduation_year"
+    )
     assert future.status_code == 400
 
 
 def test_none_of_these_with_another_choice_gets_a_sentence(client):
-    response = client.get("/eligibility/answer?applicant=individual&region=cn&question=person_groups"
-                          "&person_groups=none&person_groups=veteran&lang=en")
+    response = client.get(
+        "/eligibility/answer?applicant=individual&region=cn&question=person_groups"
+        "&person_groups=none&person_groups=veteran&lang=en"
+    )
     assert response.status_code == 400
     text = parse(response.get_data(as_text=True)).find(id="answer-error").text
     assert "none of these" in text and "Unknown option" not in text
 
 
 def test_no_business_licence_for_someone_without_a_business(client):
-    html = client.get("/eligibility/results?applicant=individual&region=cn&person_groups=veteran"
-                      "&company_registered=no&lang=en").get_data(as_text=True)
+    html = client.get(
+        "/eligibility/results?applicant=individual&region=cn&person_groups=veteran"
+        "&company_registered=no&lang=en"
+    ).get_data(as_text=True)
     checklist = parse(html).find("section", **{"aria-labelledby": "checklist-heading"})
     assert checklist is not None and "Business licence" not in checklist.text
-    registered = client.get("/eligibility/results?applicant=individual&region=cn&person_groups=veteran"
-                            "&company_registered=yes&company_founded_on=2026-01-05&lang=en").get_data(as_text=True)
+    registered = client.get(
+        "/eligibility/results?applicant=individual&region=cn&person_groups=veteran"
+        "&company_registered=yes&company_founded_on=2026-01-05&lang=en"
+    ).get_data(as_text=True)
     heading = {"aria-labelledby": "checklist-heading"}
     assert "Business licence" in parse(registered).find("section", **heading).text
 
 
 def test_discretionary_funds_are_to_approach_not_to_get(client):
-    html = client.get("/eligibility/results?applicant=individual&region=gansu-lanzhou-chengguan"
-                      "&person_groups=student").get_data(as_text=True)
+    html = client.get(
+        "/eligibility/results?applicant=individual&region=gansu-lanzhou-chengguan&person_groups=student"
+    ).get_data(as_text=True)
     doc = check_page(html, "zh-Hans")
     approach = doc.find("section", **{"aria-labelledby": "group-approach"})
     assert approach is not None and approach.find(id="benefit-chengguan-social-angel-funds") is not None
     eligible = doc.find("section", **{"aria-labelledby": "group-eligible"})
     assert eligible.find(id="benefit-chengguan-social-angel-funds") is None
-    body = client.post("/api/v1/eligibility", json={"answers": {
-        "applicant": "individual", "region": "gansu-lanzhou-chengguan", "person_groups": ["student"]}})
+    body = client.post(
+        "/api/v1/eligibility",
+        json={
+            "answers": {
+                "applicant": "individual",
+                "region": "gansu-lanzhou-chengguan",
+                "person_groups": ["student"],
+            }
+        },
+    )
     by_id = {r["benefit_id"]: r for r in body.get_json()["results"]}
     fund = by_id["chengguan-social-angel-funds"]
     assert fund["approach"] is True and fund["status"] == "eligible"  # the status values stay as they were
@@ -375,30 +457,37 @@ def test_discretionary_funds_are_to_approach_not_to_get(client):
 
 
 def test_api_accepts_an_empty_group_list_as_none_of_these(client):
-    body = client.post("/api/v1/eligibility", json={"answers": {
-        "applicant": "individual", "region": "cn", "person_groups": []}}).get_json()
+    body = client.post(
+        "/api/v1/eligibility",
+        json={"answers": {"applicant": "individual", "region": "cn", "person_groups": []}},
+    ).get_json()
     assert body["answers"]["person_groups"] == []
     loan = {r["benefit_id"]: r for r in body["results"]}["national-guaranteed-startup-loan-individual"]
     assert loan["status"] == "ineligible"
 
 
 def test_an_undefined_term_is_shown_as_the_office_deciding(client):
-    html = client.get("/eligibility/results?applicant=individual&region=guangdong-shenzhen-nanshan"
-                      "&lang=en").get_data(as_text=True)
+    html = client.get(
+        "/eligibility/results?applicant=individual&region=guangdong-shenzhen-nanshan&lang=en"
+    ).get_data(as_text=True)
     doc = parse(html)
     needs = doc.find("section", **{"aria-labelledby": "group-needs_info"})
     assert needs.find("article", id="benefit-nanshan-youth-housing-card") is not None
     card = needs.find("article", id="benefit-nanshan-youth-housing-card")
     assert "Not defined by the published text" in card.text
-    body = client.post("/api/v1/eligibility", json={"answers": {
-        "applicant": "individual", "region": "guangdong-shenzhen-nanshan", "age": 52}}).get_json()
+    body = client.post(
+        "/api/v1/eligibility",
+        json={"answers": {"applicant": "individual", "region": "guangdong-shenzhen-nanshan", "age": 52}},
+    ).get_json()
     card = {r["benefit_id"]: r for r in body["results"]}["nanshan-youth-housing-card"]
     assert card["status"] == "needs_info" and card["missing"] == []
     assert [c["id"] for c in card["criteria"] if c["undefined"]] == ["youth"]
 
 
 def test_a_fund_with_answers_missing_stays_with_the_benefits_that_need_them(client):
-    body = client.post("/api/v1/eligibility", json={"answers": {
-        "applicant": "individual", "region": "gansu-lanzhou-chengguan"}}).get_json()
+    body = client.post(
+        "/api/v1/eligibility",
+        json={"answers": {"applicant": "individual", "region": "gansu-lanzhou-chengguan"}},
+    ).get_json()
     fund = {r["benefit_id"]: r for r in body["results"]}["chengguan-social-angel-funds"]
     assert fund["status"] == "needs_info" and fund["approach"] is False

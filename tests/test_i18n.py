@@ -17,8 +17,17 @@ OPTIONS = {"templates/**.html": {"trimmed": "true"}, "templates/**.xml": {"trimm
 def _source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHOD_MAP, OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
-                                                  "_l": None, "lazy_gettext": None, "N_": None}
+        str(ROOT),
+        METHOD_MAP,
+        OPTIONS,
+        keywords={
+            "_": None,
+            "gettext": None,
+            "ngettext": (1, 2),
+            "_l": None,
+            "lazy_gettext": None,
+            "N_": None,
+        },
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -16,8 +16,16 @@ from portal.service_points.models import ServicePoint
 
 PAYLOAD = '"><meta http-equiv="refresh" content="0;url=https://evil.example/"><b>x</b>'
 RAW = ('<meta http-equiv="refresh"', "<b>x</b>")
-NOT_PUBLIC = ("staff.", "moderation.", "operators.", "static", "core.vendor", "accounts.",
-              "event_operators.", "dashboard.")
+NOT_PUBLIC = (
+    "staff.",
+    "moderation.",
+    "operators.",
+    "static",
+    "core.vendor",
+    "accounts.",
+    "event_operators.",
+    "dashboard.",
+)
 
 
 class _Recording(ImmutableMultiDict):

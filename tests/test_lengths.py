@@ -40,8 +40,10 @@ def test_a_benefit_name_longer_than_its_column_is_refused_by_name(staff_app):
     data = _definition(staff_app)
     data["name"] = "补" * 301
     before = _revisions(staff_app, BenefitRevision)
-    response = editor.post(f"/staff/benefits/{BENEFIT}/edit",
-                           data={"source": yaml.safe_dump(data, allow_unicode=True, sort_keys=False)})
+    response = editor.post(
+        f"/staff/benefits/{BENEFIT}/edit",
+        data={"source": yaml.safe_dump(data, allow_unicode=True, sort_keys=False)},
+    )
     assert response.status_code == 400
     assert re.search(r"name\W[^<]*300", response.get_data(as_text=True))
     assert _revisions(staff_app, BenefitRevision) == before
@@ -69,9 +71,19 @@ def test_a_policy_source_address_longer_than_its_column_is_refused(staff_app):
 
 
 def test_a_user_name_longer_than_its_column_is_refused(staff_app):
-    result = staff_app.test_cli_runner().invoke(args=[
-        "users", "create", "long@example.gov.cn", "--role", "editor", "--name", "名" * 121,
-        "--password", "a long and unusual passphrase"])
+    result = staff_app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "long@example.gov.cn",
+            "--role",
+            "editor",
+            "--name",
+            "名" * 121,
+            "--password",
+            "a long and unusual passphrase",
+        ]
+    )
     assert result.exit_code != 0
     assert "name: at most 120 characters" in result.output
 

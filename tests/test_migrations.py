@@ -20,7 +20,8 @@ def test_models_and_migrations_agree(tmp_path):
     engine = create_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_object": schema_objects(conn.dialect.name)})
+            conn, opts={"compare_type": True, "include_object": schema_objects(conn.dialect.name)}
+        )
         # The PostgreSQL search backend's tables exist on PostgreSQL only (migration 0017).
         described = [Base.metadata, pg_metadata] if conn.dialect.name == "postgresql" else Base.metadata
         diff = compare_metadata(context, described)

@@ -1,4 +1,4 @@
-""""Near" as people type places, and open places before planned ones."""
+""" "Near" as people type places, and open places before planned ones."""
 
 from __future__ import annotations
 
@@ -58,8 +58,9 @@ def test_a_street_address_is_measured_from_its_district(content_app):
 
 def test_an_address_a_listed_place_has_is_measured_from_that_place(content_app):
     with content_app.app_context():
-        place = db.session().scalar(select(Place).where(
-            Place.address.like("%南山区%"), Place.lat.is_not(None)).order_by(Place.id))
+        place = db.session().scalar(
+            select(Place).where(Place.address.like("%南山区%"), Place.lat.is_not(None)).order_by(Place.id)
+        )
         assert place is not None
         street = place.address.split("南山区", 1)[1]
     point = resolve(content_app, "深圳市南山区" + street)
@@ -132,8 +133,10 @@ def test_open_places_come_before_planned_ones_near_lanzhou(client, content_app):
 def test_open_first_holds_across_pages(client, content_app):
     seen = []
     for page in (1, 2, 3, 4):
-        body = client.get("/api/v1/places", query_string={
-            "near": "兰州市城关区", "sort": "distance", "per_page": 100, "page": page}).get_json()
+        body = client.get(
+            "/api/v1/places",
+            query_string={"near": "兰州市城关区", "sort": "distance", "per_page": 100, "page": page},
+        ).get_json()
         seen += [r["status"] for r in body["results"]]
     assert len(seen) == body["total"]
     ranks = [s in ("planned", "closed") for s in seen]
@@ -163,13 +166,28 @@ def test_a_planned_place_says_it_may_not_exist_yet(client, content_app):
     assert "may not exist yet" in listing
 
 
-@pytest.mark.parametrize(("name", "stem"), [("城关区", "城关"), ("两江新区", "两江"), ("兰州市", "兰州"),
-                                            ("城区", "城区"), ("西双版纳傣族自治州", "西双版纳傣族")])
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("城关区", "城关"),
+        ("两江新区", "两江"),
+        ("兰州市", "兰州"),
+        ("城区", "城区"),
+        ("西双版纳傣族自治州", "西双版纳傣族"),
+    ],
+)
 def test_stem_drops_only_the_administrative_ending(name, stem):
     assert gazetteer.stem(name) == stem
 
 
-@pytest.mark.parametrize(("text", "key"), [("Chengguan District", "chengguan"), ("chengguanqu", "chengguan"),
-                                           ("Lüliang", "lvliang"), ("Nanshan", "nanshan")])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Chengguan District", "chengguan"),
+        ("chengguanqu", "chengguan"),
+        ("Lüliang", "lvliang"),
+        ("Nanshan", "nanshan"),
+    ],
+)
 def test_latin_key(text, key):
     assert gazetteer.latin_key(text) == key

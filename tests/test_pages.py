@@ -118,4 +118,6 @@ def test_no_asset_comes_from_another_host(client):
             value = el.attrs.get(attr, "")
             if el.tag in {"script", "link", "img"}:
                 assert not value.startswith(("http://", "https://", "//")) or el.attrs.get("rel") in (
-                    "canonical", "alternate"), value
+                    "canonical",
+                    "alternate",
+                ), value

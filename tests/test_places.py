@@ -22,8 +22,9 @@ def test_directory_lists_every_place_with_facets(client, content_app):
 
 
 def test_type_and_region_filters(client):
-    body = client.get("/api/v1/places", query_string={"type": "makerspace", "region": "beijing-haidian",
-                                                       "per_page": 100}).get_json()
+    body = client.get(
+        "/api/v1/places", query_string={"type": "makerspace", "region": "beijing-haidian", "per_page": 100}
+    ).get_json()
     assert body["total"] >= 5
     assert {r["type"] for r in body["results"]} == {"makerspace"}
     assert {r["region"] for r in body["results"]} <= {"beijing-haidian"}
@@ -37,8 +38,9 @@ def test_facet_counts_match_filtered_totals(client):
 
 
 def test_sort_by_distance_from_typed_coordinates(client):
-    body = client.get("/api/v1/places", query_string={"near": "22.54,113.93", "sort": "distance",
-                                                       "per_page": 30}).get_json()
+    body = client.get(
+        "/api/v1/places", query_string={"near": "22.54,113.93", "sort": "distance", "per_page": 30}
+    ).get_json()
     distances = [r["distance_km"] for r in body["results"] if r["distance_km"] is not None]
     assert distances == sorted(distances)
     assert body["results"][0]["region"].startswith("guangdong")
@@ -81,19 +83,22 @@ def test_geojson_filters_by_type(client):
     assert {f["properties"]["type"] for f in data["features"]} == {"fund"}
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("/api/v1/places.geojson?bbox=1,2,3", "bbox"),
-    ("/api/v1/places.geojson?bbox=a,b,c,d", "bbox"),
-    ("/api/v1/places.geojson?bbox=0,95,10,96", "bbox"),
-    ("/api/v1/places.geojson?bbox=200,0,210,10", "bbox"),
-    ("/api/v1/places.geojson?bbox=0,50,10,40", "bbox"),
-    ("/api/v1/places.geojson?bbox=nan,0,1,1", "bbox"),
-    ("/api/v1/places?type=spaceship", "type"),
-    ("/api/v1/places?region=atlantis", "region"),
-    ("/api/v1/places?per_page=5000", "per_page"),
-    ("/api/v1/places?near=91,10", "near"),
-    ("/api/v1/places?industry=alchemy", "industry"),
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/places.geojson?bbox=1,2,3", "bbox"),
+        ("/api/v1/places.geojson?bbox=a,b,c,d", "bbox"),
+        ("/api/v1/places.geojson?bbox=0,95,10,96", "bbox"),
+        ("/api/v1/places.geojson?bbox=200,0,210,10", "bbox"),
+        ("/api/v1/places.geojson?bbox=0,50,10,40", "bbox"),
+        ("/api/v1/places.geojson?bbox=nan,0,1,1", "bbox"),
+        ("/api/v1/places?type=spaceship", "type"),
+        ("/api/v1/places?region=atlantis", "region"),
+        ("/api/v1/places?per_page=5000", "per_page"),
+        ("/api/v1/places?near=91,10", "near"),
+        ("/api/v1/places?industry=alchemy", "industry"),
+    ],
+)
 def test_bad_place_parameters_are_400s(client, url, field):
     response = client.get(url)
     assert response.status_code == 400
@@ -112,9 +117,18 @@ def test_site_search_includes_places(client):
 
 
 @pytest.mark.parametrize("lang,html_lang", [("zh", "zh-Hans"), ("en", "en")])
-@pytest.mark.parametrize("url", ["/places", "/places?q=孵化器&type=incubator", "/map",
-                                 "/places?near=海淀区&sort=distance", "/places/nanshan-chaihuo-makerspace",
-                                 "/map?type=fund", "/places?near=nowhere-at-all"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/places",
+        "/places?q=孵化器&type=incubator",
+        "/map",
+        "/places?near=海淀区&sort=distance",
+        "/places/nanshan-chaihuo-makerspace",
+        "/map?type=fund",
+        "/places?near=nowhere-at-all",
+    ],
+)
 def test_place_pages_are_well_formed(client, url, lang, html_lang):
     sep = "&" if "?" in url else "?"
     response = client.get(f"{url}{sep}lang={lang}")
@@ -178,7 +192,8 @@ def test_geojson_follows_changes_to_a_place(tmp_path):
         apply_place_data(session, {"id": "nanshan-chaihuo-makerspace", "name": "柴火创客空间"})
         session.get(Place, "haidian-garage-cafe").publication_state = "withdrawn"
         session.get(Place, "haidian-garage-cafe").updated_at = session.get(
-            Place, "nanshan-chaihuo-makerspace").updated_at
+            Place, "nanshan-chaihuo-makerspace"
+        ).updated_at
         session.commit()
     after = client.get("/api/v1/places.geojson").get_json()
     names = {f["properties"]["id"]: f["properties"]["name"] for f in after["features"]}

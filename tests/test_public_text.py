@@ -55,8 +55,17 @@ def public_urls(app) -> list[str]:
     with app.app_context():
         session = db.session()
         rules = eligibility.ruleset(session)
-        urls = ["/", "/policies", "/places", "/map", "/benefits", "/eligibility", "/search?q=创业",
-                "/guides", "/service-points"]
+        urls = [
+            "/",
+            "/policies",
+            "/places",
+            "/map",
+            "/benefits",
+            "/eligibility",
+            "/search?q=创业",
+            "/guides",
+            "/service-points",
+        ]
         urls += [f"/policies/{pid}" for pid in session.scalars(select(Policy.id))]
         urls += [f"/places/{pid}" for pid in session.scalars(select(Place.id))]
         urls += [f"/benefits/{b.id}" for b in rules.benefits]

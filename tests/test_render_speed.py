@@ -60,21 +60,34 @@ def test_a_hit_without_prepared_text_still_gets_its_snippet(content_app):
         assert any("<mark>" in s for s in prepared)
 
 
-@pytest.mark.parametrize("query_string", [
-    "", "q=创业&level=national", "category=tax_relief,startup_loans&page=3&lang=en",
-    "type=incubator&type=makerspace&sort=title", "region=cn&q=a+b%26c&near=兰州%20城关区",
-])
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "",
+        "q=创业&level=national",
+        "category=tax_relief,startup_loans&page=3&lang=en",
+        "type=incubator&type=makerspace&sort=title",
+        "region=cn&q=a+b%26c&near=兰州%20城关区",
+    ],
+)
 def test_facet_links_equal_toggle_url(content_app, query_string):
     with content_app.test_request_context(f"/policies?{query_string}"):
         links = FilterLinks()
-        for name, value in [("level", "national"), ("category", "tax_relief"), ("type", "makerspace"),
-                            ("region", "gansu"), ("year", "2023"), ("q", "x")]:
+        for name, value in [
+            ("level", "national"),
+            ("category", "tax_relief"),
+            ("type", "makerspace"),
+            ("region", "gansu"),
+            ("year", "2023"),
+            ("q", "x"),
+        ]:
             assert links.toggle(name, value) == toggle_url(name, value), (name, value)
 
 
 def test_facet_labels_follow_the_language_of_each_request(client):
     zh = client.get("/policies?lang=zh").get_data(as_text=True)
     en = client.get("/policies?lang=en").get_data(as_text=True)
+
     def labels(page: str) -> set[str]:
         return set(re.findall(r"\s([^\s<>]+) <span class=\"count\">", page))
 
@@ -87,14 +100,18 @@ def test_facet_labels_follow_the_language_of_each_request(client):
 def test_a_changed_policy_text_gets_a_new_outline(staff_app):
     with staff_app.app_context():
         session = db.session()
-        policy = session.scalar(select(Policy).where(Policy.publication_state == "published",
-                                                     Policy.body.contains("（一）")))
+        policy = session.scalar(
+            select(Policy).where(Policy.publication_state == "published", Policy.body.contains("（一）"))
+        )
         versions = policies.published_versions(session)
         anchor, label = policies.clause_anchor(session, policy.id, versions[policy.id], "（一）")
         assert anchor and label.endswith("（一）")
         later = dt.datetime(2030, 1, 1)
-        session.execute(update(Policy).where(Policy.id == policy.id)
-                        .values(body="# 标题\n\n第一条 只有一条。", updated_at=later))
+        session.execute(
+            update(Policy)
+            .where(Policy.id == policy.id)
+            .values(body="# 标题\n\n第一条 只有一条。", updated_at=later)
+        )
         assert policies.clause_anchor(session, policy.id, later, "第一条") == ("a1", "第一条")
         assert policies.clause_anchor(session, policy.id, later, "（一）") == (None, "")
         # The version read before the change still names the outline built from the old text.

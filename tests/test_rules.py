@@ -12,8 +12,17 @@ from tests.rulesets import benefit_data, content_ruleset, make_ruleset
 
 RULES = content_ruleset()
 CASES = [(b.id, i) for b in RULES.benefits for i in range(len(b.cases))]
-FAMILIES = {"voucher", "guaranteed_loan", "interest_subsidy", "rent_subsidy", "tax_relief",
-            "talent_housing", "equity_investment", "risk_compensation", "service"}
+FAMILIES = {
+    "voucher",
+    "guaranteed_loan",
+    "interest_subsidy",
+    "rent_subsidy",
+    "tax_relief",
+    "talent_housing",
+    "equity_investment",
+    "risk_compensation",
+    "service",
+}
 
 
 @pytest.mark.parametrize("benefit_id,index", CASES, ids=[f"{b}[{i}]" for b, i in CASES])
@@ -67,24 +76,37 @@ def test_schema_names_the_field_for_unknown_facts_and_values():
 
     rules = make_ruleset(benefit_data())
     facts = FactTypes(rules.questions, set(REGIONS))
-    bad = benefit_data(criteria=[{"id": "x", "text": "x", "text_en": "x", "source": "x",
-                                  "fact": "shoe_size", "max": 40}])
+    bad = benefit_data(
+        criteria=[{"id": "x", "text": "x", "text_en": "x", "source": "x", "fact": "shoe_size", "max": 40}]
+    )
     _b, problems = read_benefit(bad, facts, set(), {"b"})
     assert [p.path for p in problems] == ["conditions.all[0].fact"]
-    bad = benefit_data(criteria=[{"id": "x", "text": "x", "text_en": "x", "source": "x",
-                                  "fact": "applicant", "is": "martian"}])
+    bad = benefit_data(
+        criteria=[
+            {"id": "x", "text": "x", "text_en": "x", "source": "x", "fact": "applicant", "is": "martian"}
+        ]
+    )
     _b, problems = read_benefit(bad, facts, set(), {"b"})
     assert [p.path for p in problems] == ["conditions.all[0].is"]
-    bad = benefit_data(cases=[{"name": "only", "on": "2026-12-01", "expect": "eligible",
-                               "answers": {"applicant": "company"}}])
+    bad = benefit_data(
+        cases=[
+            {"name": "only", "on": "2026-12-01", "expect": "eligible", "answers": {"applicant": "company"}}
+        ]
+    )
     _b, problems = read_benefit(bad, facts, set(), {"b"})
     assert [p.path for p in problems] == ["cases"]
 
 
 def test_case_failures_are_found():
     data = benefit_data()
-    data["cases"].append({"name": "wrong", "on": "2026-12-01", "expect": "eligible",
-                          "answers": {"applicant": "individual", "region": "cn"}})
+    data["cases"].append(
+        {
+            "name": "wrong",
+            "on": "2026-12-01",
+            "expect": "eligible",
+            "answers": {"applicant": "individual", "region": "cn"},
+        }
+    )
     rules = make_ruleset(data)
     assert [c.passed for c in run_cases(rules.benefits[0], rules)] == [True, True, False]
 
@@ -154,8 +176,13 @@ def test_every_benefit_has_an_audit_whose_deciding_conditions_are_criteria():
 def test_structural_check_fails_a_verified_benefit_without_an_address_and_an_unasked_condition():
     from portal.eligibility.check import structural_problems
 
-    data = benefit_data(verified=True, audit={"checked_on": "2026-12-02", "deciding": [
-        {"criterion": "company", "text": "企业"}, {"criterion": "size", "text": "小微企业"}]})
+    data = benefit_data(
+        verified=True,
+        audit={
+            "checked_on": "2026-12-02",
+            "deciding": [{"criterion": "company", "text": "企业"}, {"criterion": "size", "text": "小微企业"}],
+        },
+    )
     problems = structural_problems(make_ruleset(data))
     assert any("verified without the official address" in p for p in problems)
     assert any("audit.deciding[1]" in p and "not asked" in p for p in problems)
@@ -176,8 +203,9 @@ def test_basis_quotes_are_compared_with_the_cited_seed_line(tmp_path):
     assert [p for p in structural_problems(make_ruleset(good), seeds) if p.startswith("benefit ")] == []
     wrong = benefit_data(audit=audit, basis=[{**cite, "source": "S4 L1", "quote": words}])
     assert any("is not on S4 L1" in p for p in structural_problems(make_ruleset(wrong), seeds))
-    unquoted = benefit_data(audit=audit, basis=[{"policy": None, "document": "方案", "clause": "x",
-                                                 "source": "S4 L2"}])
+    unquoted = benefit_data(
+        audit=audit, basis=[{"policy": None, "document": "方案", "clause": "x", "source": "S4 L2"}]
+    )
     assert any("without a quote" in p for p in structural_problems(make_ruleset(unquoted), seeds))
     # Without the seed folder (a clean clone without ../shared) only the comparison is skipped.
     skipped = structural_problems(make_ruleset(wrong), read_seeds(tmp_path / "missing"))

@@ -55,8 +55,10 @@ NAMED_QUERIES = [
     ("Haidian demonstration base", "haidian-base-work-plan"),
     ("Shanxi opinions on building provincial demonstration bases", "shanxi-provincial-base-opinions"),
     ("Chengguan national regional demonstration base work plan", "chengguan-base-work-plan"),
-    ("transformation of scientific and technological achievements law",
-     "tech-achievement-transformation-law"),
+    (
+        "transformation of scientific and technological achievements law",
+        "tech-achievement-transformation-law",
+    ),
 ]
 
 
@@ -96,8 +98,7 @@ def test_no_document_has_every_word_then_some_words_are_used(searched_app):
 
 
 def test_facet_counts_agree_with_the_database(searched_app):
-    result = searched_app.extensions["search"].search(SearchQuery(text="", per_page=5,
-                                                                 types=("policy",)))
+    result = searched_app.extensions["search"].search(SearchQuery(text="", per_page=5, types=("policy",)))
     with searched_app.app_context():
         session = db.session()
         total = session.scalar(select(func.count()).select_from(Policy))
@@ -109,8 +110,9 @@ def test_facet_counts_agree_with_the_database(searched_app):
 
 def test_filters_restrict_results(searched_app):
     backend = searched_app.extensions["search"]
-    result = backend.search(SearchQuery(text="", filters={"region": ("gansu",)}, per_page=100,
-                                        types=("policy",)))
+    result = backend.search(
+        SearchQuery(text="", filters={"region": ("gansu",)}, per_page=100, types=("policy",))
+    )
     with searched_app.app_context():
         session = db.session()
         for hit in result.hits:
@@ -165,7 +167,8 @@ def test_filtered_word_queries_rank_without_error(searched_app):
     backend = searched_app.extensions["search"]
     for text in ("众创空间", "孵化器", "创新", "人才 住房", "innovation"):
         for page in (1, 2):
-            result = backend.search(SearchQuery(text=text, types=("policy",), page=page, per_page=5,
-                                                filters={"region": ("cn",)}))
+            result = backend.search(
+                SearchQuery(text=text, types=("policy",), page=page, per_page=5, filters={"region": ("cn",)})
+            )
             assert result.total > 0, text
             assert len(result.hits) <= 5 and {h.type for h in result.hits} <= {"policy"}

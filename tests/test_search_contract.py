@@ -28,13 +28,26 @@ def backend(request, tmp_path):
 
 
 def doc(key: str, title: str, text: str = "", type_: str = "policy", **kw) -> IndexDoc:
-    return IndexDoc(key=f"{type_}:{key}", type=type_, title=title, text=text, names=(title,),
-                    regions=kw.pop("regions", ("cn",)), **kw)
+    return IndexDoc(
+        key=f"{type_}:{key}",
+        type=type_,
+        title=title,
+        text=text,
+        names=(title,),
+        regions=kw.pop("regions", ("cn",)),
+        **kw,
+    )
 
 
 LIBRARY = [
-    doc("voucher-plan", "创新券管理办法", "企业使用创新券购买科技服务", date_ordinal=737000, year="2019",
-        regions=("cn", "beijing")),
+    doc(
+        "voucher-plan",
+        "创新券管理办法",
+        "企业使用创新券购买科技服务",
+        date_ordinal=737000,
+        year="2019",
+        regions=("cn", "beijing"),
+    ),
     doc("loan", "创业担保贷款贴息", "对创业担保贷款给予贴息", date_ordinal=738000, year="2021"),
     doc("rent", "场地租金补贴", "初创企业场地租金补贴", date_ordinal=736000, year="2017"),
     doc("street", "中关村创业大街", "众创空间集聚区", type_="place", regions=("cn", "beijing")),

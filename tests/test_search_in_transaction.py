@@ -48,8 +48,10 @@ def test_the_search_tables_exist_exactly_where_their_backend_runs(app):
         assert not tables & set(pg_metadata.tables)
         return
     with engine.connect() as conn:
-        ours = MigrationContext.configure(conn, opts={
-            "include_name": lambda name, kind, _parent: kind != "table" or name in pg_metadata.tables})
+        ours = MigrationContext.configure(
+            conn,
+            opts={"include_name": lambda name, kind, _parent: kind != "table" or name in pg_metadata.tables},
+        )
         diff = compare_metadata(ours, pg_metadata)
     assert diff == [], f"migration 0017 and portal/search/models.py differ: {diff}"
 

@@ -104,8 +104,16 @@ def test_a_synonym_change_applies_without_a_rebuild(app, make_policy):
     app.extensions["search"].rebuild(all_documents(session))
     with app.test_request_context("/"):
         assert services.run(SearchQuery(text="房租", facets=())).total == 0
-        session.add(Synonym(id="fangzu", word="房租", terms=["租金"], reason="test",
-                            test_query="房租", test_expect="policy:rent"))
+        session.add(
+            Synonym(
+                id="fangzu",
+                word="房租",
+                terms=["租金"],
+                reason="test",
+                test_query="房租",
+                test_expect="policy:rent",
+            )
+        )
         session.commit()
         assert [h.id for h in services.run(SearchQuery(text="房租", facets=())).hits] == ["rent"]
 

@@ -12,8 +12,13 @@ from portal.search.models import Synonym, SynonymChange
 from tests.pages import check_page
 from tests.staffing import sign_in
 
-PROPOSAL = {"word": "孵化场", "terms": "孵化器，孵化基地", "reason": "口语“孵化场”指孵化器。",
-            "test_query": "孵化场 税收", "test_expect": "benefit:incubator-space-tax-exemption"}
+PROPOSAL = {
+    "word": "孵化场",
+    "terms": "孵化器，孵化基地",
+    "reason": "口语“孵化场”指孵化器。",
+    "test_query": "孵化场 税收",
+    "test_expect": "benefit:incubator-space-tax-exemption",
+}
 
 
 def _client(app, email):
@@ -46,10 +51,13 @@ def test_a_proposal_applies_once_a_colleague_approves_it_with_an_audit_entry_eac
     assert "incubator-space-tax-exemption" in _search_ids(editor, "孵化场 税收")
     with staff_app.app_context():
         session = db.session()
-        entries = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "synonym")
-                                  .order_by(AuditEntry.id)).all()
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "synonym").order_by(AuditEntry.id)
+        ).all()
         assert [(e.action, e.from_state, e.to_state) for e in entries] == [
-            ("propose_synonym", None, "proposed"), ("approve_synonym", "proposed", "approved")]
+            ("propose_synonym", None, "proposed"),
+            ("approve_synonym", "proposed", "approved"),
+        ]
         entry = session.scalars(select(Synonym).where(Synonym.word == "孵化场")).one()
         assert entry.managed_by_staff is True
         # A later content load keeps the staff's entry (the database is the source of truth).
@@ -73,9 +81,11 @@ def test_the_proposer_cannot_approve_their_own_proposal(staff_app):
 
 def test_bad_proposals_name_the_field_and_save_nothing(staff_app):
     editor = _client(staff_app, "editor@example.gov.cn")
-    for bad, field in (({"test_expect": "rd-expense"}, "test_expect"),
-                       ({"test_expect": "benefit:no-such-benefit"}, "test_expect"),
-                       ({"terms": ""}, "terms")):
+    for bad, field in (
+        ({"test_expect": "rd-expense"}, "test_expect"),
+        ({"test_expect": "benefit:no-such-benefit"}, "test_expect"),
+        ({"terms": ""}, "terms"),
+    ):
         response = editor.post("/staff/synonyms", data={**PROPOSAL, **bad})
         assert response.status_code == 400
         page = response.get_data(as_text=True)
@@ -92,7 +102,7 @@ def test_zero_result_searches_link_to_adding_a_synonym(staff_app):
         assert editor.get("/search", query_string={"q": "zzqqxx"}).status_code == 200
     home = editor.get("/staff/").get_data(as_text=True)
     check_page(home)
-    assert '/staff/synonyms?word=zzqqxx' in home
+    assert "/staff/synonyms?word=zzqqxx" in home
     page = editor.get("/staff/synonyms?word=zzqqxx")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

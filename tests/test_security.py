@@ -17,8 +17,13 @@ ROLE_ORDER = ["founder", "operator", "editor", "reviewer", "admin"]
 
 @pytest.fixture
 def app_(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_DIR=tmp_path / "uploads",
-                   MAIL_OUTBOX=tmp_path / "outbox", MAX_UPLOAD_BYTES=100_000)
+    app = make_app(
+        tmp_path,
+        WTF_CSRF_ENABLED=False,
+        UPLOAD_DIR=tmp_path / "uploads",
+        MAIL_OUTBOX=tmp_path / "outbox",
+        MAX_UPLOAD_BYTES=100_000,
+    )
     for role in ROLE_ORDER:
         make_user(app, f"{role}@example.gov.cn", role)
     return app
@@ -31,8 +36,10 @@ def _staff_rules(app):
 
 
 def _url(rule):
-    values = {arg: ("1" if arg.endswith("_id") and arg not in ("policy_id", "panel_id") else "x")
-              for arg in rule.arguments}
+    values = {
+        arg: ("1" if arg.endswith("_id") and arg not in ("policy_id", "panel_id") else "x")
+        for arg in rule.arguments
+    }
     if "action" in rule.arguments:
         values["action"] = "submit" if "revision" in rule.rule else "withdraw"
     return rule.build(values, append_unknown=False)[1]
@@ -60,7 +67,9 @@ def test_url_map_walk_anonymous_and_wrong_roles_are_refused(app_):
             assert response.status_code == 302 and "/login" in response.headers["Location"], (url, method)
             for role in ROLE_ORDER:
                 allowed = ROLE_ORDER.index(role) >= ROLE_ORDER.index(required) and role not in (
-                    "founder", "operator")
+                    "founder",
+                    "operator",
+                )
                 status = clients[role].open(url, method=method).status_code
                 if allowed:
                     assert status != 403, (url, method, role)
@@ -89,11 +98,15 @@ def _docx() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "name", "ext"), [
-    (PDF, "申报表.pdf", "pdf"), (_docx(), "申报表.docx", "docx"),
-    (b"\x89PNG\r\n\x1a\n" + b"0" * 20, "流程图.png", "png"),
-    (b"\xff\xd8\xff\xe0" + b"0" * 20, "a.jpg", "jpg"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "ext"),
+    [
+        (PDF, "申报表.pdf", "pdf"),
+        (_docx(), "申报表.docx", "docx"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 20, "流程图.png", "png"),
+        (b"\xff\xd8\xff\xe0" + b"0" * 20, "a.jpg", "jpg"),
+    ],
+)
 def test_known_files_are_recognised_by_content(data, name, ext):
     assert sniff(data, name).extension == ext
 
@@ -105,9 +118,17 @@ def test_disguised_files_are_refused(data):
 
 
 def _new_policy(client, **files):
-    data = {"id": "upload-test", "title": "附件测试", "level": "national", "region_id": "cn",
-            "date_precision": "day", "status": "in_force", "summary": "摘要", "source_kind": "public",
-            "source_ref": "测试"}
+    data = {
+        "id": "upload-test",
+        "title": "附件测试",
+        "level": "national",
+        "region_id": "cn",
+        "date_precision": "day",
+        "status": "in_force",
+        "summary": "摘要",
+        "source_kind": "public",
+        "source_ref": "测试",
+    }
     data.update(files)
     return client.post("/staff/policies/new?lang=en", data=data, content_type="multipart/form-data")
 

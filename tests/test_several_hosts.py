@@ -62,8 +62,7 @@ def test_outbox_drainers_on_two_hosts_take_different_rows(tmp_path):
         enqueue(first, "policy", f"gone-{n}")
     first.commit()
     # One drainer holds the oldest row (as it would while indexing it) ...
-    held = first.scalars(select(SearchOutbox).order_by(SearchOutbox.seq).limit(1)
-                         .with_for_update()).one()
+    held = first.scalars(select(SearchOutbox).order_by(SearchOutbox.seq).limit(1).with_for_update()).one()
     # ... the other does not wait for it: it takes the rows nobody holds.
     index = _Index()
     assert drain(second, index) == 2

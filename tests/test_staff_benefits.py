@@ -72,8 +72,14 @@ def test_change_reviewed_and_published_reaches_the_wizard_and_search(staff_app):
         session = db.session()
         assert session.get(BenefitRevision, rid).state == "published"
         assert session.get(Benefit, BENEFIT).name == "研发费用加计扣除（新）"
-        actions = [e.action for e in session.scalars(select(AuditEntry).where(
-            AuditEntry.entity_type == "benefit", AuditEntry.entity_id == BENEFIT).order_by(AuditEntry.id))]
+        actions = [
+            e.action
+            for e in session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity_type == "benefit", AuditEntry.entity_id == BENEFIT)
+                .order_by(AuditEntry.id)
+            )
+        ]
         assert actions == ["create_revision", "publish"]
     public = staff_app.test_client()
     assert "（新）" in public.get(f"/benefits/{BENEFIT}").get_data(as_text=True)
@@ -103,10 +109,13 @@ def test_a_change_whose_cases_fail_is_saved_but_cannot_be_published(staff_app):
         assert session.get(Benefit, BENEFIT).definition["cases"] == _source(staff_app)["cases"]
 
 
-@pytest.mark.parametrize("text,field", [
-    ("id: [unclosed", "source"),
-    ("- just\n- a list\n", "(definition)"),
-])
+@pytest.mark.parametrize(
+    "text,field",
+    [
+        ("id: [unclosed", "source"),
+        ("- just\n- a list\n", "(definition)"),
+    ],
+)
 def test_unreadable_yaml_is_refused_and_nothing_saved(staff_app, text, field):
     editor = client_for(staff_app, "editor@example.gov.cn")
     response = _save(editor, text)
@@ -121,8 +130,14 @@ def test_unreadable_yaml_is_refused_and_nothing_saved(staff_app, text, field):
 def test_invalid_rules_name_the_field(staff_app):
     editor = client_for(staff_app, "editor@example.gov.cn")
     data = _source(staff_app)
-    data["conditions"]["all"][0] = {"id": "x", "text": "x", "text_en": "x", "source": "x",
-                                    "fact": "shoe_size", "max": 3}
+    data["conditions"]["all"][0] = {
+        "id": "x",
+        "text": "x",
+        "text_en": "x",
+        "source": "x",
+        "fact": "shoe_size",
+        "max": 3,
+    }
     data["kind"] = "lottery"
     response = _save(editor, data)
     assert response.status_code == 400
@@ -155,8 +170,12 @@ def test_new_benefit_from_the_template(staff_app):
     editor = client_for(staff_app, "editor@example.gov.cn")
     template = editor.get("/staff/benefits/new").get_data(as_text=True)
     assert "new-benefit-id" in template
-    data = yaml.safe_load(re.search(r"<textarea[^>]*>(.*?)</textarea>", template, re.S).group(1)
-                          .replace("&#34;", '"').replace("&#39;", "'"))
+    data = yaml.safe_load(
+        re.search(r"<textarea[^>]*>(.*?)</textarea>", template, re.S)
+        .group(1)
+        .replace("&#34;", '"')
+        .replace("&#39;", "'")
+    )
     data["id"] = "test-new-benefit"
     response = editor.post("/staff/benefits/new", data={"source": yaml.safe_dump(data, allow_unicode=True)})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -170,8 +189,15 @@ def test_new_benefit_from_the_template(staff_app):
 def test_feedback_queue(staff_app):
     with staff_app.app_context():
         session = db.session()
-        session.add(ResultFeedback(benefit_id=BENEFIT, answers="applicant=company", ruleset_version="v",
-                                   message="结果似乎不对", state="new"))
+        session.add(
+            ResultFeedback(
+                benefit_id=BENEFIT,
+                answers="applicant=company",
+                ruleset_version="v",
+                message="结果似乎不对",
+                state="new",
+            )
+        )
         session.commit()
         fid = session.scalar(select(ResultFeedback.id))
     editor = client_for(staff_app, "editor@example.gov.cn")

@@ -15,27 +15,41 @@ from portal.publishing.models import PolicyRevision
 from tests.staffing import client_for
 
 NEW_POLICY = {
-    "id": "chengguan-rent-subsidy-test", "title": "城关区众创空间房租补贴试行办法",
-    "title_en": "Chengguan maker space rent subsidy trial measures", "level": "district",
-    "region_id": "gansu-lanzhou-chengguan", "date_precision": "day", "issued_on": "2026-11-01",
-    "status": "in_force", "categories": ["space_carrier"],
+    "id": "chengguan-rent-subsidy-test",
+    "title": "城关区众创空间房租补贴试行办法",
+    "title_en": "Chengguan maker space rent subsidy trial measures",
+    "level": "district",
+    "region_id": "gansu-lanzhou-chengguan",
+    "date_precision": "day",
+    "issued_on": "2026-11-01",
+    "status": "in_force",
+    "categories": ["space_carrier"],
     "summary": "入驻众创空间的初创企业可申请房租补贴。",
     "body": "## 第一条\n\n补贴对象为入驻认定众创空间的初创企业。<script>alert(1)</script>",
-    "address": "城关区政务服务中心双创服务台", "phone": "0931-1234567",
+    "address": "城关区政务服务中心双创服务台",
+    "phone": "0931-1234567",
     "steps": "提交申请 | 携带营业执照\n审核",
-    "source_kind": "public", "source_ref": "测试", "cites": "chengguan-base-work-plan",
+    "source_kind": "public",
+    "source_ref": "测试",
+    "cites": "chengguan-base-work-plan",
 }
 
 
 def _latest_revision(app, policy_id):
     with app.app_context():
-        return db.session().scalars(select(PolicyRevision).where(PolicyRevision.policy_id == policy_id)
-                                    .order_by(PolicyRevision.number.desc())).first()
+        return (
+            db.session()
+            .scalars(
+                select(PolicyRevision)
+                .where(PolicyRevision.policy_id == policy_id)
+                .order_by(PolicyRevision.number.desc())
+            )
+            .first()
+        )
 
 
 def _act(client, revision, action, **data):
-    return client.post(f"/staff/revisions/{revision.id}/{action}",
-                       data={"version": revision.version, **data})
+    return client.post(f"/staff/revisions/{revision.id}/{action}", data={"version": revision.version, **data})
 
 
 def test_new_policy_goes_through_review_and_reaches_search_and_feed(staff_app):
@@ -69,10 +83,17 @@ def test_new_policy_goes_through_review_and_reaches_search_and_feed(staff_app):
     assert NEW_POLICY["id"] in public.get("/feeds/policies.atom").get_data(as_text=True)
 
     with staff_app.app_context():
-        trail = [(e.action, e.from_state, e.to_state) for e in db.session().scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == NEW_POLICY["id"]).order_by(AuditEntry.id))]
-    assert trail == [("create_revision", None, "draft"), ("submit", "draft", "in_review"),
-                     ("approve", "in_review", "published")]
+        trail = [
+            (e.action, e.from_state, e.to_state)
+            for e in db.session().scalars(
+                select(AuditEntry).where(AuditEntry.entity_id == NEW_POLICY["id"]).order_by(AuditEntry.id)
+            )
+        ]
+    assert trail == [
+        ("create_revision", None, "draft"),
+        ("submit", "draft", "in_review"),
+        ("approve", "in_review", "published"),
+    ]
 
 
 def test_rejection_needs_a_reason_and_returns_the_draft(staff_app):
@@ -101,10 +122,16 @@ def test_editing_a_published_policy_keeps_the_public_version_until_approved(staf
     with staff_app.app_context():
         policy = db.session().get(Policy, "chengguan-base-plan-notice")
         data = {
-            "id": policy.id, "title": policy.title + "（修订）", "level": policy.level,
-            "region_id": policy.region_id, "date_precision": policy.date_precision,
-            "status": policy.status, "categories": [c.id for c in policy.categories],
-            "summary": policy.summary, "body": policy.body, "source_kind": policy.source_kind,
+            "id": policy.id,
+            "title": policy.title + "（修订）",
+            "level": policy.level,
+            "region_id": policy.region_id,
+            "date_precision": policy.date_precision,
+            "status": policy.status,
+            "categories": [c.id for c in policy.categories],
+            "summary": policy.summary,
+            "body": policy.body,
+            "source_kind": policy.source_kind,
             "source_ref": policy.source_ref,
         }
     assert editor.post("/staff/policies/chengguan-base-plan-notice/edit", data=data).status_code == 302
@@ -169,8 +196,15 @@ def test_two_reviewers_on_the_same_revision_only_one_wins(staff_app):
 
 def test_form_errors_name_the_field_and_keep_nothing(staff_app):
     editor = client_for(staff_app, "editor@example.gov.cn")
-    bad = {**NEW_POLICY, "id": "Bad Id!", "summary": "", "online_url": "javascript:alert(1)",
-           "effective_from": "2026-05-01", "effective_to": "2026-01-01", "cites": "no-such-policy"}
+    bad = {
+        **NEW_POLICY,
+        "id": "Bad Id!",
+        "summary": "",
+        "online_url": "javascript:alert(1)",
+        "effective_from": "2026-05-01",
+        "effective_to": "2026-01-01",
+        "cites": "no-such-policy",
+    }
     response = editor.post("/staff/policies/new?lang=en", data=bad)
     assert response.status_code == 400
     page = response.get_data(as_text=True)

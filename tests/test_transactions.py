@@ -21,6 +21,7 @@ def _write(name: str) -> None:
 
 def _failing_routes(app):
     """Routes that write a category, then answer in one of the ways a view can."""
+
     def ok():
         _write("ok")
         return "stored"
@@ -65,11 +66,18 @@ def _stored(app) -> set[str]:
         return set(db.session().scalars(select(Category.id)))
 
 
-@pytest.mark.parametrize(("route", "status", "kept"), [
-    ("ok", 200, True), ("moved", 302, True), ("forbidden", 403, False),
-    ("bad_parameter", 400, False), ("handled_error", 500, False), ("conflict", 409, False),
-    ("crash", 500, False),
-])
+@pytest.mark.parametrize(
+    ("route", "status", "kept"),
+    [
+        ("ok", 200, True),
+        ("moved", 302, True),
+        ("forbidden", 403, False),
+        ("bad_parameter", 400, False),
+        ("handled_error", 500, False),
+        ("conflict", 409, False),
+        ("crash", 500, False),
+    ],
+)
 def test_writes_are_kept_only_when_the_response_succeeds(rule_app, route, status, kept):
     before = _stored(rule_app)
     response = rule_app.test_client().post(f"/_t/{route}")
@@ -102,8 +110,9 @@ def test_healthz_says_when_the_index_falls_behind(staff_app):
     client = staff_app.test_client()
     assert client.get("/healthz").get_json() == {"status": "ok"}
     with staff_app.app_context():
-        db.session().add(SearchOutbox(entity_type="policy", entity_id="x",
-                                      created_at=utcnow() - dt.timedelta(minutes=10)))
+        db.session().add(
+            SearchOutbox(entity_type="policy", entity_id="x", created_at=utcnow() - dt.timedelta(minutes=10))
+        )
         db.session().commit()
     body = client.get("/healthz").get_json()
     assert body["problems"] == ["search_index_behind"]
@@ -117,6 +126,7 @@ def test_a_refused_workflow_action_stores_nothing_even_though_it_redirects(rule_
         def act():
             _write("refused")
             raise WorkflowError("own_change")
+
         return decide(act, back="/", done="done")
 
     def raced():
@@ -145,7 +155,8 @@ def test_loading_content_leaves_no_change_waiting_for_the_index(tmp_path):
     result = app.test_cli_runner().invoke(args=["content", "load"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        waiting = db.session().scalar(select(func.count()).select_from(SearchOutbox)
-                                      .where(SearchOutbox.done_at.is_(None)))
+        waiting = db.session().scalar(
+            select(func.count()).select_from(SearchOutbox).where(SearchOutbox.done_at.is_(None))
+        )
     assert waiting == 0
     assert app.test_client().get("/healthz").get_json() == {"status": "ok"}

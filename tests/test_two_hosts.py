@@ -26,12 +26,20 @@ from tests.staffing import PASSWORD, current_code
 
 EDITOR, REVIEWER = "editor@example.gov.cn", "reviewer@example.gov.cn"
 NEW_POLICY = {
-    "id": "two-hosts-rent-subsidy", "title": "城关区双主机房租补贴试行办法",
-    "title_en": "Chengguan two-host rent subsidy trial measures", "level": "district",
-    "region_id": "gansu-lanzhou-chengguan", "date_precision": "day", "issued_on": "2026-11-01",
-    "status": "in_force", "categories": ["space_carrier"],
-    "summary": "入驻众创空间的初创企业可申请房租补贴。", "body": "## 第一条\n\n补贴对象为初创企业。",
-    "source_kind": "public", "source_ref": "测试", "cites": "chengguan-base-work-plan",
+    "id": "two-hosts-rent-subsidy",
+    "title": "城关区双主机房租补贴试行办法",
+    "title_en": "Chengguan two-host rent subsidy trial measures",
+    "level": "district",
+    "region_id": "gansu-lanzhou-chengguan",
+    "date_precision": "day",
+    "issued_on": "2026-11-01",
+    "status": "in_force",
+    "categories": ["space_carrier"],
+    "summary": "入驻众创空间的初创企业可申请房租补贴。",
+    "body": "## 第一条\n\n补贴对象为初创企业。",
+    "source_kind": "public",
+    "source_ref": "测试",
+    "cites": "chengguan-base-work-plan",
 }
 
 
@@ -50,15 +58,36 @@ class Host:
         folder.mkdir(parents=True, exist_ok=True)
         if index.exists():  # Whoosh: each host's own files (PostgreSQL keeps its index in the database)
             shutil.copytree(index, folder / "search", symlinks=True)
-        env = {**os.environ, "DATABASE_URL": database_url, "SEARCH_BACKEND": search_backend,
-               "SECRET_KEY": "shared-by-every-host", "SECURE_COOKIES": "0", "PUBLIC_BASE_URL": self.base,
-               "TRUSTED_HOSTS": "*", "INSTANCE_PATH": str(folder), "SEARCH_DIR": str(folder / "search"),
-               "SEARCH_INDEXER": "worker", "PUBLISHING_SCHEDULER": "cron", "UPLOAD_DIR": str(folder.parent)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SEARCH_BACKEND": search_backend,
+            "SECRET_KEY": "shared-by-every-host",
+            "SECURE_COOKIES": "0",
+            "PUBLIC_BASE_URL": self.base,
+            "TRUSTED_HOSTS": "*",
+            "INSTANCE_PATH": str(folder),
+            "SEARCH_DIR": str(folder / "search"),
+            "SEARCH_INDEXER": "worker",
+            "PUBLISHING_SCHEDULER": "cron",
+            "UPLOAD_DIR": str(folder.parent),
+        }
         self.log = open(folder / "server.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--preload", "--workers", "2",
-             "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--preload",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -107,8 +136,12 @@ def _csrf(browser: requests.Session, url: str) -> str:
 
 def _log_in(browser: requests.Session, host: Host, email: str, password: str = PASSWORD):
     token = _csrf(browser, f"{host.base}/login")
-    return browser.post(f"{host.base}/login", allow_redirects=False, timeout=10,
-                        data={"email": email, "password": password, "csrf_token": token})
+    return browser.post(
+        f"{host.base}/login",
+        allow_redirects=False,
+        timeout=10,
+        data={"email": email, "password": password, "csrf_token": token},
+    )
 
 
 def _staff(host: Host, url: str, email: str) -> requests.Session:
@@ -122,8 +155,12 @@ def _staff(host: Host, url: str, email: str) -> requests.Session:
     engine.dispose()
     offset = 0 if int(time.time() // 30) > last else 1
     token = _csrf(browser, f"{host.base}/login/verify")
-    response = browser.post(f"{host.base}/login/verify", allow_redirects=False, timeout=10,
-                            data={"code": current_code(secret, offset), "csrf_token": token})
+    response = browser.post(
+        f"{host.base}/login/verify",
+        allow_redirects=False,
+        timeout=10,
+        data={"code": current_code(secret, offset), "csrf_token": token},
+    )
     assert response.status_code == 302, response.text[:500]
     return browser
 
@@ -131,16 +168,23 @@ def _staff(host: Host, url: str, email: str) -> requests.Session:
 def _revision(url: str) -> PolicyRevision:
     engine = create_engine(url)
     with Session(engine) as db:
-        revision = db.scalars(select(PolicyRevision).where(PolicyRevision.policy_id == NEW_POLICY["id"])
-                              .order_by(PolicyRevision.number.desc())).first()
+        revision = db.scalars(
+            select(PolicyRevision)
+            .where(PolicyRevision.policy_id == NEW_POLICY["id"])
+            .order_by(PolicyRevision.number.desc())
+        ).first()
     engine.dispose()
     return revision
 
 
 def _act(browser: requests.Session, host: Host, revision: PolicyRevision, action: str) -> None:
     page = f"{host.base}/staff/revisions/{revision.id}"
-    response = browser.post(f"{page}/{action}", allow_redirects=False, timeout=10,
-                            data={"version": revision.version, "csrf_token": _csrf(browser, page)})
+    response = browser.post(
+        f"{page}/{action}",
+        allow_redirects=False,
+        timeout=10,
+        data={"version": revision.version, "csrf_token": _csrf(browser, page)},
+    )
     assert response.status_code in (302, 303), response.text[:500]
 
 
@@ -150,8 +194,12 @@ def test_a_policy_published_on_one_host_is_found_on_the_other(two_hosts):
     (first, second), url = two_hosts
     editor, reviewer = _staff(first, url, EDITOR), _staff(first, url, REVIEWER)
     token = _csrf(editor, f"{first.base}/staff/policies/new")
-    response = editor.post(f"{first.base}/staff/policies/new", data={**NEW_POLICY, "csrf_token": token},
-                           allow_redirects=False, timeout=10)
+    response = editor.post(
+        f"{first.base}/staff/policies/new",
+        data={**NEW_POLICY, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code == 302, response.text[:500]
     _act(editor, first, _revision(url), "submit")
     _act(reviewer, first, _revision(url), "approve")

@@ -24,10 +24,15 @@ app = Flask(__name__)
 app.jinja_loader = DictLoader({"page.html": PAGE})
 
 ROWS = [
-    {"id": f"item-{i}", "title": f"关于支持大众创业万众创新的若干措施（第{i}号）",
-     "region": "河北省", "level": "省级", "date": dt.date(2024, 1, 1) + dt.timedelta(days=i),
-     "summary": "对符合条件的创业孵化基地、众创空间给予房租补贴和运营补贴，" * 4,
-     "tags": ["创业担保贷款", "房租补贴", "孵化器"]}
+    {
+        "id": f"item-{i}",
+        "title": f"关于支持大众创业万众创新的若干措施（第{i}号）",
+        "region": "河北省",
+        "level": "省级",
+        "date": dt.date(2024, 1, 1) + dt.timedelta(days=i),
+        "summary": "对符合条件的创业孵化基地、众创空间给予房租补贴和运营补贴，" * 4,
+        "tags": ["创业担保贷款", "房租补贴", "孵化器"],
+    }
     for i in range(50)
 ]
 

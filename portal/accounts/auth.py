@@ -51,6 +51,7 @@ def end_sessions(user: User) -> None:
 
 def role_required(role: str):
     """Allow the view only to signed-in users holding `role` (or a role that includes it)."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -63,4 +64,5 @@ def role_required(role: str):
 
         wrapper.required_role = role  # read by the test that walks the URL map
         return wrapper
+
     return decorate

@@ -26,8 +26,11 @@ class LoginForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code"), [DataRequired(), Length(max=20)],
-                       description=_l("The 6-digit code from your authenticator app, or a recovery code."))
+    code = StringField(
+        _l("Code"),
+        [DataRequired(), Length(max=20)],
+        description=_l("The 6-digit code from your authenticator app, or a recovery code."),
+    )
 
 
 class ForgotForm(FlaskForm):
@@ -35,11 +38,15 @@ class ForgotForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField(_l("New password"),
-                             [DataRequired(), Length(min=MIN_PASSWORD, max=200), not_common],
-                             description=_l("At least 12 characters."))
-    confirm = PasswordField(_l("Repeat the new password"),
-                            [DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    password = PasswordField(
+        _l("New password"),
+        [DataRequired(), Length(min=MIN_PASSWORD, max=200), not_common],
+        description=_l("At least 12 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        [DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
 
 
 class UserForm(FlaskForm):

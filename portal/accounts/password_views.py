@@ -21,8 +21,11 @@ def forgot():
         if user is not None and user.active:
             token = services.reset_token(current_app.config["SECRET_KEY"], user)
             link = absolute_url(".reset", token=token)
-            mail.send(user.email, _("Reset your password"),
-                      _("Use this link within one hour to choose a new password:") + f"\n\n{link}\n")
+            mail.send(
+                user.email,
+                _("Reset your password"),
+                _("Use this link within one hour to choose a new password:") + f"\n\n{link}\n",
+            )
         # The same answer whether or not the account exists.
         flash(_("If an account uses that address, we have sent it a link to reset the password."), "info")
         return redirect(url_for(".login"))

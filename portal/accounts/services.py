@@ -79,8 +79,9 @@ def create_user(db: Session, email: str, password: str, role: str, name: str = "
     password_hash = hash_password(password)
     if db.scalar(select(User).where(User.email == email)):
         raise AccountError("an account with this email exists", field="email", code="exists")
-    user = User(email=email, name=name, role=role, password_hash=password_hash,
-                recovery_codes=[], created_at=utcnow())
+    user = User(
+        email=email, name=name, role=role, password_hash=password_hash, recovery_codes=[], created_at=utcnow()
+    )
     db.add(user)
     db.flush()
     return user
@@ -96,18 +97,33 @@ def wait_seconds(db: Session, email: str, ip: str, now: dt.datetime | None = Non
     """
     now = now or utcnow()
     email = normalise_email(email)
-    last_success = db.scalar(select(func.max(LoginAttempt.at)).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(True))) or dt.datetime.min
+    last_success = (
+        db.scalar(
+            select(func.max(LoginAttempt.at)).where(
+                LoginAttempt.email == email, LoginAttempt.success.is_(True)
+            )
+        )
+        or dt.datetime.min
+    )
     since = max(last_success, now - BACKOFF_MEMORY)
-    failures, last_failure = db.execute(select(func.count(), func.max(LoginAttempt.at)).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since)).one()
+    failures, last_failure = db.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since
+        )
+    ).one()
     wait = 0
     if failures >= FREE_FAILURES and last_failure is not None:
         backoff = min(BACKOFF_START * 2 ** (failures - FREE_FAILURES), BACKOFF_MAX)
         # Rounded up, and 0 once the moment has passed (not "wait 1 second" for the last fraction).
         wait = max(0, math.ceil((last_failure + dt.timedelta(seconds=backoff) - now).total_seconds()))
-    by_ip = db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at >= now - WINDOW)) or 0
+    by_ip = (
+        db.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at >= now - WINDOW)
+        )
+        or 0
+    )
     if by_ip >= MAX_FAILURES_PER_ADDRESS:
         wait = max(wait, int(WINDOW.total_seconds()))
     return wait
@@ -135,10 +151,24 @@ def authenticate(db: Session, email: str, password: str, ip: str) -> User:
 def failures_in_a_row(db: Session, email: str) -> int:
     """Wrong attempts on this address since its last success (or unlock)."""
     email = normalise_email(email)
-    last_success = db.scalar(select(func.max(LoginAttempt.at)).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(True))) or dt.datetime.min
-    return db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > last_success)) or 0
+    last_success = (
+        db.scalar(
+            select(func.max(LoginAttempt.at)).where(
+                LoginAttempt.email == email, LoginAttempt.success.is_(True)
+            )
+        )
+        or dt.datetime.min
+    )
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > last_success
+            )
+        )
+        or 0
+    )
 
 
 def _unlock_serializer(secret: str) -> URLSafeTimedSerializer:

@@ -42,8 +42,11 @@ def _finish_login(user: User) -> None:
 
 def _throttled_message(email: str) -> str:
     wait = services.wait_seconds(db.session(), email, request.remote_addr or "?")
-    return _("Too many failed attempts. Wait %(n)s seconds and try again. If this is your account, "
-             "we have emailed you a link to sign in without waiting.", n=max(wait, 1))
+    return _(
+        "Too many failed attempts. Wait %(n)s seconds and try again. If this is your account, "
+        "we have emailed you a link to sign in without waiting.",
+        n=max(wait, 1),
+    )
 
 
 def _offer_unlock(email: str) -> None:
@@ -56,11 +59,17 @@ def _offer_unlock(email: str) -> None:
         return
     token = services.unlock_token(current_app.config["SECRET_KEY"], user)
     link = absolute_url("accounts.unlock", token=token)
-    mail.send(user.email, _("Sign-in attempts on your account"),
-              _("Someone entered a wrong password for your account several times, so sign-in now "
-                "waits between attempts. If it was you, this link lets you sign in without waiting "
-                "(valid for one day):") + f"\n\n{link}\n\n"
-              + _("If it was not you, nothing else is needed: your password was not accepted."))
+    mail.send(
+        user.email,
+        _("Sign-in attempts on your account"),
+        _(
+            "Someone entered a wrong password for your account several times, so sign-in now "
+            "waits between attempts. If it was you, this link lets you sign in without waiting "
+            "(valid for one day):"
+        )
+        + f"\n\n{link}\n\n"
+        + _("If it was not you, nothing else is needed: your password was not accepted."),
+    )
 
 
 def _pending_user() -> User | None:
@@ -76,15 +85,19 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(db.session(), form.email.data, form.password.data,
-                                         request.remote_addr or "?")
+            user = services.authenticate(
+                db.session(), form.email.data, form.password.data, request.remote_addr or "?"
+            )
         except services.AccountError as exc:
             if exc.code == "bad_credentials":
                 _offer_unlock(form.email.data)
             db.session().commit()  # keep the failed attempt even though we answer with an error
             status = 429 if exc.code == "throttled" else 401
-            form.password.errors.append(_throttled_message(form.email.data) if exc.code == "throttled"
-                                        else _("The email address or password is not right."))
+            form.password.errors.append(
+                _throttled_message(form.email.data)
+                if exc.code == "throttled"
+                else _("The email address or password is not right.")
+            )
         else:
             session["next"] = request.args.get("next")
             if user.is_staff:
@@ -147,8 +160,13 @@ def setup_totp():
     elif form.is_submitted():
         status = 400
     uri = totp.provisioning_uri(user.totp_secret, user.email, current_app.config["TOTP_ISSUER"])
-    return render_template("accounts/setup.html", form=form, secret=user.totp_secret, uri=uri,
-                           qr=totp.qr_svg(uri, _("QR code of the key for your authenticator app"))), status
+    return render_template(
+        "accounts/setup.html",
+        form=form,
+        secret=user.totp_secret,
+        uri=uri,
+        qr=totp.qr_svg(uri, _("QR code of the key for your authenticator app")),
+    ), status
 
 
 @bp.get("/login/unlock/<token>")

@@ -23,7 +23,7 @@ def code_at(secret: str, step: int) -> str:
     key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
     digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return str(number % 10**DIGITS).zfill(DIGITS)
 
 
@@ -41,8 +41,10 @@ def verify(secret: str, code: str, last_step: int = 0, now: float | None = None)
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:
     """The otpauth:// address an authenticator app can import."""
-    return (f"otpauth://totp/{quote(issuer)}:{quote(account)}?secret={secret}"
-            f"&issuer={quote(issuer)}&digits={DIGITS}&period={STEP}")
+    return (
+        f"otpauth://totp/{quote(issuer)}:{quote(account)}?secret={secret}"
+        f"&issuer={quote(issuer)}&digits={DIGITS}&period={STEP}"
+    )
 
 
 def qr_svg(uri: str, title: str) -> str:

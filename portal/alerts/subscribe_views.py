@@ -68,8 +68,10 @@ def subscribe():
                 )
             except services.AlertError:  # kinds and frequency were checked by the form: too many held
                 form.email.errors.append(
-                    _("This address already has as many alerts as one address may hold. "
-                      "Open a manage link from one of our emails to change them.")
+                    _(
+                        "This address already has as many alerts as one address may hold. "
+                        "Open a manage link from one of our emails to change them."
+                    )
                 )
                 status = 400
             else:

@@ -24,23 +24,32 @@ def place_list():
     query, _point = directory_query(session)
     result = ranking.run(query)  # open places before planned and closed ones
     found = places.places_by_ids(session, [h.id for h in result.hits])
-    return jsonify({
-        "total": result.total, "page": query.page, "per_page": query.per_page,
-        "results": [
-            {**places.place_json(found[h.id], absolute_url("places.detail", place_id=h.id)),
-             "distance_km": round(h.distance_km, 2) if h.distance_km is not None else None}
-            for h in result.hits if h.id in found
-        ],
-        "facets": result.facets,
-    })
+    return jsonify(
+        {
+            "total": result.total,
+            "page": query.page,
+            "per_page": query.per_page,
+            "results": [
+                {
+                    **places.place_json(found[h.id], absolute_url("places.detail", place_id=h.id)),
+                    "distance_km": round(h.distance_km, 2) if h.distance_km is not None else None,
+                }
+                for h in result.hits
+                if h.id in found
+            ],
+            "facets": result.facets,
+        }
+    )
 
 
 @bp.get("/places.geojson")
 def place_geojson():
     session = db.session()
     bbox = parse_bbox(request.args.get("bbox"))
-    filters_given = any(request.args.get(k) for k in (
-        "q", "type", "region", "level", "industry", "service", "desks", "status", "open"))
+    filters_given = any(
+        request.args.get(k)
+        for k in ("q", "type", "region", "level", "industry", "service", "desks", "status", "open")
+    )
     ids = None
     if filters_given:
         query, _point = directory_query(session)
@@ -60,8 +69,9 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         values = []
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise BadParameter("bbox", _l("Give four numbers: min longitude, min latitude, max longitude, "
-                                      "max latitude."))
+        raise BadParameter(
+            "bbox", _l("Give four numbers: min longitude, min latitude, max longitude, max latitude.")
+        )
     min_lon, min_lat, max_lon, max_lat = values
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
         raise BadParameter("bbox", _l("Longitudes must be between -180 and 180."))
@@ -74,8 +84,19 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
 
 @bp.get("/regions")
 def regions():
-    return jsonify({"results": [
-        {"id": r.id, "name": r.name, "name_en": r.name_en, "level": r.level, "parent_id": r.parent_id,
-         "lat": r.lat, "lon": r.lon}
-        for r in all_regions(db.session())
-    ]})
+    return jsonify(
+        {
+            "results": [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "name_en": r.name_en,
+                    "level": r.level,
+                    "parent_id": r.parent_id,
+                    "lat": r.lat,
+                    "lon": r.lon,
+                }
+                for r in all_regions(db.session())
+            ]
+        }
+    )

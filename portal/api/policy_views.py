@@ -18,16 +18,19 @@ def policy_list():
     query.facets = ("level", "region", "category", "status", "year")
     result = search.run(query)
     found = policies.policies_by_ids(session, [h.id for h in result.hits])
-    return jsonify({
-        "total": result.total,
-        "page": query.page,
-        "per_page": query.per_page,
-        "results": [
-            policies.policy_summary_json(found[h.id], absolute_url("policies.detail", policy_id=h.id))
-            for h in result.hits if h.id in found
-        ],
-        "facets": result.facets,
-    })
+    return jsonify(
+        {
+            "total": result.total,
+            "page": query.page,
+            "per_page": query.per_page,
+            "results": [
+                policies.policy_summary_json(found[h.id], absolute_url("policies.detail", policy_id=h.id))
+                for h in result.hits
+                if h.id in found
+            ],
+            "facets": result.facets,
+        }
+    )
 
 
 @bp.get("/policies/<policy_id>")

@@ -26,20 +26,27 @@ def search_all():
     result = search.run(query)
     record_search(session, query.text, result.total, query.page)  # text, count, day only
     rows = search.rows(session, result, query.text)
-    return jsonify({
-        "query": query.text,
-        "total": result.total,
-        "page": query.page,
-        "per_page": query.per_page,
-        "relaxed": result.relaxed,
-        "results": [
-            {"id": r.id, "type": r.type, "title": r.title,
-             "url": _result_url(r),
-             "snippet": plain_text(r.snippet.striptags()), "snippet_html": str(r.snippet)}
-            for r in rows
-        ],
-        "facets": result.facets,
-    })
+    return jsonify(
+        {
+            "query": query.text,
+            "total": result.total,
+            "page": query.page,
+            "per_page": query.per_page,
+            "relaxed": result.relaxed,
+            "results": [
+                {
+                    "id": r.id,
+                    "type": r.type,
+                    "title": r.title,
+                    "url": _result_url(r),
+                    "snippet": plain_text(r.snippet.striptags()),
+                    "snippet_html": str(r.snippet),
+                }
+                for r in rows
+            ],
+            "facets": result.facets,
+        }
+    )
 
 
 def _result_url(row) -> str:

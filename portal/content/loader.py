@@ -105,8 +105,13 @@ def _categories(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
     data = read_yaml(path) or {}
     out = []
     for rec in Record(data, str(path), problems).items("policy_categories"):
-        out.append({"id": rec.slug("id"), "name": rec.text("name", required=True),
-                    "name_en": rec.text("name_en", required=True)})
+        out.append(
+            {
+                "id": rec.slug("id"),
+                "name": rec.text("name", required=True),
+                "name_en": rec.text("name_en", required=True),
+            }
+        )
     return out
 
 
@@ -166,8 +171,11 @@ def _policy(path: Path, regions: set[str], categories: set[str], problems: Probl
             for s in (guide.items("steps") if guide else [])
         ],
         "attachments": [
-            {"title": a.text("title", required=True, max_len=300), "note": a.text("note"),
-             "url": a.text("url", max_len=500)}
+            {
+                "title": a.text("title", required=True, max_len=300),
+                "note": a.text("note"),
+                "url": a.text("url", max_len=500),
+            }
             for a in rec.items("attachments")
         ],
     }
@@ -177,8 +185,10 @@ def _policy(path: Path, regions: set[str], categories: set[str], problems: Probl
         problems.add(str(path), "categories", "needs at least one category")
     if data["effective_from"] and data["effective_to"] and data["effective_to"] < data["effective_from"]:
         problems.add(str(path), "effective_to", "is before effective_from")
-    if data["guide"] and data["guide"]["online_url"] and not data["guide"]["online_url"].startswith(
-        ("https://", "http://")
+    if (
+        data["guide"]
+        and data["guide"]["online_url"]
+        and not data["guide"]["online_url"].startswith(("https://", "http://"))
     ):
         problems.add(str(path), "guide.online_url", "must be an http(s) address")
     data["content_hash"] = hashlib.sha256(
@@ -190,7 +200,7 @@ def _policy(path: Path, regions: set[str], categories: set[str], problems: Probl
 def problems_fields(problems: Problems, path: Path) -> set[str]:
     """Fields of `path` that already have a problem (to avoid reporting one twice)."""
     prefix = f"{path}: field '"
-    return {p[len(prefix):].split("'", 1)[0] for p in problems.items if p.startswith(prefix)}
+    return {p[len(prefix) :].split("'", 1)[0] for p in problems.items if p.startswith(prefix)}
 
 
 def read_content(content_dir: Path) -> dict[str, list[dict]]:
@@ -223,9 +233,17 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
             problems.add(f"service point {sp['id']}", "id", f"place 'sp-{sp['id']}' already exists")
     synonyms = read_synonyms(content_dir, problems)
     problems.raise_if_any()
-    return {"regions": regions, "categories": categories, "policies": policies, "places": places,
-            "questions": questions, "benefits": benefits, "events": events,
-            "service_points": service_points, "synonyms": synonyms}
+    return {
+        "regions": regions,
+        "categories": categories,
+        "policies": policies,
+        "places": places,
+        "questions": questions,
+        "benefits": benefits,
+        "events": events,
+        "service_points": service_points,
+        "synonyms": synonyms,
+    }
 
 
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
@@ -274,12 +292,25 @@ def load_content(
             applied.append(data)
             report.policies_created += 1
             continue
-        what = conflicts.classify(existing.content_hash, existing.file_hash, data["content_hash"],
-                                  conflicts.policy_published_by_staff(db, existing.id))
+        what = conflicts.classify(
+            existing.content_hash,
+            existing.file_hash,
+            data["content_hash"],
+            conflicts.policy_published_by_staff(db, existing.id),
+        )
         if what == conflicts.CONFLICT and not force:
             changes = conflicts.policy_changes(existing, data)
-            report.conflicts.append(conflicts.record(db, "policy", existing.id, data["content_hash"],
-                                                     data, conflicts.policy_data(existing), changes))
+            report.conflicts.append(
+                conflicts.record(
+                    db,
+                    "policy",
+                    existing.id,
+                    data["content_hash"],
+                    data,
+                    conflicts.policy_data(existing),
+                    changes,
+                )
+            )
         elif what in (conflicts.UPDATE, conflicts.CONFLICT):
             if what == conflicts.CONFLICT:
                 _forced(db, report, "policy", existing.id, conflicts.policy_changes(existing, data))
@@ -341,8 +372,11 @@ def _load_service_points(db: Session, points: list[dict], report: LoadReport) ->
     """Service points from files; one a reviewer has published since keeps the published version."""
     from portal.service_points.models import ServicePointRevision
 
-    edited = set(db.scalars(select(ServicePointRevision.service_point_id)
-                            .where(ServicePointRevision.state == "published")))
+    edited = set(
+        db.scalars(
+            select(ServicePointRevision.service_point_id).where(ServicePointRevision.state == "published")
+        )
+    )
     for data in points:
         if data["id"] in edited:
             report.service_points_unchanged += 1
@@ -353,33 +387,45 @@ def _load_service_points(db: Session, points: list[dict], report: LoadReport) ->
     db.flush()
 
 
-def _benefit(db: Session, definition: dict[str, Any], file_hash: str, force: bool,
-             report: LoadReport) -> str:
+def _benefit(db: Session, definition: dict[str, Any], file_hash: str, force: bool, report: LoadReport) -> str:
     existing = db.get(Benefit, definition["id"])
     if existing is None:
         return conflicts.apply_benefit_file(db, definition, file_hash)
-    what = conflicts.classify(existing.content_hash, existing.file_hash, file_hash,
-                              conflicts.benefit_published_by_staff(db, existing.id))
+    what = conflicts.classify(
+        existing.content_hash,
+        existing.file_hash,
+        file_hash,
+        conflicts.benefit_published_by_staff(db, existing.id),
+    )
     if what in (conflicts.SAME, conflicts.KEEP):
         existing.file_hash = file_hash if what == conflicts.SAME else existing.file_hash
         return "unchanged"
     changes = conflicts.benefit_changes(existing.definition, definition)
     if what == conflicts.CONFLICT and not force:
-        report.conflicts.append(conflicts.record(db, "benefit", existing.id, file_hash, definition,
-                                                 existing.definition, changes))
+        report.conflicts.append(
+            conflicts.record(db, "benefit", existing.id, file_hash, definition, existing.definition, changes)
+        )
         return "unchanged"
     if what == conflicts.CONFLICT:
         _forced(db, report, "benefit", existing.id, changes)
     return conflicts.apply_benefit_file(db, definition, file_hash)
 
 
-def _forced(db: Session, report: LoadReport, entity_type: str, entity_id: str,
-            changes: list[dict[str, Any]]) -> None:
+def _forced(
+    db: Session, report: LoadReport, entity_type: str, entity_id: str, changes: list[dict[str, Any]]
+) -> None:
     """The operator asked for the files to win: say so in the audit log and close the conflict."""
     conflict = conflicts.Conflict(entity_type, entity_id, changes)
     report.forced.append(conflict)
-    audit(db, None, entity_type, entity_id, "content_force_load", via="content load --force",
-          fields=conflict.fields)
+    audit(
+        db,
+        None,
+        entity_type,
+        entity_id,
+        "content_force_load",
+        via="content load --force",
+        fields=conflict.fields,
+    )
     conflicts.close_open(db, entity_type, entity_id, "took_file", None)
 
 

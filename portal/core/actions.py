@@ -13,8 +13,15 @@ from portal.core.problems import UserError
 from portal.core.states import WorkflowError
 
 
-def decide(act: Callable[[], object], *, back: str, done: object, version: int | None = None,
-           after: Callable[[], object] | None = None, refusals: Mapping[str, object] | None = None):
+def decide(
+    act: Callable[[], object],
+    *,
+    back: str,
+    done: object,
+    version: int | None = None,
+    after: Callable[[], object] | None = None,
+    refusals: Mapping[str, object] | None = None,
+):
     """Run `act`; flash what happened and go back to `back` with a 303.
 
     With `version`, the form must carry the version the person saw (optimistic locking). A

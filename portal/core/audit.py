@@ -36,12 +36,28 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
 
 
-def audit(db: Session, actor: User | None, entity_type: str, entity_id: str, action: str,
-          from_state: str | None = None, to_state: str | None = None, reason: str | None = None,
-          **detail: Any) -> AuditEntry:
+def audit(
+    db: Session,
+    actor: User | None,
+    entity_type: str,
+    entity_id: str,
+    action: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    **detail: Any,
+) -> AuditEntry:
     """Record one action in the audit log."""
-    entry = AuditEntry(actor_id=actor.id if actor else None, entity_type=entity_type,
-                       entity_id=entity_id, action=action, from_state=from_state,
-                       to_state=to_state, reason=reason, detail=detail, at=utcnow())
+    entry = AuditEntry(
+        actor_id=actor.id if actor else None,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        detail=detail,
+        at=utcnow(),
+    )
     db.add(entry)
     return entry

@@ -57,9 +57,14 @@ def init_app(app: Flask, private_blueprints: Iterable[Blueprint] = (), replay: I
     app.extensions["cache_release"] = app.config["CACHE_RELEASE"] or _release(app)
     if app.config["PAGE_CACHE_SIZE"] > 0:
         cache = Cache()
-        cache.init_app(app, config={
-            "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": app.config["PAGE_CACHE_SIZE"],
-            "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_RENEW_SECONDS"] or 24 * 3600})
+        cache.init_app(
+            app,
+            config={
+                "CACHE_TYPE": "SimpleCache",
+                "CACHE_THRESHOLD": app.config["PAGE_CACHE_SIZE"],
+                "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_RENEW_SECONDS"] or 24 * 3600,
+            },
+        )
         app.extensions["page_cache"] = cache
     for signal in replay:
         if signal.name not in _signals:
@@ -77,6 +82,7 @@ def _keep_send(name: str):
         kept = g.get("cache_sends")
         if kept is not None:
             kept.append((name, {k: v for k, v in kwargs.items() if k != "session"}))
+
     return keep
 
 
@@ -103,8 +109,9 @@ def _personal_request() -> bool:
     """Signed in, remembered, or with a message waiting to be shown: never shared."""
     if "cache_personal" not in g:
         remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        g.cache_personal = (session.get("_user_id") is not None or remember in request.cookies
-                            or "_flashes" in session)
+        g.cache_personal = (
+            session.get("_user_id") is not None or remember in request.cookies or "_flashes" in session
+        )
     return g.cache_personal
 
 
@@ -118,8 +125,10 @@ def tag() -> str:
         utc = dt.datetime.fromtimestamp(now, dt.UTC).date()
         slot = int(now // renew) if renew > 0 else 0
         version = contentversion.current(db.session())
-        g.cache_tag = (f"{version}.{current_language()}.{china:%Y%m%d}.{utc:%Y%m%d}.{slot}."
-                       f"{current_app.extensions['cache_release']}")
+        g.cache_tag = (
+            f"{version}.{current_language()}.{china:%Y%m%d}.{utc:%Y%m%d}.{slot}."
+            f"{current_app.extensions['cache_release']}"
+        )
     return g.cache_tag
 
 
@@ -168,12 +177,18 @@ def _not_modified(etag: str) -> Response:
 
 def _is_public(response: Response) -> bool:
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    return (request.method in READS and response.status_code in (200, 304)
-            and not _private_route() and not _personal_request()
-            and field not in g  # a form's CSRF token belongs to one visitor
-            and not session.modified and "_flashes" not in session
-            and "Set-Cookie" not in response.headers
-            and not response.cache_control.no_store and not response.cache_control.private)
+    return (
+        request.method in READS
+        and response.status_code in (200, 304)
+        and not _private_route()
+        and not _personal_request()
+        and field not in g  # a form's CSRF token belongs to one visitor
+        and not session.modified
+        and "_flashes" not in session
+        and "Set-Cookie" not in response.headers
+        and not response.cache_control.no_store
+        and not response.cache_control.private
+    )
 
 
 def _finish(response: Response) -> Response:
@@ -187,7 +202,8 @@ def _finish(response: Response) -> Response:
     own = response.cache_control.max_age  # files sent with their own lifetime keep it
     response.headers["Cache-Control"] = (
         f"public, max-age={own if own is not None else config['HTTP_CACHE_MAX_AGE']}, "
-        f"stale-while-revalidate={config['HTTP_CACHE_STALE_WHILE_REVALIDATE']}")
+        f"stale-while-revalidate={config['HTTP_CACHE_STALE_WHILE_REVALIDATE']}"
+    )
     response.vary.add("Cookie")
     if "ETag" not in response.headers:  # files keep the validator send_file gave them
         response.set_etag(tag(), weak=True)
@@ -200,12 +216,18 @@ def _finish(response: Response) -> Response:
 
 
 def _store(response: Response) -> None:
-    if (request.method != "GET" or response.status_code != 200 or not response.is_sequence
-            or "Content-Encoding" in response.headers):
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or not response.is_sequence
+        or "Content-Encoding" in response.headers
+    ):
         return
     body = response.get_data()
     if len(body) > current_app.config["PAGE_CACHE_MAX_ENTRY_BYTES"]:
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED]
-    current_app.extensions["page_cache"].set(g.cache_key, {
-        "status": response.status_code, "headers": headers, "body": body, "sends": g.cache_sends})
+    current_app.extensions["page_cache"].set(
+        g.cache_key,
+        {"status": response.status_code, "headers": headers, "body": body, "sends": g.cache_sends},
+    )

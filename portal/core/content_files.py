@@ -18,7 +18,6 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
-
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file, turning syntax errors into a ContentError naming the file."""
     try:

@@ -58,15 +58,19 @@ def current(db: Session) -> int:
 
 def _bump(db: Session) -> None:
     now = dt.datetime.now(dt.UTC)
-    moved = db.execute(update(ContentVersion).where(ContentVersion.id == 1)
-                       .values(version=ContentVersion.version + 1, changed_at=now))
+    moved = db.execute(
+        update(ContentVersion)
+        .where(ContentVersion.id == 1)
+        .values(version=ContentVersion.version + 1, changed_at=now)
+    )
     if moved.rowcount == 0:  # a database created without the migration's first row
         db.execute(insert(ContentVersion).values(id=1, version=1, changed_at=now))
 
 
 def _is_public_row(session: Session, obj) -> bool:
     return isinstance(obj, PublicContent) and (
-        obj in session.new or obj in session.deleted or session.is_modified(obj))
+        obj in session.new or obj in session.deleted or session.is_modified(obj)
+    )
 
 
 def _writes_public_table(state: ORMExecuteState) -> bool:
@@ -86,7 +90,8 @@ def listen(sessions) -> None:
     @event.listens_for(sessions, "before_flush")
     def _note_rows(session: Session, _context, _instances) -> None:
         if not session.info.get(CHANGED) and any(
-                _is_public_row(session, obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+            _is_public_row(session, obj) for obj in (*session.new, *session.dirty, *session.deleted)
+        ):
             session.info[CHANGED] = True
 
     @event.listens_for(sessions, "do_orm_execute")

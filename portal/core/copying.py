@@ -36,10 +36,15 @@ def check_target(source: Connection, target: Connection, metadata: MetaData) -> 
     """Refuse a target at another migration than the source, or one holding any row."""
     wanted, found = _revision(source), _revision(target)
     if found is None or found != wanted:
-        raise CopyRefused(f"the target is at migration {found or 'none'}, the source at {wanted}: "
-                          f"run `flask --app portal db upgrade` against the target first")
-    filled = [t.name for t in metadata.sorted_tables if not t.info.get("seeded_by_migration")
-              and target.scalar(select(func.count()).select_from(t))]
+        raise CopyRefused(
+            f"the target is at migration {found or 'none'}, the source at {wanted}: "
+            f"run `flask --app portal db upgrade` against the target first"
+        )
+    filled = [
+        t.name
+        for t in metadata.sorted_tables
+        if not t.info.get("seeded_by_migration") and target.scalar(select(func.count()).select_from(t))
+    ]
     if filled:
         raise CopyRefused(f"the target is not empty (rows in {', '.join(filled)}); nothing copied")
 
@@ -74,8 +79,12 @@ def _rows(conn: Connection, table: Table) -> Iterator[dict]:
         waiting = [r for r in waiting if id(r) not in ready_ids]
 
 
-def copy_all(source: Engine, target: Engine, metadata: MetaData,
-             progress: Callable[[str, int], None] = lambda _t, _n: None) -> list[TableCount]:
+def copy_all(
+    source: Engine,
+    target: Engine,
+    metadata: MetaData,
+    progress: Callable[[str, int], None] = lambda _t, _n: None,
+) -> list[TableCount]:
     """Copy every table in foreign-key order in one transaction, reset PostgreSQL's sequences past
     the copied ids, and return the row counts of both sides, table by table."""
     with source.connect() as src, target.begin() as dst:
@@ -98,8 +107,14 @@ def copy_all(source: Engine, target: Engine, metadata: MetaData,
         if dst.dialect.name == "postgresql":
             _reset_sequences(dst, metadata)
     with source.connect() as src, target.connect() as dst:
-        return [TableCount(t.name, src.scalar(select(func.count()).select_from(t)),
-                           dst.scalar(select(func.count()).select_from(t))) for t in metadata.sorted_tables]
+        return [
+            TableCount(
+                t.name,
+                src.scalar(select(func.count()).select_from(t)),
+                dst.scalar(select(func.count()).select_from(t)),
+            )
+            for t in metadata.sorted_tables
+        ]
 
 
 def _reset_sequences(conn: Connection, metadata: MetaData) -> None:
@@ -109,5 +124,12 @@ def _reset_sequences(conn: Connection, metadata: MetaData) -> None:
         if column is None:
             continue
         highest = select(func.max(column)).scalar_subquery()
-        conn.execute(select(func.setval(func.pg_get_serial_sequence(table.name, column.name),
-                                        func.coalesce(highest, 0) + 1, false())))
+        conn.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, column.name),
+                    func.coalesce(highest, 0) + 1,
+                    false(),
+                )
+            )
+        )

@@ -77,8 +77,9 @@ def init_app(app: Flask) -> None:
             return _server_error(app, original)
         status = exc.code or 500
         if _wants_json():
-            return json_error(status, (exc.name or "error").lower().replace(" ", "_"),
-                              exc.description or exc.name)
+            return json_error(
+                status, (exc.name or "error").lower().replace(" ", "_"), exc.description or exc.name
+            )
         template = {404: "errors/404.html", 403: "errors/403.html"}.get(status, "errors/generic.html")
         return render_template(template, status=status, title=exc.name), status
 

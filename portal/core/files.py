@@ -106,7 +106,7 @@ def _ole_kind(data: bytes) -> tuple[str, str]:
     for offset in range(start, start + size, 128):
         length = struct.unpack_from("<H", data, offset + 64)[0]
         if 2 <= length <= 64:
-            names.append(data[offset:offset + length - 2].decode("utf-16-le", "replace"))
+            names.append(data[offset : offset + length - 2].decode("utf-16-le", "replace"))
     if not names or names[0] != "Root Entry":
         raise refused
     if "WordDocument" in names:
@@ -132,8 +132,7 @@ def clean_name(filename: str) -> str:
     return name.strip(" .")[:200] or "attachment"
 
 
-def store(db, folder: Path, data: bytes, filename: str, max_bytes: int,
-          user_id: int | None) -> StoredFile:
+def store(db, folder: Path, data: bytes, filename: str, max_bytes: int, user_id: int | None) -> StoredFile:
     """Check and keep an uploaded file under a generated name; returns its record."""
     if not data:
         raise UploadError("empty")
@@ -143,10 +142,16 @@ def store(db, folder: Path, data: bytes, filename: str, max_bytes: int,
     file_id = uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{file_id}.{kind.extension}").write_bytes(data)
-    record = StoredFile(id=file_id, original_name=clean_name(filename), content_type=kind.content_type,
-                        extension=kind.extension, size=len(data),
-                        sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user_id,
-                        created_at=utcnow())
+    record = StoredFile(
+        id=file_id,
+        original_name=clean_name(filename),
+        content_type=kind.content_type,
+        extension=kind.extension,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user_id,
+        created_at=utcnow(),
+    )
     db.add(record)
     return record
 

@@ -38,8 +38,9 @@ def problems(app: Flask) -> list[str]:
             return ["database", *(_index_problems(app, None))]
         try:
             now = utcnow()
-            if not session.execute(update(HealthProbe).where(HealthProbe.id == 1)
-                                   .values(checked_at=now)).rowcount:
+            if not session.execute(
+                update(HealthProbe).where(HealthProbe.id == 1).values(checked_at=now)
+            ).rowcount:
                 session.add(HealthProbe(id=1, checked_at=now))
             session.commit()
         except SQLAlchemyError:
@@ -55,8 +56,7 @@ def _index_problems(app: Flask, session) -> list[str]:
         return ["search_index"]
     if session is None:
         return []
-    oldest = session.scalar(select(func.min(SearchOutbox.created_at))
-                            .where(SearchOutbox.done_at.is_(None)))
+    oldest = session.scalar(select(func.min(SearchOutbox.created_at)).where(SearchOutbox.done_at.is_(None)))
     if oldest is not None and utcnow() - oldest > INDEX_LAG:
         return ["search_index_behind"]
     return []

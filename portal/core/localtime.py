@@ -23,7 +23,7 @@ def to_display(value: dt.datetime) -> dt.datetime:
 
 
 def offset_label(value: dt.datetime) -> str:
-    """"UTC+8" for China Standard Time: unambiguous in both languages."""
+    """ "UTC+8" for China Standard Time: unambiguous in both languages."""
     seconds = int(value.utcoffset().total_seconds()) if value.utcoffset() is not None else 0
     hours, rest = divmod(abs(seconds), 3600)
     sign = "+" if seconds >= 0 else "-"

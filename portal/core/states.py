@@ -37,8 +37,16 @@ def find(transitions, action: str, state: str) -> Transition:
     raise WorkflowError("not_allowed", action=action, state=state)
 
 
-def check(transitions, action: str, state: str, *, roles: set[str], actor_id: int | None,
-          author_id: int | None, reason: str | None) -> Transition:
+def check(
+    transitions,
+    action: str,
+    state: str,
+    *,
+    roles: set[str],
+    actor_id: int | None,
+    author_id: int | None,
+    reason: str | None,
+) -> Transition:
     """Return the transition if the actor may take it now, else raise WorkflowError."""
     t = find(transitions, action, state)
     if t.role != "system" and t.role not in roles:

@@ -18,8 +18,29 @@ from portal.i18n import current_language
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 ALLOWED_TAGS = {
-    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "code",
-    "pre", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
 }
 
 
@@ -27,8 +48,9 @@ def render_markdown(text: str) -> Markup:
     """Markdown to HTML, sanitised; a body's top heading level is h2 (the page has the h1)."""
     html = _md.render(text or "")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes={"http", "https", "mailto"})
+    clean = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto"}
+    )
     return Markup(mark_masked_years(clean))  # noqa: S704 - sanitised by nh3 just above
 
 
@@ -77,8 +99,11 @@ def mark_masked_years(html: str) -> str:
         return html
     title = gettext("The published copy hides this year; the portal does not know it.")
     lang = "en" if current_language() == "en" else "zh-Hans"  # the label is in the interface language
-    label = str(Markup('<abbr class="masked-year" lang="{}" title="{}">{}</abbr>').format(
-        lang, title, masked_year_label()))
+    label = str(
+        Markup('<abbr class="masked-year" lang="{}" title="{}">{}</abbr>').format(
+            lang, title, masked_year_label()
+        )
+    )
     return MASKED_YEAR.sub(lambda _m: label, html)
 
 
@@ -113,11 +138,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["policy_body"] = policy_body
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals.update(
-        url_with=url_with, toggle_url=toggle_url, page_url=page_url, lang_url=lang_url,
+        url_with=url_with,
+        toggle_url=toggle_url,
+        page_url=page_url,
+        lang_url=lang_url,
         labels=labels,
     )
     from portal.core import audit_labels
 
-    app.jinja_env.globals.update(audit_action=audit_labels.action_label, audit_state=audit_labels.state_label,
-                                 audit_entity=audit_labels.entity_label)
+    app.jinja_env.globals.update(
+        audit_action=audit_labels.action_label,
+        audit_state=audit_labels.state_label,
+        audit_entity=audit_labels.entity_label,
+    )
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")

@@ -150,6 +150,11 @@ class Miss:
 def top_misses(db: Session, limit: int = 10) -> list[Miss]:
     """The searches that most often found nothing, for staff to answer with content or a synonym."""
     total = func.sum(SearchQueryCount.searches)
-    rows = db.execute(select(SearchQueryCount.query, total).where(SearchQueryCount.results == 0)
-                      .group_by(SearchQueryCount.query).order_by(total.desc()).limit(limit))
+    rows = db.execute(
+        select(SearchQueryCount.query, total)
+        .where(SearchQueryCount.results == 0)
+        .group_by(SearchQueryCount.query)
+        .order_by(total.desc())
+        .limit(limit)
+    )
     return [Miss(text, int(count)) for text, count in rows if text != WITHHELD]

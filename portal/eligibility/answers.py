@@ -22,8 +22,9 @@ def _fail(problems: list[Problem], field: str, message: str, **params: Any) -> N
     problems.append(Problem(field, message, params))
 
 
-def _number(q: Question, value: Any, problems: list[Problem],
-            today: dt.date | None = None) -> int | float | None:
+def _number(
+    q: Question, value: Any, problems: list[Problem], today: dt.date | None = None
+) -> int | float | None:
     integer = q.type == "integer"
     if isinstance(value, str):
         text = _UNIT.sub("", value.strip().replace(",", "").replace("，", ""))
@@ -84,8 +85,7 @@ def _boolean(q: Question, value: Any, problems: list[Problem]) -> bool | None:
     return None
 
 
-def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date,
-                problems: list[Problem]) -> Any:
+def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date, problems: list[Problem]) -> Any:
     """One answer, typed; None (with a problem recorded) when it is not a valid answer."""
     if q.type == "multi":
         if value == []:
@@ -101,8 +101,14 @@ def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date,
         if chosen == [NONE_OF_THESE]:
             return []
         if NONE_OF_THESE in chosen:
-            _fail(problems, q.id, N_("You chose “none of these” together with another answer: "
-                                     "choose the groups that apply, or only “none of these”."))
+            _fail(
+                problems,
+                q.id,
+                N_(
+                    "You chose “none of these” together with another answer: "
+                    "choose the groups that apply, or only “none of these”."
+                ),
+            )
             return None
         unknown = [v for v in chosen if q.option(v) is None]
         if unknown:
@@ -135,8 +141,9 @@ def parse_value(q: Question, value: Any, ruleset: Ruleset, today: dt.date,
     return value
 
 
-def parse_answers(raw: Mapping[str, Any], ruleset: Ruleset, today: dt.date | None = None,
-                  strict: bool = False) -> tuple[dict[str, Any], list[Problem]]:
+def parse_answers(
+    raw: Mapping[str, Any], ruleset: Ruleset, today: dt.date | None = None, strict: bool = False
+) -> tuple[dict[str, Any], list[Problem]]:
     """Typed answers for the question ids present in `raw` (values: text, list of text, or JSON).
 
     `strict` (the API) also refuses keys that are no question; the wizard ignores other parameters.

@@ -12,8 +12,16 @@ from portal.eligibility.rules import Benefit, Ruleset, facts_in
 
 # "S4 L162", "NS L272", "S4 L164–166": seed files 000_* … 004_*; NS, LJ and HD are plans in 002_*.
 SEED_REF = re.compile(r"\b(S[0-4]|NS|LJ|HD) L(\d+)(?:\s*[–-]\s*(\d+))?")
-SEED_FILES = {"S0": "000", "S1": "001", "S2": "002", "NS": "002", "LJ": "002", "HD": "002",
-              "S3": "003", "S4": "004"}
+SEED_FILES = {
+    "S0": "000",
+    "S1": "001",
+    "S2": "002",
+    "NS": "002",
+    "LJ": "002",
+    "HD": "002",
+    "S3": "003",
+    "S4": "004",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ def quote_problem(source: str, quote: str, seeds: dict[str, list[str]]) -> str |
         start, end = int(first), int(last or first)
         if text is None or end > len(text) or start < 1:
             return f"cites {prefix} L{first}, which does not exist"
-        lines.extend(text[start - 1:end])
+        lines.extend(text[start - 1 : end])
     body = _plain("".join(lines))
     for part in re.split(r"…+|\.\.\.", quote):
         if _plain(part) and _plain(part) not in body:
@@ -96,8 +104,10 @@ def benefit_problems(benefit: Benefit, seeds: dict[str, list[str]] | None) -> li
     for i, item in enumerate((data.get("audit") or {}).get("deciding") or []):
         criterion = item.get("criterion") if isinstance(item, dict) else None
         if criterion not in ids:
-            problems.append(f"benefit {benefit.id}: deciding condition audit.deciding[{i}] "
-                            f"('{(item or {}).get('text', '')}') is not asked by any criterion")
+            problems.append(
+                f"benefit {benefit.id}: deciding condition audit.deciding[{i}] "
+                f"('{(item or {}).get('text', '')}') is not asked by any criterion"
+            )
     if data.get("audit") is None:
         problems.append(f"benefit {benefit.id}: no audit record (audit.checked_on, audit.deciding)")
     return problems

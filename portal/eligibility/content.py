@@ -29,8 +29,9 @@ def definition_hash(definition: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def read_question_file(content_dir: Path, region_ids: set[str],
-                       problems: Problems) -> tuple[list[dict] | None, tuple[Question, ...]]:
+def read_question_file(
+    content_dir: Path, region_ids: set[str], problems: Problems
+) -> tuple[list[dict] | None, tuple[Question, ...]]:
     path = content_dir / "eligibility" / "questions.yaml"
     if not path.exists():
         if any((content_dir / "benefits").glob("*.yaml")):
@@ -43,8 +44,13 @@ def read_question_file(content_dir: Path, region_ids: set[str],
     return [plain(q) for q in raw or []], questions
 
 
-def read_benefit_files(content_dir: Path, questions: tuple[Question, ...], region_ids: set[str],
-                       policy_ids: set[str], problems: Problems) -> list[dict[str, Any]]:
+def read_benefit_files(
+    content_dir: Path,
+    questions: tuple[Question, ...],
+    region_ids: set[str],
+    policy_ids: set[str],
+    problems: Problems,
+) -> list[dict[str, Any]]:
     """Every benefit definition, checked; each with its content hash."""
     paths = sorted((content_dir / "benefits").glob("*.yaml"))
     raw = {path: read_yaml(path) for path in paths}

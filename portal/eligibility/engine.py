@@ -16,11 +16,13 @@ from portal.eligibility.rules import NOT_APPLICABLE, UNDEFINED, Benefit, Leaf, N
 
 ELIGIBLE, INELIGIBLE, NEEDS_INFO = "eligible", "ineligible", "needs_info"
 # Facts the engine derives on the evaluation date, each with the questions it is computed from.
-DERIVED = {"company_age_years": ("company_founded_on",),
-           "months_since_registration": ("company_founded_on",),
-           "years_since_graduation": ("graduation_year",),
-           "registration_years_after_graduation": ("company_founded_on", "graduation_year"),
-           "new_hires_percent": ("employees", "guaranteed_loan_new_hires")}
+DERIVED = {
+    "company_age_years": ("company_founded_on",),
+    "months_since_registration": ("company_founded_on",),
+    "years_since_graduation": ("graduation_year",),
+    "registration_years_after_graduation": ("company_founded_on", "graduation_year"),
+    "new_hires_percent": ("employees", "guaranteed_loan_new_hires"),
+}
 MAX_HINT_CHANGES = 2
 
 
@@ -168,8 +170,11 @@ def _criteria(benefit: Benefit, ruleset: Ruleset) -> tuple[Node, ...]:
     cache = ruleset.criteria_cache
     if benefit.id not in cache:
         dated = benefit.date_criterion()
-        cache[benefit.id] = (*((dated,) if dated else ()), benefit.region_criterion(ruleset),
-                             *benefit.top_level())
+        cache[benefit.id] = (
+            *((dated,) if dated else ()),
+            benefit.region_criterion(ruleset),
+            *benefit.top_level(),
+        )
     return cache[benefit.id]
 
 
@@ -192,8 +197,7 @@ def _askable(fact: str, facts: dict[str, Any], ruleset: Ruleset) -> list[str]:
     return [fact]
 
 
-def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
-                     on: dt.date) -> BenefitResult:
+def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset, on: dt.date) -> BenefitResult:
     """The result of one benefit for prepared facts (see `facts_for`)."""
     criteria = []
     missing: list[str] = []
@@ -213,8 +217,9 @@ def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset,
     return BenefitResult(benefit, status, tuple(criteria), ordered, _in_force(benefit, on))
 
 
-def evaluate(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None,
-             hints: bool = True) -> Evaluation:
+def evaluate(
+    answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None, hints: bool = True
+) -> Evaluation:
     """Evaluate every benefit for `answers` on date `on` (today by default)."""
     on = on or dt.date.today()
     facts = facts_for(answers, ruleset, on)
@@ -232,8 +237,9 @@ def evaluate(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = Non
     return Evaluation(on, ruleset.version, tuple(final), facts)
 
 
-def next_question(answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None,
-                  evaluation: Evaluation | None = None) -> Question | None:
+def next_question(
+    answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None, evaluation: Evaluation | None = None
+) -> Question | None:
     """The first question, in the set order, whose answer could still change some result."""
     evaluation = evaluation or evaluate(answers, ruleset, on, hints=False)
     wanted = {fact for r in evaluation.results if r.status == NEEDS_INFO for fact in r.missing}
@@ -304,8 +310,9 @@ def _unmet_leaves(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> list[L
     return out
 
 
-def _with_prerequisites(fact: str, value: Any, facts: dict[str, Any],
-                        ruleset: Ruleset) -> dict[str, Any] | None:
+def _with_prerequisites(
+    fact: str, value: Any, facts: dict[str, Any], ruleset: Ruleset
+) -> dict[str, Any] | None:
     """The change {fact: value} plus what makes its question apply (tech_sme needs a company)."""
     question = ruleset.question(fact)
     if question is None or not question.changeable:
@@ -323,8 +330,13 @@ def _with_prerequisites(fact: str, value: Any, facts: dict[str, Any],
     return changes
 
 
-def unlock_hints(result: BenefitResult, answers: dict[str, Any], ruleset: Ruleset,
-                 on: dt.date, facts: dict[str, Any] | None = None) -> list[Hint]:
+def unlock_hints(
+    result: BenefitResult,
+    answers: dict[str, Any],
+    ruleset: Ruleset,
+    on: dt.date,
+    facts: dict[str, Any] | None = None,
+) -> list[Hint]:
     """The smallest changes of answers (one, else two facts) that would make the benefit eligible."""
     benefit = result.benefit
     facts = facts if facts is not None else facts_for(answers, ruleset, on)
@@ -352,8 +364,11 @@ def unlock_hints(result: BenefitResult, answers: dict[str, Any], ruleset: Rulese
             trial = evaluate_benefit(benefit, facts_for({**answers, **changes}, ruleset, on), ruleset, on)
             if trial.status == INELIGIBLE:
                 continue
-            newly_met = tuple(c for c, before in zip(trial.criteria, result.criteria, strict=True)
-                              if c.met and before.met is False)
+            newly_met = tuple(
+                c
+                for c, before in zip(trial.criteria, result.criteria, strict=True)
+                if c.met and before.met is False
+            )
             found.append(Hint(changes, newly_met, trial.status == ELIGIBLE))
         if found:
             break

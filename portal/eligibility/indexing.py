@@ -23,15 +23,30 @@ def benefit_document(benefit: Benefit, regions: Regions) -> IndexDoc:
     """The index form of a benefit: names, issuer, summary and the conditions in words."""
     d = benefit.definition
     conditions = d.get("conditions") or {}
-    words = [f"{c.get('text', '')} {c.get('text_en', '')}" for c in conditions.get("all", [conditions])
-             if isinstance(c, dict)]
-    text = "\n".join([d.get("summary") or "", d.get("summary_en") or "", benefit.issuer or "",
-                      benefit.issuer_en or "", *words])
+    words = [
+        f"{c.get('text', '')} {c.get('text_en', '')}"
+        for c in conditions.get("all", [conditions])
+        if isinstance(c, dict)
+    ]
+    text = "\n".join(
+        [
+            d.get("summary") or "",
+            d.get("summary_en") or "",
+            benefit.issuer or "",
+            benefit.issuer_en or "",
+            *words,
+        ]
+    )
     return IndexDoc(
-        key=f"benefit:{benefit.id}", type="benefit",
+        key=f"benefit:{benefit.id}",
+        type="benefit",
         title=" ".join([benefit.name, benefit.name_en or "", pinyin_forms(benefit.name, whole=False)]),
-        text=text, names=tuple(n for n in (benefit.name, benefit.name_en) if n), guide=True,
-        regions=tuple(ancestry(regions, benefit.region_id)), level="", status="",
+        text=text,
+        names=tuple(n for n in (benefit.name, benefit.name_en) if n),
+        guide=True,
+        regions=tuple(ancestry(regions, benefit.region_id)),
+        level="",
+        status="",
         sort_title=" ".join(lazy_pinyin(benefit.name)),
         snippet=_snippet_parts(d),
     )
@@ -61,11 +76,23 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
     out = {}
     for b in benefit_rows(db, list(by_id)):
         d = b.definition
-        out[b.id] = Row(id=b.id, type="benefit", title=localized(b, "name"),
-                        url=url_for("eligibility.benefit_detail", benefit_id=b.id), obj=b,
-                        snippet=cut(by_id[b.id], lambda d=d: _snippet_parts(d), text))
+        out[b.id] = Row(
+            id=b.id,
+            type="benefit",
+            title=localized(b, "name"),
+            url=url_for("eligibility.benefit_detail", benefit_id=b.id),
+            obj=b,
+            snippet=cut(by_id[b.id], lambda d=d: _snippet_parts(d), text),
+        )
     return out
 
 
-SOURCE = Source(entity="benefit", model=Benefit, count=_count, documents=_documents, document=_document,
-                rows=_rows, types=("benefit",))
+SOURCE = Source(
+    entity="benefit",
+    model=Benefit,
+    count=_count,
+    documents=_documents,
+    document=_document,
+    rows=_rows,
+    types=("benefit",),
+)

@@ -85,7 +85,7 @@ class BenefitRevision(Base):
 
 
 class ResultFeedback(Base):
-    """"This result looks wrong": what the founder saw and said, for staff to check."""
+    """ "This result looks wrong": what the founder saw and said, for staff to check."""
 
     __tablename__ = "eligibility_feedback"
     __table_args__ = (one_of("eligibility_feedback", "state", FEEDBACK_STATES),)

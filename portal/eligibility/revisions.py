@@ -37,6 +37,7 @@ def available_actions(state: str) -> list[str]:
     """Actions that exist from `state` (before role checks)."""
     return actions_for(TRANSITIONS, state)
 
+
 MAX_SOURCE_CHARS = 200_000
 
 
@@ -56,13 +57,17 @@ class Checked:
 def check_source(db: Session, source: str, rules: Ruleset, expected_id: str | None) -> Checked:
     """Parse the YAML, check it against questions, regions and policies, and run its cases."""
     if len(source) > MAX_SOURCE_CHARS:
-        return Checked(None, [Problem("source", N_("is longer than %(n)s characters"),
-                                      {"n": MAX_SOURCE_CHARS})], [])
+        return Checked(
+            None, [Problem("source", N_("is longer than %(n)s characters"), {"n": MAX_SOURCE_CHARS})], []
+        )
     try:
         data = yamlsafe.load(source)
     except yamlsafe.YamlRefused as exc:
-        message = (N_("uses an alias (*name), which is not allowed here (line %(line)s)")
-                   if exc.reason == "alias" else N_("is nested too deeply (line %(line)s)"))
+        message = (
+            N_("uses an alias (*name), which is not allowed here (line %(line)s)")
+            if exc.reason == "alias"
+            else N_("is nested too deeply (line %(line)s)")
+        )
         return Checked(None, [Problem("source", message, {"line": exc.line})], [])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -80,14 +85,19 @@ def check_source(db: Session, source: str, rules: Ruleset, expected_id: str | No
         benefit = None
     if benefit is None:
         return Checked(None, problems, [])
-    cases = [{"name": c.name, "expected": c.expected, "got": c.got, "passed": c.passed}
-             for c in run_cases(benefit, rules)]
+    cases = [
+        {"name": c.name, "expected": c.expected, "got": c.got, "passed": c.passed}
+        for c in run_cases(benefit, rules)
+    ]
     return Checked(data, problems, cases)
 
 
 def open_draft(db: Session, benefit_id: str) -> BenefitRevision | None:
-    return db.scalar(select(BenefitRevision).where(BenefitRevision.benefit_id == benefit_id,
-                                                   BenefitRevision.state == "draft"))
+    return db.scalar(
+        select(BenefitRevision).where(
+            BenefitRevision.benefit_id == benefit_id, BenefitRevision.state == "draft"
+        )
+    )
 
 
 def save_draft(db: Session, user: User, benefit_id: str, source: str, checked: Checked) -> BenefitRevision:
@@ -95,11 +105,20 @@ def save_draft(db: Session, user: User, benefit_id: str, source: str, checked: C
     revision = open_draft(db, benefit_id)
     benefit = db.get(Benefit, benefit_id)
     if revision is None:
-        number = (db.scalar(select(func.max(BenefitRevision.number))
-                            .where(BenefitRevision.benefit_id == benefit_id)) or 0) + 1
-        revision = BenefitRevision(benefit_id=benefit_id, number=number, state="draft",
-                                   author_id=user.id, created_at=utcnow(),
-                                   base_hash=benefit.content_hash if benefit else None)
+        number = (
+            db.scalar(
+                select(func.max(BenefitRevision.number)).where(BenefitRevision.benefit_id == benefit_id)
+            )
+            or 0
+        ) + 1
+        revision = BenefitRevision(
+            benefit_id=benefit_id,
+            number=number,
+            state="draft",
+            author_id=user.id,
+            created_at=utcnow(),
+            base_hash=benefit.content_hash if benefit else None,
+        )
         db.add(revision)
         action = "create_revision"
     else:
@@ -110,18 +129,35 @@ def save_draft(db: Session, user: User, benefit_id: str, source: str, checked: C
     revision.cases_pass = checked.cases_pass
     revision.updated_at = utcnow()
     db.flush()
-    audit(db, user, "benefit", benefit_id, action, None, "draft", revision=revision.number,
-          cases_pass=revision.cases_pass)
+    audit(
+        db,
+        user,
+        "benefit",
+        benefit_id,
+        action,
+        None,
+        "draft",
+        revision=revision.number,
+        cases_pass=revision.cases_pass,
+    )
     return revision
 
 
-def act(db: Session, user: User, revision: BenefitRevision, action: str, expected_version: int,
-        rules: Ruleset) -> None:
+def act(
+    db: Session, user: User, revision: BenefitRevision, action: str, expected_version: int, rules: Ruleset
+) -> None:
     """Publish or discard a draft; publishing re-runs the cases on the current ruleset first."""
     if revision.lock_version != expected_version:
         raise WorkflowError("stale")
-    t = check(TRANSITIONS, action, revision.state, roles=roles_of(user),
-                       actor_id=user.id, author_id=revision.author_id, reason=None)
+    t = check(
+        TRANSITIONS,
+        action,
+        revision.state,
+        roles=roles_of(user),
+        actor_id=user.id,
+        author_id=revision.author_id,
+        reason=None,
+    )
     if action == "publish":
         checked = check_source(db, revision.source_text, rules, revision.benefit_id)
         if checked.definition is None or not checked.cases_pass:
@@ -145,5 +181,6 @@ def yaml_text(definition: dict[str, Any]) -> str:
 
 
 def diff_lines(before: str, after: str) -> list[str]:
-    return list(difflib.unified_diff(before.splitlines(), after.splitlines(), "published", "draft",
-                                     lineterm="", n=2))[2:]
+    return list(
+        difflib.unified_diff(before.splitlines(), after.splitlines(), "published", "draft", lineterm="", n=2)
+    )[2:]

@@ -19,8 +19,19 @@ LEAF_OPS = ("is", "in", "contains", "contains_any", "within", "min", "max", "les
 UNDEFINED = "undefined"  # a criterion whose term the text does not define: never met, never asked
 GROUP_OPS = ("all", "any", "not")
 QUESTION_TYPES = ("choice", "multi", "boolean", "integer", "number", "date", "region")
-KINDS = ("voucher", "guaranteed_loan", "interest_subsidy", "rent_subsidy", "grant", "tax_relief",
-         "talent_housing", "equity_investment", "risk_compensation", "service", "other")
+KINDS = (
+    "voucher",
+    "guaranteed_loan",
+    "interest_subsidy",
+    "rent_subsidy",
+    "grant",
+    "tax_relief",
+    "talent_housing",
+    "equity_investment",
+    "risk_compensation",
+    "service",
+    "other",
+)
 STATUSES = ("eligible", "ineligible", "needs_info")
 
 
@@ -147,7 +158,7 @@ class Benefit:
         return (self.conditions,)
 
     def date_criterion(self) -> Group | None:
-        """"In force on the evaluation date", when the benefit has a start or an end."""
+        """ "In force on the evaluation date", when the benefit has a start or an end."""
         if self.effective_from is None and self.effective_to is None:
             return None
         parts = []
@@ -158,17 +169,37 @@ class Benefit:
         start = self.effective_from.isoformat() if self.effective_from else "…"
         end = self.effective_to.isoformat() if self.effective_to else "…"
         source = "; ".join(b.get("source") or b.get("clause") or "" for b in self.data.get("basis", []))
-        return Group("all", tuple(parts), "in_force", f"申请时政策在有效期内（{start} 至 {end}）",
-                     f"The measure is in force when you apply ({start} to {end})", source)
+        return Group(
+            "all",
+            tuple(parts),
+            "in_force",
+            f"申请时政策在有效期内（{start} 至 {end}）",
+            f"The measure is in force when you apply ({start} to {end})",
+            source,
+        )
 
     def region_criterion(self, ruleset: Ruleset) -> Leaf:
         name, name_en = ruleset.region_names.get(self.region, (self.region, self.region))
         source = "; ".join(b.get("source") or b.get("clause") or "" for b in self.data.get("basis", []))
         if self.region == "cn":
-            return Leaf("region", "within", "cn", "region", "在中国境内注册或居住",
-                        "Registered or living in China", source)
-        return Leaf("region", "within", self.region, "region", f"在{name}注册或居住",
-                    f"Registered or living in {name_en}", source)
+            return Leaf(
+                "region",
+                "within",
+                "cn",
+                "region",
+                "在中国境内注册或居住",
+                "Registered or living in China",
+                source,
+            )
+        return Leaf(
+            "region",
+            "within",
+            self.region,
+            "region",
+            f"在{name}注册或居住",
+            f"Registered or living in {name_en}",
+            source,
+        )
 
 
 @dataclass(frozen=True)
@@ -221,4 +252,3 @@ def facts_in(node: Node | None) -> set[str]:
     if isinstance(node, Leaf):
         return set() if node.op == UNDEFINED else {node.fact}
     return set().union(*(facts_in(c) for c in node.children))
-

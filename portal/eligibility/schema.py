@@ -31,9 +31,14 @@ from portal.eligibility.rules import (
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-DERIVED_FACTS = {"company_age_years": "number", "years_since_graduation": "integer",
-                 "months_since_registration": "integer", "registration_years_after_graduation": "integer",
-                 "new_hires_percent": "number", "evaluation_date": "integer"}
+DERIVED_FACTS = {
+    "company_age_years": "number",
+    "years_since_graduation": "integer",
+    "months_since_registration": "integer",
+    "registration_years_after_graduation": "integer",
+    "new_hires_percent": "number",
+    "evaluation_date": "integer",
+}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker name that extraction looks for
@@ -154,9 +159,12 @@ def read_node(r: Reader, data: Any, path: str, facts: FactTypes, top: bool = Fal
     data = r.mapping(data, path)
     labels = {}
     if top:
-        labels = {"id": r.text(data, "id", f"{path}."), "text": r.text(data, "text", f"{path}."),
-                  "text_en": r.text(data, "text_en", f"{path}."),
-                  "source": r.text(data, "source", f"{path}.")}
+        labels = {
+            "id": r.text(data, "id", f"{path}."),
+            "text": r.text(data, "text", f"{path}."),
+            "text_en": r.text(data, "text_en", f"{path}."),
+            "source": r.text(data, "source", f"{path}."),
+        }
         if labels["id"] and not SLUG.match(labels["id"]):
             r.fail(f"{path}.id", N_("must be a slug of lowercase letters, digits, - and _"))
     else:
@@ -168,8 +176,11 @@ def read_node(r: Reader, data: Any, path: str, facts: FactTypes, top: bool = Fal
     groups = [op for op in GROUP_OPS if op in data]
     ops = [op for op in LEAF_OPS if op in data]
     if len(groups) + len(ops) != 1 or (ops and "fact" not in data):
-        r.fail(path, N_("needs exactly one of all, any, not, or a fact with one comparison (%(ops)s)"),
-               ops=", ".join(LEAF_OPS))
+        r.fail(
+            path,
+            N_("needs exactly one of all, any, not, or a fact with one comparison (%(ops)s)"),
+            ops=", ".join(LEAF_OPS),
+        )
         return None
     if groups:
         op = groups[0]
@@ -199,8 +210,12 @@ def read_node(r: Reader, data: Any, path: str, facts: FactTypes, top: bool = Fal
     check_fact = fact
     for v in values:
         if not facts.valid_value(check_fact, v):
-            r.fail(f"{path}.{op}", N_("'%(value)s' is not a possible value of %(fact)s"),
-                   value=str(v)[:60], fact=fact)
+            r.fail(
+                f"{path}.{op}",
+                N_("'%(value)s' is not a possible value of %(fact)s"),
+                value=str(v)[:60],
+                fact=fact,
+            )
             return None
     if op in ("in", "contains_any"):
         value = tuple(value)
@@ -213,8 +228,10 @@ def read_question(r: Reader, data: dict, path: str, known: FactTypes) -> Questio
     qtype = r.text(data, "type", f"{path}.")
     if qtype and qtype not in QUESTION_TYPES:
         r.fail(f"{path}.type", N_("must be one of %(values)s"), values=", ".join(QUESTION_TYPES))
-    options = tuple(Option(r.text(o, "value", f"{p}."), r.text(o, "text", f"{p}."),
-                           r.text(o, "text_en", f"{p}.")) for p, o in r.items(data, "options", f"{path}."))
+    options = tuple(
+        Option(r.text(o, "value", f"{p}."), r.text(o, "text", f"{p}."), r.text(o, "text_en", f"{p}."))
+        for p, o in r.items(data, "options", f"{path}.")
+    )
     if qtype in ("choice", "multi") and not options:
         r.fail(f"{path}.options", N_("a %(kind)s question needs options"), kind=qtype)
     asked_when = None
@@ -222,11 +239,21 @@ def read_question(r: Reader, data: dict, path: str, known: FactTypes) -> Questio
         asked_when = read_node(r, data["asked_when"], f"{path}.asked_when", known)
     if not qid or qtype not in QUESTION_TYPES:
         return None
-    return Question(qid, qtype, r.text(data, "text", f"{path}."), r.text(data, "text_en", f"{path}."),
-                    r.text(data, "hint", f"{path}.", False), r.text(data, "hint_en", f"{path}.", False),
-                    options, data.get("min"), data.get("max"), asked_when,
-                    bool(data.get("changeable", True)), bool(data.get("reserved", False)),
-                    bool(data.get("not_future", False)))
+    return Question(
+        qid,
+        qtype,
+        r.text(data, "text", f"{path}."),
+        r.text(data, "text_en", f"{path}."),
+        r.text(data, "hint", f"{path}.", False),
+        r.text(data, "hint_en", f"{path}.", False),
+        options,
+        data.get("min"),
+        data.get("max"),
+        asked_when,
+        bool(data.get("changeable", True)),
+        bool(data.get("reserved", False)),
+        bool(data.get("not_future", False)),
+    )
 
 
 def read_questions(data: Any, region_ids: set[str]) -> tuple[tuple[Question, ...], list[Problem]]:
@@ -263,8 +290,9 @@ def _answer_value(r: Reader, fact: str, value: Any, path: str, facts: FactTypes)
     return value
 
 
-def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
-                 benefit_ids: set[str] | None = None) -> tuple[Benefit | None, list[Problem]]:
+def read_benefit(
+    data: Any, facts: FactTypes, policy_ids: set[str], benefit_ids: set[str] | None = None
+) -> tuple[Benefit | None, list[Problem]]:
     """A benefit definition, checked against the known facts, regions and policies."""
     r = Reader()
     data = r.mapping(data, "")
@@ -318,13 +346,27 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
             if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int | float)):
                 r.fail(f"{vpath}.amount", N_("must be a number or null"))
                 amount = None
-            values.append(DatedValue(start, end, r.text(v, "text", f"{vpath}."),
-                                     r.text(v, "text_en", f"{vpath}."), amount, v.get("unit"),
-                                     r.text(v, "source", f"{vpath}.")))
+            values.append(
+                DatedValue(
+                    start,
+                    end,
+                    r.text(v, "text", f"{vpath}."),
+                    r.text(v, "text_en", f"{vpath}."),
+                    amount,
+                    v.get("unit"),
+                    r.text(v, "source", f"{vpath}."),
+                )
+            )
         if not values:
             r.fail(f"{path}.values", N_("needs at least one dated value"))
-        amounts.append(Amount(r.text(item, "id", f"{path}."), r.text(item, "label", f"{path}."),
-                              r.text(item, "label_en", f"{path}."), tuple(values)))
+        amounts.append(
+            Amount(
+                r.text(item, "id", f"{path}."),
+                r.text(item, "label", f"{path}."),
+                r.text(item, "label_en", f"{path}."),
+                tuple(values),
+            )
+        )
     conditions = None
     raw = data.get("conditions")
     if raw is None:
@@ -332,8 +374,9 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
     else:
         raw = r.mapping(raw, "conditions")
         if set(raw) == {"all"} and isinstance(raw["all"], list):
-            children = [read_node(r, c, f"conditions.all[{i}]", facts, top=True)
-                        for i, c in enumerate(raw["all"])]
+            children = [
+                read_node(r, c, f"conditions.all[{i}]", facts, top=True) for i, c in enumerate(raw["all"])
+            ]
             if all(c is not None for c in children):
                 conditions = Group("all", tuple(children))  # type: ignore[arg-type]
         else:
@@ -366,11 +409,18 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
         typed = {k: _answer_value(r, k, v, f"{path}.answers.{k}", facts) for k, v in answers.items()}
         if True in item and "on" not in item:
             item = {**item, "on": item[True]}  # YAML 1.1 reads an unquoted `on:` key as true
-        cases.append(Case(r.text(item, "name", f"{path}."), r.date(item, "on", f"{path}.", True)
-                          or dt.date.today(), typed, expect))
+        cases.append(
+            Case(
+                r.text(item, "name", f"{path}."),
+                r.date(item, "on", f"{path}.", True) or dt.date.today(),
+                typed,
+                expect,
+            )
+        )
     expects = {c.expect for c in cases}
     undefined = conditions is not None and any(
-        isinstance(n, Leaf) and n.op == UNDEFINED for n in conditions.children)
+        isinstance(n, Leaf) and n.op == UNDEFINED for n in conditions.children
+    )
     if undefined and not {"needs_info", "ineligible"} <= expects:
         r.fail("cases", N_("needs at least one needs_info and one ineligible case"))
     elif not undefined and not {"eligible", "ineligible"} <= expects:
@@ -378,11 +428,22 @@ def read_benefit(data: Any, facts: FactTypes, policy_ids: set[str],
     if r.problems or conditions is None:
         return None, r.problems
     benefit = Benefit(
-        id=bid, name=r.text(data, "name", ""), name_en=r.text(data, "name_en", ""), kind=kind,
-        issuer=r.text(data, "issuer", ""), issuer_en=r.text(data, "issuer_en", "", False), region=region,
-        conditions=conditions, amounts=tuple(amounts), excludes=tuple(excludes), cases=tuple(cases),
-        policy_ids=tuple(dict.fromkeys(cited)), verified=data["verified"], data=data,
-        effective_from=effective_from, effective_to=effective_to,
+        id=bid,
+        name=r.text(data, "name", ""),
+        name_en=r.text(data, "name_en", ""),
+        kind=kind,
+        issuer=r.text(data, "issuer", ""),
+        issuer_en=r.text(data, "issuer_en", "", False),
+        region=region,
+        conditions=conditions,
+        amounts=tuple(amounts),
+        excludes=tuple(excludes),
+        cases=tuple(cases),
+        policy_ids=tuple(dict.fromkeys(cited)),
+        verified=data["verified"],
+        data=data,
+        effective_from=effective_from,
+        effective_to=effective_to,
         discretionary=bool(data.get("discretionary", False)),
     )
     return benefit, r.problems

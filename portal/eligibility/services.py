@@ -72,8 +72,9 @@ def apply_benefit_definition(db: Session, definition: dict[str, Any], content_ha
 
 def _stamp(db: Session) -> tuple:
     """Cheap fingerprint of everything a ruleset is built from."""
-    benefits = db.execute(select(func.count(Benefit.id), func.max(Benefit.updated_at),
-                                 func.sum(Benefit.version))).one()
+    benefits = db.execute(
+        select(func.count(Benefit.id), func.max(Benefit.updated_at), func.sum(Benefit.version))
+    ).one()
     questions = db.execute(select(func.count(EligibilityQuestion.id))).scalar()
     regions = db.execute(select(func.count(Region.id))).scalar()
     return (str(db.get_bind().url), *benefits, questions, regions)
@@ -95,8 +96,9 @@ def build_ruleset(db: Session) -> Ruleset:
     for row in stored:
         benefit, problems = read_benefit(row.definition, facts, policy_ids, ids)
         if benefit is None:
-            raise ValueError(f"stored benefit {row.id} is invalid: "
-                             + "; ".join(p.english() for p in problems))
+            raise ValueError(
+                f"stored benefit {row.id} is invalid: " + "; ".join(p.english() for p in problems)
+            )
         benefits.append(benefit)
     digest = hashlib.sha256()
     for r in rows:
@@ -152,8 +154,11 @@ def policy_titles(db: Session, ids: list[str]) -> dict[str, Any]:
 
     if not ids:
         return {}
-    rows = db.execute(select(Policy.id, Policy.title, Policy.title_en).where(
-        Policy.id.in_(ids), Policy.publication_state == "published"))
+    rows = db.execute(
+        select(Policy.id, Policy.title, Policy.title_en).where(
+            Policy.id.in_(ids), Policy.publication_state == "published"
+        )
+    )
     return {r.id: r for r in rows}
 
 
@@ -164,11 +169,19 @@ def benefit_rows(db: Session, ids: list[str] | None = None) -> list[Benefit]:
     return list(db.scalars(stmt))
 
 
-def record_feedback(db: Session, *, benefit_id: str | None, answers: str, version: str,
-                    status: str | None, message: str) -> ResultFeedback:
+def record_feedback(
+    db: Session, *, benefit_id: str | None, answers: str, version: str, status: str | None, message: str
+) -> ResultFeedback:
     """Keep a founder's "this result looks wrong" for staff."""
-    item = ResultFeedback(benefit_id=benefit_id, answers=answers[:4000], ruleset_version=version,
-                          status_shown=status, message=message, created_at=utcnow(), state="new")
+    item = ResultFeedback(
+        benefit_id=benefit_id,
+        answers=answers[:4000],
+        ruleset_version=version,
+        status_shown=status,
+        message=message,
+        created_at=utcnow(),
+        state="new",
+    )
     db.add(item)
     db.flush()
     return item

@@ -36,26 +36,33 @@ def _state():
 @bp.get("/eligibility")
 def start():
     rules = services.ruleset(db.session())
-    return render_template("eligibility/start.html", rules=rules,
-                           first=rules.questions[0] if rules.questions else None)
+    return render_template(
+        "eligibility/start.html", rules=rules, first=rules.questions[0] if rules.questions else None
+    )
 
 
 def _render_question(question, answers, rules, today, problem: Problem | None = None, status=200):
     trail = wizard.path(answers, rules, today)
     position = next((i for i, q in enumerate(trail) if q.id == question.id), len(trail))
     evaluation = engine.evaluate(answers, rules, today, hints=False)
-    remaining = engine.remaining_questions(evaluation, {k: v for k, v in answers.items()
-                                                        if k != question.id})
+    remaining = engine.remaining_questions(evaluation, {k: v for k, v in answers.items() if k != question.id})
     back = None
     if position > 0:
         back = wizard.question_url(trail[position - 1], answers, rules)
     error = wizard.problem_message(problem) if problem else None
     raw = request.args.getlist(question.id)
     return render_template(
-        "eligibility/question.html", question=question, rules=rules, answers=answers,
+        "eligibility/question.html",
+        question=question,
+        rules=rules,
+        answers=answers,
         hidden=[(k, v) for k, v in to_query(answers, rules) if k != question.id],
-        current=answers.get(question.id), raw=raw, error=error, back=back,
-        number=position + 1, remaining=max(remaining - (0 if question.id in answers else 1), 0),
+        current=answers.get(question.id),
+        raw=raw,
+        error=error,
+        back=back,
+        number=position + 1,
+        remaining=max(remaining - (0 if question.id in answers else 1), 0),
         decided=sum(1 for r in evaluation.results if r.status != engine.NEEDS_INFO),
         total=len(evaluation.results),
     ), status
@@ -109,8 +116,10 @@ def results():
     # Funds that invest at their own discretion are listed apart as "you can approach", never as
     # something the founder can probably get.
     approach = [r for r in evaluation.results if wizard.can_approach(r)]
-    groups = {status: [r for r in evaluation.results if r.status == status and not wizard.can_approach(r)]
-              for status in GROUP_ORDER}
+    groups = {
+        status: [r for r in evaluation.results if r.status == status and not wizard.can_approach(r)]
+        for status in GROUP_ORDER
+    }
     # Benefits of other regions are listed by name only: their reasons would only say "elsewhere".
     elsewhere = [r for r in groups[engine.INELIGIBLE] if _only_region_fails(r)]
     groups[engine.INELIGIBLE] = [r for r in groups[engine.INELIGIBLE] if not _only_region_fails(r)]
@@ -121,15 +130,23 @@ def results():
     hosting = any(wizard.needs_hosting(r.benefit) for r in worth + groups[engine.INELIGIBLE])
     policy_ids = {pid for r in evaluation.results for pid in r.benefit.policy_ids}
     return render_template(
-        "eligibility/results.html", rules=rules, evaluation=evaluation, groups=groups,
-        answers=answers, trail=trail, next_question=nxt, checklist=wizard.checklist(worth, answers),
-        elsewhere=elsewhere, approach=approach,
+        "eligibility/results.html",
+        rules=rules,
+        evaluation=evaluation,
+        groups=groups,
+        answers=answers,
+        trail=trail,
+        next_question=nxt,
+        checklist=wizard.checklist(worth, answers),
+        elsewhere=elsewhere,
+        approach=approach,
         policies=services.policy_titles(session, sorted(policy_ids)),
         spaces=wizard.spaces_in_region(session, rules, answers.get("region")) if hosting else None,
-        spaces_url=wizard.spaces_url(answers.get("region")), spaces_url_all=wizard.spaces_url(None),
-        share_url=absolute_url("eligibility.results") + "?"
-        + wizard.query_string(answers, rules),
-        print_view=request.args.get("view") == "print", feedback_label=FEEDBACK_LABEL,
+        spaces_url=wizard.spaces_url(answers.get("region")),
+        spaces_url_all=wizard.spaces_url(None),
+        share_url=absolute_url("eligibility.results") + "?" + wizard.query_string(answers, rules),
+        print_view=request.args.get("view") == "print",
+        feedback_label=FEEDBACK_LABEL,
     )
 
 
@@ -154,16 +171,24 @@ def feedback():
     if status is not None and status not in STATUSES:
         abort(400, description=_("Unknown result."))
     if not message or len(message) > MAX_FEEDBACK:
-        flash(_("%(field)s: write between 1 and %(n)s characters.", field=FEEDBACK_LABEL, n=MAX_FEEDBACK),
-              "error")
+        flash(
+            _("%(field)s: write between 1 and %(n)s characters.", field=FEEDBACK_LABEL, n=MAX_FEEDBACK),
+            "error",
+        )
         return redirect(back + "#feedback")
     config = current_app.config
     who = ratelimit.address_key("result_feedback", config["SECRET_KEY"], request.remote_addr or "?")
     if not ratelimit.take(db.session(), who, config["FEEDBACK_PER_HOUR"], FEEDBACK_WINDOW):
         flash(_("Too many reports from your connection in the last hour. Try again later."), "error")
         return redirect(back + "#feedback"), 303
-    services.record_feedback(db.session(), benefit_id=benefit_id, answers=answers_qs,
-                             version=rules.version, status=status, message=message)
+    services.record_feedback(
+        db.session(),
+        benefit_id=benefit_id,
+        answers=answers_qs,
+        version=rules.version,
+        status=status,
+        message=message,
+    )
     flash(_("Thank you. Staff who keep the rules will check this result."), "success")
     return redirect(back + "#feedback")
 
@@ -174,11 +199,16 @@ def benefit_list():
     kinds = params.choices("kind", KINDS)
     regions = params.choices("region", rules.region_parents)
     # `region` keeps the benefits open to someone there, as in the API.
-    shown = [b for b in rules.benefits if (not kinds or b.kind in kinds)
-             and (not regions or any(b.region in rules.ancestors(r) for r in regions))]
+    shown = [
+        b
+        for b in rules.benefits
+        if (not kinds or b.kind in kinds)
+        and (not regions or any(b.region in rules.ancestors(r) for r in regions))
+    ]
     counts = {k: sum(1 for b in rules.benefits if b.kind == k) for k in KINDS}
-    return render_template("eligibility/benefits.html", rules=rules, benefits=shown, kinds=kinds,
-                           regions=regions, counts=counts)
+    return render_template(
+        "eligibility/benefits.html", rules=rules, benefits=shown, kinds=kinds, regions=regions, counts=counts
+    )
 
 
 @bp.get("/benefits/<benefit_id>")
@@ -190,10 +220,16 @@ def benefit_detail(benefit_id: str):
     on = dt.date.today()
     result = engine.evaluate_benefit(benefit, engine.facts_for({}, rules, on), rules, on)
     return render_template(
-        "eligibility/benefit.html", benefit=benefit, rules=rules, result=result,
+        "eligibility/benefit.html",
+        benefit=benefit,
+        rules=rules,
+        result=result,
         policies=services.policy_titles(db.session(), list(benefit.policy_ids)),
-        excluded=[rules.benefit(i) for i in sorted(set(benefit.excludes) | rules.excluders(benefit.id))
-                  if rules.benefit(i)],
+        excluded=[
+            rules.benefit(i)
+            for i in sorted(set(benefit.excludes) | rules.excluders(benefit.id))
+            if rules.benefit(i)
+        ],
         row=next(iter(services.benefit_rows(db.session(), [benefit.id])), None),
     )
 
@@ -201,25 +237,34 @@ def benefit_detail(benefit_id: str):
 def _region_label(rules, region_id: str) -> str:
     if region_id == "cn":
         return _("All of China")
-    chain = [r for r in reversed(sorted(rules.ancestors(region_id), key=lambda r: len(rules.ancestors(r))))
-             if r != "cn"]
+    chain = [
+        r
+        for r in reversed(sorted(rules.ancestors(region_id), key=lambda r: len(rules.ancestors(r))))
+        if r != "cn"
+    ]
     return " › ".join(wizard.loc(*rules.region_names.get(r, (r, r))) for r in reversed(chain))
 
 
 def _region_choices(rules) -> list[dict]:
     from portal.regions.services import all_regions
 
-    return [{"id": r.id, "label": _region_label(rules, r.id)} for r in all_regions(db.session())
-            if r.id != "cn"]
+    return [
+        {"id": r.id, "label": _region_label(rules, r.id)} for r in all_regions(db.session()) if r.id != "cn"
+    ]
 
 
 @bp.app_context_processor
 def _helpers():
     return {
-        "loc": wizard.loc_for(current_language()), "answer_text": wizard.answer_text,
-        "hint_text": wizard.hint_text, "hint_texts": wizard.hint_texts,
-        "amount_lines": wizard.amount_lines, "question_link": wizard.question_url,
-        "results_link": wizard.results_url, "region_choices": _region_choices,
-        "region_label": _region_label, "today": dt.date.today,
+        "loc": wizard.loc_for(current_language()),
+        "answer_text": wizard.answer_text,
+        "hint_text": wizard.hint_text,
+        "hint_texts": wizard.hint_texts,
+        "amount_lines": wizard.amount_lines,
+        "question_link": wizard.question_url,
+        "results_link": wizard.results_url,
+        "region_choices": _region_choices,
+        "region_label": _region_label,
+        "today": dt.date.today,
         "plain_labels": lambda mapping: {k: str(v) for k, v in mapping.items()},
     }

@@ -35,8 +35,10 @@ def loc(zh: str | None, en: str | None, lang: str | None = None) -> str:
 
 def loc_for(lang: str):
     """`loc` with the page's language fixed once (templates call it hundreds of times)."""
+
     def bound(zh: str | None, en: str | None) -> str:
         return en if lang == "en" and en else (zh or en or "")
+
     return bound
 
 
@@ -120,8 +122,7 @@ def hint_text(hint: engine.Hint, rules: Ruleset) -> str:
         met = "；".join(change_value_text(f, v, rules) for f, v in hint.changes.items())
     if hint.complete:
         return _("You would qualify if: %(what)s", what=met)
-    return _("You would no longer be ruled out if: %(what)s (other questions would then decide)",
-             what=met)
+    return _("You would no longer be ruled out if: %(what)s (other questions would then decide)", what=met)
 
 
 def hint_texts(hints, rules: Ruleset) -> list[str]:
@@ -142,8 +143,11 @@ def needs_hosting(benefit) -> bool:
 def spaces_in_region(db: Session, rules: Ruleset, region: str | None) -> list:
     """Maker spaces, incubators, accelerators and science parks in (or below) the answer's region;
     those whose recognition level the sources state come first."""
-    rows = db.execute(select(Place.id, Place.name, Place.name_en, Place.region_id, Place.level).where(
-        Place.type.in_(RECOGNISED_SPACE_TYPES), Place.status != "closed").order_by(Place.id)).all()
+    rows = db.execute(
+        select(Place.id, Place.name, Place.name_en, Place.region_id, Place.level)
+        .where(Place.type.in_(RECOGNISED_SPACE_TYPES), Place.status != "closed")
+        .order_by(Place.id)
+    ).all()
     if region and region != "cn":
         rows = [r for r in rows if region in rules.ancestors(r.region_id)]
     order = {"national": 0, "provincial": 1, "city": 2, "district": 3}
@@ -163,8 +167,9 @@ class ChecklistItem:
     benefits: list[str]
 
 
-def checklist(results: list[engine.BenefitResult],
-              answers: Mapping[str, Any] | None = None) -> list[ChecklistItem]:
+def checklist(
+    results: list[engine.BenefitResult], answers: Mapping[str, Any] | None = None
+) -> list[ChecklistItem]:
     """One list of documents for every benefit worth applying for, each listed once; no business
     licence for someone who said they have no registered business."""
     items: dict[str, ChecklistItem] = {}

@@ -25,14 +25,26 @@ def event_document(event: Event, regions: Regions) -> IndexDoc:
     """The index form of an event: titles (with pinyin), organiser, description; dated by its start."""
     start = event.starts_at
     return IndexDoc(
-        key=f"event:{event.id}", type="event",
+        key=f"event:{event.id}",
+        type="event",
         title=" ".join([event.title, event.title_en or "", pinyin_forms(event.title)]),
-        text="\n".join([event.description, event.description_en or "", event.organiser or "",
-                        event.organiser_en or "", event.address or ""]),
-        regions=tuple(ancestry(regions, event.region_id)), level="", status="",
-        year=str(start.year) if start else "", date_ordinal=start.toordinal() if start else 0,
+        text="\n".join(
+            [
+                event.description,
+                event.description_en or "",
+                event.organiser or "",
+                event.organiser_en or "",
+                event.address or "",
+            ]
+        ),
+        regions=tuple(ancestry(regions, event.region_id)),
+        level="",
+        status="",
+        year=str(start.year) if start else "",
+        date_ordinal=start.toordinal() if start else 0,
         sort_title=" ".join(lazy_pinyin(event.title)),
-        lat=event.point[0] if event.point else None, lon=event.point[1] if event.point else None,
+        lat=event.point[0] if event.point else None,
+        lon=event.point[1] if event.point else None,
         snippet=_parts(event),
     )
 
@@ -56,9 +68,14 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
     by_id = {h.id: h for h in hits}
     out = {}
     for ev in events_by_ids(db, list(by_id)).values():
-        out[ev.id] = Row(id=ev.id, type="event", title=localized(ev, "title"),
-                         url=url_for("events.detail", event_id=ev.id), obj=ev,
-                         snippet=cut(by_id[ev.id], lambda ev=ev: _parts(ev), text))
+        out[ev.id] = Row(
+            id=ev.id,
+            type="event",
+            title=localized(ev, "title"),
+            url=url_for("events.detail", event_id=ev.id),
+            obj=ev,
+            snippet=cut(by_id[ev.id], lambda ev=ev: _parts(ev), text),
+        )
     return out
 
 
@@ -67,5 +84,6 @@ def _parts(event: Event):
 
 
 # Events are found by words but not offered as a type to filter on.
-SOURCE = Source(entity="event", model=Event, count=_count, documents=_documents, document=_document,
-                rows=_rows)
+SOURCE = Source(
+    entity="event", model=Event, count=_count, documents=_documents, document=_document, rows=_rows
+)

@@ -143,11 +143,19 @@ def act(rev: EventRevision, action: str, back: str):
     def tell_author() -> None:
         author = session.get(User, rev.author_id)
         page = REVISION_PAGE["author" if author.role == "operator" else "staff"]
-        notify.decision(author, _("Your event %(title)s", title=rev.data.get("title", "")), action,
-                        form.reason.data, url_for(page, revision_id=rev.id, _external=True))
+        notify.decision(
+            author,
+            _("Your event %(title)s", title=rev.data.get("title", "")),
+            action,
+            form.reason.data,
+            url_for(page, revision_id=rev.id, _external=True),
+        )
 
     return decide(
         lambda: editing.act(session, current_user, rev, action, form.reason.data or None),
-        version=rev.version, back=back, done=DONE[action], refusals=REFUSALS,
+        version=rev.version,
+        back=back,
+        done=DONE[action],
+        refusals=REFUSALS,
         after=tell_author if action in workflow.STAFF_ACTIONS else None,
     )

@@ -148,7 +148,12 @@ def claim_action(claim_id: int, action: str):
         services.act(session, current_user, item, action, form.reason.data)
 
     return decide(
-        answer_or_withdraw, back=url_for(".claim", claim_id=claim_id), refusals=REFUSALS,
+        answer_or_withdraw,
+        back=url_for(".claim", claim_id=claim_id),
+        refusals=REFUSALS,
         done=_("Answer sent to the staff.") if action == "answer" else _("Claim withdrawn."),
-        after=lambda: action == "answer" and notify.staff(
-            _("Answer on a claim"), absolute_url("moderation.claim", claim_id=item.id)))
+        after=lambda: (
+            action == "answer"
+            and notify.staff(_("Answer on a claim"), absolute_url("moderation.claim", claim_id=item.id))
+        ),
+    )

@@ -73,8 +73,9 @@ def form_data(db: Session, form: ListingForm, previous: dict[str, Any]) -> dict[
     """Revision data from a valid form, storing new photos and certificate; raises EditError."""
     cfg = current_app.config
     # One-line fields lose line breaks and runs of spaces (they end up in email subjects too).
-    data: dict[str, Any] = {name: (" ".join((getattr(form, name).data or "").split()) or None)
-                            for name in TEXT_FIELDS}
+    data: dict[str, Any] = {
+        name: (" ".join((getattr(form, name).data or "").split()) or None) for name in TEXT_FIELDS
+    }
     data.update({name: getattr(form, name).data for name in NUMBER_FIELDS})
     data.update(
         type=form.type.data,

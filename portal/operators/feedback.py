@@ -79,8 +79,7 @@ def visitor_key(secret: str, ip: str, agent: str, day: dt.date) -> str:
     return hashlib.sha256(f"{secret}|{day.isoformat()}|{ip}|{agent}".encode()).hexdigest()[:40]
 
 
-def record_view(db: Session, place_id: str, from_map: bool, visitor: str,
-                day: dt.date | None = None) -> bool:
+def record_view(db: Session, place_id: str, from_map: bool, visitor: str, day: dt.date | None = None) -> bool:
     """Count a view (and a click from the map) unless this visitor was counted today; safe across
     workers (an insert that does nothing on conflict, then one update statement)."""
     day = day or utcnow().date()
@@ -99,9 +98,12 @@ def record_view(db: Session, place_id: str, from_map: bool, visitor: str,
         return True
     insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
     # preserve_rowcount: PostgreSQL's driver reports an INSERT's row count only when asked.
-    first = db.execute(insert(PlaceViewVisitor).values(place_id=place_id, day=day, visitor=visitor)
-                       .on_conflict_do_nothing(index_elements=["place_id", "day", "visitor"])
-                       .execution_options(preserve_rowcount=True))
+    first = db.execute(
+        insert(PlaceViewVisitor)
+        .values(place_id=place_id, day=day, visitor=visitor)
+        .on_conflict_do_nothing(index_elements=["place_id", "day", "visitor"])
+        .execution_options(preserve_rowcount=True)
+    )
     if first.rowcount != 1:
         return False
     db.execute(
@@ -109,8 +111,7 @@ def record_view(db: Session, place_id: str, from_map: bool, visitor: str,
         .values(place_id=place_id, day=day, views=1, map_clicks=int(from_map))
         .on_conflict_do_update(
             index_elements=["place_id", "day"],
-            set_={"views": PlaceDailyStat.views + 1,
-                  "map_clicks": PlaceDailyStat.map_clicks + int(from_map)},
+            set_={"views": PlaceDailyStat.views + 1, "map_clicks": PlaceDailyStat.map_clicks + int(from_map)},
         )
     )
     return True
@@ -123,8 +124,12 @@ def count_view_after_response(place_id: str, from_map: bool) -> None:
     loses a count, not the page).
     """
     app = current_app._get_current_object()
-    key = visitor_key(app.config["SECRET_KEY"], request.remote_addr or "?",
-                      request.headers.get("User-Agent", "")[:200], utcnow().date())
+    key = visitor_key(
+        app.config["SECRET_KEY"],
+        request.remote_addr or "?",
+        request.headers.get("User-Agent", "")[:200],
+        utcnow().date(),
+    )
 
     @after_this_request
     def _count(response):

@@ -98,8 +98,12 @@ def _edit(place: Place | None):
                 if exc.code == "stale":  # another request got in between the two checks
                     form, status = _stale(session, place), 409
                 elif exc.code == "other_author":
-                    form.name.errors = [_("Another operator of this listing has a change waiting for "
-                                          "review. It must be decided or withdrawn before you send yours.")]
+                    form.name.errors = [
+                        _(
+                            "Another operator of this listing has a change waiting for "
+                            "review. It must be decided or withdrawn before you send yours."
+                        )
+                    ]
                     status = 409
                 else:
                     form.name.errors = [_("Nothing has changed compared with the current version.")]
@@ -176,8 +180,11 @@ def place_code_words() -> dict[str, dict[str, str]]:
         return {k: str(v) for k, v in mapping.items()}
 
     return {
-        "type": taxonomy.type_labels(), "status": words(labels.PLACE_STATUSES), "level": words(labels.LEVELS),
-        "industries": taxonomy.industries(), "services": taxonomy.services(),
+        "type": taxonomy.type_labels(),
+        "status": words(labels.PLACE_STATUSES),
+        "level": words(labels.LEVELS),
+        "industries": taxonomy.industries(),
+        "services": taxonomy.services(),
         "geo_precision": words(labels.GEO_PRECISION),
         "region_id": {r.id: localized(r, "name") for r in all_regions(db.session())},
     }

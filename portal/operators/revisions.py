@@ -60,8 +60,13 @@ def revision_action(revision_id: int, action: str):
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     return decide(
         lambda: services.act(db.session(), current_user, rev, action, form.reason.data),
-        back=url_for(".revision", revision_id=revision_id), refusals=REFUSALS,
+        back=url_for(".revision", revision_id=revision_id),
+        refusals=REFUSALS,
         done=_("Answer sent to the staff.") if action == "answer" else _("Change withdrawn."),
-        after=lambda: action == "answer" and notify.staff(
-            _("Answer on a listing change"),
-            absolute_url("moderation.revision", revision_id=rev.id)))
+        after=lambda: (
+            action == "answer"
+            and notify.staff(
+                _("Answer on a listing change"), absolute_url("moderation.revision", revision_id=rev.id)
+            )
+        ),
+    )

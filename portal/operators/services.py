@@ -27,10 +27,33 @@ from portal.places.models import Place
 
 # Every field an operator keeps current, in the order the editor and the diff show them.
 EDITABLE = (
-    "type", "status", "name", "name_en", "description", "description_en", "region_id", "address", "lat",
-    "lon", "geo_precision", "level", "recognition", "recognition_year", "certificate_file_id",
-    "services", "industries", "capacity", "desks_free", "offices_free", "desk_price", "opening_hours",
-    "contact_name", "phone", "email", "website", "photos",
+    "type",
+    "status",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "region_id",
+    "address",
+    "lat",
+    "lon",
+    "geo_precision",
+    "level",
+    "recognition",
+    "recognition_year",
+    "certificate_file_id",
+    "services",
+    "industries",
+    "capacity",
+    "desks_free",
+    "offices_free",
+    "desk_price",
+    "opening_hours",
+    "contact_name",
+    "phone",
+    "email",
+    "website",
+    "photos",
 )
 DESK_FIELDS = ("desks_free", "offices_free", "desk_price")
 
@@ -201,13 +224,29 @@ def submit_new(db: Session, user: User, data: dict[str, Any]) -> PlaceRevision:
     return _submit(db, user, new_place_id(db, data["name"]), 1, "new", data, None)
 
 
-def _submit(db: Session, user: User, place_id: str, number: int, kind: str, data: dict[str, Any],
-            base: dict[str, Any] | None) -> PlaceRevision:
+def _submit(
+    db: Session,
+    user: User,
+    place_id: str,
+    number: int,
+    kind: str,
+    data: dict[str, Any],
+    base: dict[str, Any] | None,
+) -> PlaceRevision:
     """Store a pending revision and its audit entry."""
     now = utcnow()
-    revision = PlaceRevision(place_id=place_id, number=number, kind=kind, state="pending", data=data,
-                             base=base, author_id=user.id, created_at=now, updated_at=now,
-                             submitted_at=now)
+    revision = PlaceRevision(
+        place_id=place_id,
+        number=number,
+        kind=kind,
+        state="pending",
+        data=data,
+        base=base,
+        author_id=user.id,
+        created_at=now,
+        updated_at=now,
+        submitted_at=now,
+    )
     db.add(revision)
     db.flush()
     extra = {"kind": "new"} if kind == "new" else {}

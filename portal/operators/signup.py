@@ -69,8 +69,10 @@ def signup():
         else:
             notify.verification(user, next_path)
         return redirect(url_for(".signup_sent")), 303
-    return (render_template("operators/signup.html", form=form, next_path=next_path),
-            400 if form.is_submitted() else 200)
+    return (
+        render_template("operators/signup.html", form=form, next_path=next_path),
+        400 if form.is_submitted() else 200,
+    )
 
 
 @bp.get("/operator/signup/sent")

@@ -14,7 +14,6 @@ STATES = ("pending", "needs_info", "approved", "rejected", "withdrawn")
 OPEN_STATES = ("pending", "needs_info")
 
 
-
 def moderation_table(author_role: str, *, not_author: bool = False) -> tuple[Transition, ...]:
     """Staff approve, reject with a reason or ask for more information; the author (who needs
     `author_role`) answers, making the item pending again, or withdraws it. `not_author` keeps a

@@ -43,8 +43,10 @@ def divisions(root: Path) -> list[dict]:
     """Every division of the index: code, name, level, and the province and city it lies in."""
     con = sqlite3.connect(f"file:{root / 'index' / 'administrative.db'}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT province, city, district, path, level FROM ADMINISTRATIVE "
-                           "WHERE source = '高德' AND kind = '陆地'").fetchall()
+        rows = con.execute(
+            "SELECT province, city, district, path, level FROM ADMINISTRATIVE "
+            "WHERE source = '高德' AND kind = '陆地'"
+        ).fetchall()
     finally:
         con.close()
     out, seen = [], set()
@@ -59,8 +61,16 @@ def divisions(root: Path) -> list[dict]:
             continue  # municipalities and SARs: the province row already stands for the city
         if level == "district" and district == city:
             continue  # Taiwan is indexed as its own district
-        out.append({"code": code, "name": name, "level": level, "province": province,
-                    "city": city if level != "province" else None, "path": path})
+        out.append(
+            {
+                "code": code,
+                "name": name,
+                "level": level,
+                "province": province,
+                "city": city if level != "province" else None,
+                "path": path,
+            }
+        )
     return out
 
 
@@ -90,13 +100,16 @@ def _feature(geom, props: dict, level: str) -> dict:
     if level != "province" and hasattr(geom, "geoms"):
         # Islets smaller than the tolerance vanish at city and district zoom; the province layer,
         # drawn at every zoom, keeps every island (the South China Sea islands included).
-        parts = ([g for g in geom.geoms if g.area >= (tolerance * 2) ** 2]
-                 or [max(geom.geoms, key=lambda g: g.area)])
+        parts = [g for g in geom.geoms if g.area >= (tolerance * 2) ** 2] or [
+            max(geom.geoms, key=lambda g: g.area)
+        ]
         geom = shapely.MultiPolygon(parts)
     simple = geom.simplify(tolerance, preserve_topology=True)
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": simple.geom_type,
-                         "coordinates": _round(mapping(simple)["coordinates"], digits)}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": simple.geom_type, "coordinates": _round(mapping(simple)["coordinates"], digits)},
+    }
 
 
 def covered_codes(content_dir: Path) -> set[str]:
@@ -134,29 +147,49 @@ def build(out: Path, covered_codes: Iterable[str], root: Path | None = None) -> 
         c = geom.centroid
         inside = geom.contains(c)
         minx, miny, maxx, maxy = geom.bounds
-        gazetteer.append({"code": r["code"], "name": r["name"], "level": r["level"],
-                          "province": r["province"], "city": r["city"],
-                          # The centroid when it lies inside the area, else the label point.
-                          "lat": round(c.y, 4) if inside else lat, "lon": round(c.x, 4) if inside else lon,
-                          "bbox": [round(minx, 3), round(miny, 3), round(maxx, 3), round(maxy, 3)]})
+        gazetteer.append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "level": r["level"],
+                "province": r["province"],
+                "city": r["city"],
+                # The centroid when it lies inside the area, else the label point.
+                "lat": round(c.y, 4) if inside else lat,
+                "lon": round(c.x, 4) if inside else lon,
+                "bbox": [round(minx, 3), round(miny, 3), round(maxx, 3), round(maxy, 3)],
+            }
+        )
         if r["level"] == "district" and (r["province"], r["city"]) not in covered_cities:
             continue
-        props = {"code": r["code"], "name": r["name"], "level": r["level"],
-                 "label": [lat, lon], "area": round(geom.area, 4)}
+        props = {
+            "code": r["code"],
+            "name": r["name"],
+            "level": r["level"],
+            "label": [lat, lon],
+            "area": round(geom.area, 4),
+        }
         layers[r["level"]].append(_feature(geom, props, r["level"]))
-    maritime = json.loads((root / "datasets/administrative/amap/maritime/100000.geojson")
-                          .read_text(encoding="utf-8"))
+    maritime = json.loads(
+        (root / "datasets/administrative/amap/maritime/100000.geojson").read_text(encoding="utf-8")
+    )
     line = shapely.simplify(shape(maritime["geometry"]), 0.01)
-    layers["province"].append({"type": "Feature", "properties": {"code": "100000", "level": "maritime"},
-                               "geometry": {"type": line.geom_type,
-                                            "coordinates": _round(mapping(line)["coordinates"], 2)}})
+    layers["province"].append(
+        {
+            "type": "Feature",
+            "properties": {"code": "100000", "level": "maritime"},
+            "geometry": {"type": line.geom_type, "coordinates": _round(mapping(line)["coordinates"], 2)},
+        }
+    )
     for level, features in layers.items():
-        body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        body = json.dumps(
+            {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
         (out / f"{level}.geojson").write_bytes(body)
         # Served as is to browsers that accept gzip: a quarter of the size.
         (out / f"{level}.geojson.gz").write_bytes(gzip.compress(body, 9, mtime=0))
-    (out / "divisions.json").write_text(json.dumps(gazetteer, ensure_ascii=False, separators=(",", ":")),
-                                        encoding="utf-8")
+    (out / "divisions.json").write_text(
+        json.dumps(gazetteer, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     stamp.write_text(json.dumps(manifest), encoding="utf-8")
     return manifest

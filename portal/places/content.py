@@ -101,5 +101,6 @@ def _place(rec: Record, region_ids: set[str], industries: set[str], services: se
     if data["fund_size_cny"] is not None:
         data["fund_size_cny"] = int(data["fund_size_cny"])
     data["content_hash"] = hashlib.sha256(
-        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
     return data

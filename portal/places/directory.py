@@ -71,9 +71,14 @@ def directory_query(session):
     a name several districts share is refused, listing them)."""
     state = directory(session, default_open=False)
     if state.ambiguous:
-        raise BadParameter("near", _l("Several districts are called “%(t)s”: %(c)s. Give the city too.",
-                                      t=state.near_text,
-                                      c="; ".join(label for label, _t in state.ambiguous.choices)))
+        raise BadParameter(
+            "near",
+            _l(
+                "Several districts are called “%(t)s”: %(c)s. Give the city too.",
+                t=state.near_text,
+                c="; ".join(label for label, _t in state.ambiguous.choices),
+            ),
+        )
     point = state.point
     return state.query, ((point.lat, point.lon), point.label) if point else None
 
@@ -82,6 +87,9 @@ def map_config() -> dict:
     """What the map script needs, passed as data attributes (no inline script under our CSP)."""
     cfg = current_app.config
     base = (cfg["MAP_DATA_DIR"] / "province.geojson").exists()
-    return {"tiles": cfg["MAP_TILE_URL"], "attribution": cfg["MAP_TILE_ATTRIBUTION"],
-            "crs": cfg["MAP_TILE_CRS"],
-            "base": url_for("places.base_layer", level="LEVEL") if base else ""}
+    return {
+        "tiles": cfg["MAP_TILE_URL"],
+        "attribution": cfg["MAP_TILE_ATTRIBUTION"],
+        "crs": cfg["MAP_TILE_CRS"],
+        "base": url_for("places.base_layer", level="LEVEL") if base else "",
+    }

@@ -107,8 +107,9 @@ class Gazetteer:
 
     def find(self, province: str, city: str, district: str) -> Division | None:
         """The division cpca names by its province, city and district."""
-        level, name = (("district", district) if district else ("city", city) if city
-                       else ("province", province))
+        level, name = (
+            ("district", district) if district else ("city", city) if city else ("province", province)
+        )
         for d in self.by_name.get(name, []):
             same_level = d.level == level or (level == "city" and d.level == "province")
             if same_level and (d.province == province or not province):
@@ -128,9 +129,21 @@ def load(directory: Path) -> Gazetteer | None:
         with _lock:
             if _cache.get("key") != key:
                 rows = json.loads(path.read_text(encoding="utf-8"))
-                _cache["value"] = Gazetteer([Division(
-                    code=r["code"], name=r["name"], level=r["level"], province=r["province"],
-                    city=r["city"], lat=r["lat"], lon=r["lon"], bbox=tuple(r["bbox"])) for r in rows])
+                _cache["value"] = Gazetteer(
+                    [
+                        Division(
+                            code=r["code"],
+                            name=r["name"],
+                            level=r["level"],
+                            province=r["province"],
+                            city=r["city"],
+                            lat=r["lat"],
+                            lon=r["lon"],
+                            bbox=tuple(r["bbox"]),
+                        )
+                        for r in rows
+                    ]
+                )
                 _cache["key"] = key
     return _cache["value"]
 

@@ -24,8 +24,13 @@ _cache: dict = {"key": None, "features": {}}
 
 def _version(db: Session, base_url: str) -> tuple:
     """Changes whenever a place is added, edited, hidden or shown."""
-    row = db.execute(select(func.count(), func.max(Place.updated_at),
-                            func.count().filter(Place.publication_state == "published"))).one()
+    row = db.execute(
+        select(
+            func.count(),
+            func.max(Place.updated_at),
+            func.count().filter(Place.publication_state == "published"),
+        )
+    ).one()
     # The day is part of the key: confirmations run out with time, without any row changing.
     return (*row, base_url, utcnow().date())
 
@@ -37,32 +42,60 @@ def _features(db: Session, base_url: str) -> dict[str, str]:
     with _lock:
         if _cache["key"] == key:
             return _cache["features"]
-        stmt = select(Place.id, Place.type, Place.name, Place.name_en, Place.lat, Place.lon,
-                      Place.geo_precision, Place.level, Place.region_id, Place.desks_free,
-                      Place.status, Place.last_confirmed_on, Place.desks_updated_at).where(
-                          PUBLIC, Place.lat.is_not(None), Place.lon.is_not(None))
+        stmt = select(
+            Place.id,
+            Place.type,
+            Place.name,
+            Place.name_en,
+            Place.lat,
+            Place.lon,
+            Place.geo_precision,
+            Place.level,
+            Place.region_id,
+            Place.desks_free,
+            Place.status,
+            Place.last_confirmed_on,
+            Place.desks_updated_at,
+        ).where(PUBLIC, Place.lat.is_not(None), Place.lon.is_not(None))
         built = {}
         today, days = utcnow().date(), period()
         for row in db.execute(stmt):
-            built[row.id] = json.dumps({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-                "properties": {
-                    "id": row.id, "type": row.type, "name": row.name, "name_en": row.name_en,
-                    "url": base_url + row.id, "geo_precision": row.geo_precision, "level": row.level,
-                    "region": row.region_id, "desks_free": row.desks_free, "status": row.status,
-                    "confirmed": fresh_on(row.last_confirmed_on, today, days),
-                    "last_confirmed_on": row.last_confirmed_on.isoformat() if row.last_confirmed_on else None,
-                    "desks_updated_at": (row.desks_updated_at.isoformat(timespec="seconds") + "Z"
-                                         if row.desks_updated_at else None),
+            built[row.id] = json.dumps(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                    "properties": {
+                        "id": row.id,
+                        "type": row.type,
+                        "name": row.name,
+                        "name_en": row.name_en,
+                        "url": base_url + row.id,
+                        "geo_precision": row.geo_precision,
+                        "level": row.level,
+                        "region": row.region_id,
+                        "desks_free": row.desks_free,
+                        "status": row.status,
+                        "confirmed": fresh_on(row.last_confirmed_on, today, days),
+                        "last_confirmed_on": row.last_confirmed_on.isoformat()
+                        if row.last_confirmed_on
+                        else None,
+                        "desks_updated_at": (
+                            row.desks_updated_at.isoformat(timespec="seconds") + "Z"
+                            if row.desks_updated_at
+                            else None
+                        ),
+                    },
                 },
-            }, ensure_ascii=False, separators=(",", ":"))
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
         _cache["features"], _cache["key"] = built, key
         return built
 
 
-def feature_collection(db: Session, *, ids: set[str] | None,
-                       bbox: tuple[float, float, float, float] | None, base_url: str) -> str:
+def feature_collection(
+    db: Session, *, ids: set[str] | None, bbox: tuple[float, float, float, float] | None, base_url: str
+) -> str:
     """A FeatureCollection (as JSON text) of the public places with coordinates in `bbox`."""
     ready = _features(db, base_url)
     stmt = select(Place.id).where(PUBLIC, Place.lat.is_not(None), Place.lon.is_not(None))

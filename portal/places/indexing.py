@@ -53,8 +53,14 @@ def type_words(type_id: str, content_dir: Path | None = None) -> str:
     data = _taxonomy((content_dir or ROOT / "content") / "taxonomies.yaml")
     for item in data.get("place_types", []):
         if item["id"] == type_id:
-            return " ".join([item["name"], item.get("name_en") or "", type_id.replace("_", " "),
-                             pinyin_forms(item["name"])])
+            return " ".join(
+                [
+                    item["name"],
+                    item.get("name_en") or "",
+                    type_id.replace("_", " "),
+                    pinyin_forms(item["name"]),
+                ]
+            )
     return type_id
 
 
@@ -63,20 +69,36 @@ def place_document(place: Place, regions: Regions) -> IndexDoc:
     names = " ".join([place.name, place.name_en or "", *place.aliases, pinyin_forms(place.name)])
     ancestors = tuple(ancestry(regions, place.region_id))
     # Region and type are searchable words too, so "南山 孵化器" finds Nanshan's incubators.
-    text = "\n".join([place.description, place.description_en or "", place.address or "",
-                      place.recognition or "", region_words(regions, ancestors), type_words(place.type)])
+    text = "\n".join(
+        [
+            place.description,
+            place.description_en or "",
+            place.address or "",
+            place.recognition or "",
+            region_words(regions, ancestors),
+            type_words(place.type),
+        ]
+    )
     fresh = is_fresh(place)
     # Listings not confirmed lately rank lower: half weight by relevance, after the confirmed by name.
     sort_title = ("" if fresh else "~") + " ".join(lazy_pinyin(place.name))
     return IndexDoc(
-        key=f"place:{place.id}", type=place.type, title=names, text=text,
+        key=f"place:{place.id}",
+        type=place.type,
+        title=names,
+        text=text,
         names=tuple(n for n in (place.name, place.name_en, *place.aliases) if n),
-        regions=ancestors, level=place.level or "",
-        status=place.status, sort_title=sort_title,
+        regions=ancestors,
+        level=place.level or "",
+        status=place.status,
+        sort_title=sort_title,
         # Planned and closed places weigh less in site search (the directory puts them last).
         boost=(1.0 if fresh else 0.5) * (0.3 if place.status in ("planned", "closed") else 1.0),
-        industries=tuple(place.industries or ()), services=tuple(place.services or ()),
-        desks="free" if (place.desks_free or 0) > 0 else "", lat=place.lat, lon=place.lon,
+        industries=tuple(place.industries or ()),
+        services=tuple(place.services or ()),
+        desks="free" if (place.desks_free or 0) > 0 else "",
+        lat=place.lat,
+        lon=place.lon,
         snippet=prepare_parts(place.description, place.description_en),
     )
 
@@ -101,11 +123,15 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
     for hit in hits:
         pl = places.get(hit.id)
         if pl is not None:
-            out[pl.id] = Row(id=pl.id, type=pl.type, title=localized(pl, "name"),
-                             url=url_for("places.detail", place_id=pl.id), obj=pl,
-                             distance_km=hit.distance_km,
-                             snippet=cut(hit, lambda pl=pl: prepare_parts(pl.description, pl.description_en),
-                                         text))
+            out[pl.id] = Row(
+                id=pl.id,
+                type=pl.type,
+                title=localized(pl, "name"),
+                url=url_for("places.detail", place_id=pl.id),
+                obj=pl,
+                distance_km=hit.distance_km,
+                snippet=cut(hit, lambda pl=pl: prepare_parts(pl.description, pl.description_en), text),
+            )
     return out
 
 
@@ -113,7 +139,9 @@ def _locate(db: Session, ids: list[str], near: tuple[float, float]) -> dict[str,
     """Distance from `near` (None without coordinates) and name of each place."""
     found = {}
     for chunk in range(0, len(ids), 500):
-        stmt = select(Place.id, Place.name, Place.lat, Place.lon).where(Place.id.in_(ids[chunk:chunk + 500]))
+        stmt = select(Place.id, Place.name, Place.lat, Place.lon).where(
+            Place.id.in_(ids[chunk : chunk + 500])
+        )
         for row in db.execute(stmt):
             km = distance_km(near[0], near[1], row.lat, row.lon) if row.lat is not None else None
             found[row.id] = (km, row.name)
@@ -125,8 +153,14 @@ def _taxonomy_facet(names) -> Facet:
 
 
 SOURCE = Source(
-    entity="place", model=Place, count=_count, documents=_documents, document=_document, rows=_rows,
-    types=TYPES, locate=_locate,
+    entity="place",
+    model=Place,
+    count=_count,
+    documents=_documents,
+    document=_document,
+    rows=_rows,
+    types=TYPES,
+    locate=_locate,
     facets={
         "type": Facet(lambda _db: TYPES, lambda _db: taxonomy.type_labels()),
         "status": Facet(lambda _db: ("active", "planned", "closed")),

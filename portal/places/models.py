@@ -13,8 +13,18 @@ from portal.core.contentversion import PublicContent
 from portal.db import Base, QueryableJSON, UtcDateTime, one_of
 from portal.regions.models import LEVELS, Region
 
-TYPES = ("makerspace", "incubator", "accelerator", "park", "science_park", "fund", "investor",
-         "platform", "event", "service_point")
+TYPES = (
+    "makerspace",
+    "incubator",
+    "accelerator",
+    "park",
+    "science_park",
+    "fund",
+    "investor",
+    "platform",
+    "event",
+    "service_point",
+)
 GEO_PRECISIONS = tuple(labels.GEO_PRECISION)
 STATUSES = tuple(labels.PLACE_STATUSES)
 FUND_TYPES = tuple(labels.FUND_TYPES)
@@ -32,8 +42,9 @@ class Place(PublicContent, Base):
         one_of("places", "geo_precision", GEO_PRECISIONS),
         one_of("places", "publication_state", PUBLICATION_STATES),
         # The public photo lookup asks "which published place lists this file" (jsonb containment).
-        Index("ix_places_photos", "photos", postgresql_using="gin",
-              info={"only_on": "postgresql"}).ddl_if(dialect="postgresql"),
+        Index("ix_places_photos", "photos", postgresql_using="gin", info={"only_on": "postgresql"}).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -81,8 +92,9 @@ class Place(PublicContent, Base):
     source_note: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
-    publication_state: Mapped[str] = mapped_column(String(20), default="published",
-                                                   server_default="published", index=True)
+    publication_state: Mapped[str] = mapped_column(
+        String(20), default="published", server_default="published", index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -92,8 +92,11 @@ def _chinese(db: Session, gaz: gazetteer.Gazetteer, text: str) -> Point | Ambigu
         candidates = [hit] if hit else []
     if not candidates:
         # Not a name cpca knows (城关, 两江新区 …): the portal's regions, then a stem of a name.
-        region = db.scalar(select(Region).where(Region.lat.is_not(None), or_(
-            Region.name == compact, Region.name == district)).order_by(Region.level.desc()))
+        region = db.scalar(
+            select(Region)
+            .where(Region.lat.is_not(None), or_(Region.name == compact, Region.name == district))
+            .order_by(Region.level.desc())
+        )
         if region is not None:
             return _region_point(region)
         candidates = gaz.named(compact) if len(compact) >= 2 else []
@@ -112,14 +115,16 @@ def _choose(db: Session, text: str, candidates: list, rest: str) -> Point | Ambi
     if len(candidates) > 1 and rest:
         # 南山区科技园: more than a bare name was typed. The district where a place of that name
         # lies settles it; else the one district the directory covers, naming the others.
-        narrowed = ([d for d in candidates if _places_matching(db, d, rest)]
-                    or [d for d in candidates if _places_matching(db, d, "")])
+        narrowed = [d for d in candidates if _places_matching(db, d, rest)] or [
+            d for d in candidates if _places_matching(db, d, "")
+        ]
         if len(narrowed) == 1:
             others = [d for d in candidates if d is not narrowed[0]]
             candidates = narrowed
     if len(candidates) > 1:
-        return Ambiguous(text, [(d.full_name, d.short_query) for d in
-                                sorted(candidates, key=lambda d: d.code)])
+        return Ambiguous(
+            text, [(d.full_name, d.short_query) for d in sorted(candidates, key=lambda d: d.code)]
+        )
     division = candidates[0]
     choices = [(d.full_name, d.short_query) for d in others]
     if rest:
@@ -130,16 +135,19 @@ def _choose(db: Session, text: str, candidates: list, rest: str) -> Point | Ambi
     # A region of the portal with this code has the seat of government as its centre.
     region = db.scalar(select(Region).where(Region.code == division.code, Region.lat.is_not(None)))
     lat, lon = (region.lat, region.lon) if region is not None else (division.lat, division.lon)
-    return Point(lat, lon, division.full_name, "address" if rest else "division", division.code,
-                 rest, choices)
+    return Point(
+        lat, lon, division.full_name, "address" if rest else "division", division.code, rest, choices
+    )
 
 
 def _places_matching(db: Session, division, rest: str) -> list[Place]:
     """Published places inside the division's box whose name, alias or address holds `rest`."""
     min_lon, min_lat, max_lon, max_lat = division.bbox
     stmt = select(Place).where(
-        Place.publication_state == "published", Place.lat.between(min_lat, max_lat),
-        Place.lon.between(min_lon, max_lon))
+        Place.publication_state == "published",
+        Place.lat.between(min_lat, max_lat),
+        Place.lon.between(min_lon, max_lon),
+    )
     if rest:
         stmt = stmt.where(or_(contains(Place.name, rest), contains(Place.address, rest)))
     return list(db.scalars(stmt.order_by(Place.id).limit(5)))
@@ -151,12 +159,20 @@ def _region_point(region: Region) -> Point:
 
 def _by_name(db: Session, text: str) -> Point | None:
     """A listed place or one of the portal's regions whose name holds the text."""
-    region = db.scalar(select(Region).where(or_(contains(Region.name, text), contains(Region.name_en, text)),
-                                            Region.lat.is_not(None))
-                       .order_by(Region.level.desc()))
-    place = db.scalar(select(Place).where(or_(contains(Place.name, text), contains(Place.name_en, text)),
-                                          Place.lat.is_not(None), Place.publication_state == "published")
-                      .order_by(Place.name))
+    region = db.scalar(
+        select(Region)
+        .where(or_(contains(Region.name, text), contains(Region.name_en, text)), Region.lat.is_not(None))
+        .order_by(Region.level.desc())
+    )
+    place = db.scalar(
+        select(Place)
+        .where(
+            or_(contains(Place.name, text), contains(Place.name_en, text)),
+            Place.lat.is_not(None),
+            Place.publication_state == "published",
+        )
+        .order_by(Place.name)
+    )
     # A named place is more precise than a region, unless the text is exactly a region's name.
     if region is not None and (place is None or text in (region.name, region.name_en)):
         return Point(region.lat, region.lon, region.name, "division", region.code)

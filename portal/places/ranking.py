@@ -27,8 +27,11 @@ def only_open(query: SearchQuery) -> None:
 def run(query: SearchQuery) -> SearchResult:
     """The page of results asked for, open places first."""
     # Totals and facets first, unscored (one row by title): which ranked searches follow depends on them.
-    full = search.run(replace(query, facets=tuple(dict.fromkeys((*query.facets, "status"))),
-                              sort="title", page=1, per_page=1))
+    full = search.run(
+        replace(
+            query, facets=tuple(dict.fromkeys((*query.facets, "status"))), sort="title", page=1, per_page=1
+        )
+    )
     counts = full.facets.pop("status", {}) if "status" not in query.facets else full.facets["status"]
     later = sum(counts.get(s, 0) for s in LATER)
     if later == 0 or later == full.total:
@@ -37,8 +40,9 @@ def run(query: SearchQuery) -> SearchResult:
     chosen = query.filters.get("status") or STATUSES
 
     def part(statuses: tuple[str, ...], page: int, per_page: int) -> list:
-        sub = replace(query, filters={**query.filters, "status": statuses}, page=page,
-                      per_page=per_page, facets=())
+        sub = replace(
+            query, filters={**query.filters, "status": statuses}, page=page, per_page=per_page, facets=()
+        )
         return search.run(sub).hits
 
     start, end = (query.page - 1) * query.per_page, query.page * query.per_page
@@ -49,6 +53,7 @@ def run(query: SearchQuery) -> SearchResult:
     if end > first:
         skip = max(0, start - first)
         need = end - max(start, first)
-        hits += part(tuple(s for s in chosen if s in LATER), 1, skip + need)[skip:skip + need]
-    return SearchResult(hits=hits, total=full.total, facets=full.facets, terms=full.terms,
-                        relaxed=full.relaxed)
+        hits += part(tuple(s for s in chosen if s in LATER), 1, skip + need)[skip : skip + need]
+    return SearchResult(
+        hits=hits, total=full.total, facets=full.facets, terms=full.terms, relaxed=full.relaxed
+    )

@@ -16,9 +16,12 @@ from portal.policies.models import Policy
 
 # Which seed plan a source reference points into (citation prefixes of SEED-CONTENT.md).
 SOURCE_PLANS = {
-    "S0": "shijiazhuang-base-plan", "S1": "shanxi-provincial-base-opinions",
-    "NS": "nanshan-base-work-plan", "LJ": "liangjiang-base-work-plan",
-    "HD": "haidian-base-work-plan", "S3": "cangzhou-innovation-opinions",
+    "S0": "shijiazhuang-base-plan",
+    "S1": "shanxi-provincial-base-opinions",
+    "NS": "nanshan-base-work-plan",
+    "LJ": "liangjiang-base-work-plan",
+    "HD": "haidian-base-work-plan",
+    "S3": "cangzhou-innovation-opinions",
     "S4": "chengguan-base-work-plan",
 }
 PUBLIC = Place.publication_state == "published"
@@ -66,9 +69,14 @@ def related_policies(db: Session, place: Place, limit: int = 6) -> list[Policy]:
     while region is not None:
         chain.append(region.id)
         region = db.get(type(region), region.parent_id) if region.parent_id else None
-    stmt = (select(Policy).where(Policy.publication_state == "published",
-                                 (Policy.id.in_(ids)) | (Policy.region_id.in_(chain[:-1] or chain)))
-            .order_by(Policy.issued_on.desc().nulls_last()))
+    stmt = (
+        select(Policy)
+        .where(
+            Policy.publication_state == "published",
+            (Policy.id.in_(ids)) | (Policy.region_id.in_(chain[:-1] or chain)),
+        )
+        .order_by(Policy.issued_on.desc().nulls_last())
+    )
     rows = list(db.scalars(stmt))
     rows.sort(key=lambda p: (p.id not in ids, chain.index(p.region_id) if p.region_id in chain else 99))
     return rows[:limit]
@@ -96,18 +104,39 @@ def place_json(place: Place, url: str) -> dict[str, Any]:
     from portal.places.freshness import is_fresh
 
     return {
-        "id": place.id, "type": place.type, "name": place.name, "name_en": place.name_en,
-        "region": place.region_id, "address": place.address, "lat": place.lat, "lon": place.lon,
-        "geo_precision": place.geo_precision, "level": place.level, "url": url,
-        "recognition": place.recognition, "industries": place.industries,
-        "services": place.services, "status": place.status, "desks_free": place.desks_free,
-        "fund": ({"fund_type": place.fund_type, "stages": place.fund_stages,
-                  "size_cny": place.fund_size_cny, "ticket": place.fund_ticket}
-                 if place.type in ("fund", "investor") else None),
+        "id": place.id,
+        "type": place.type,
+        "name": place.name,
+        "name_en": place.name_en,
+        "region": place.region_id,
+        "address": place.address,
+        "lat": place.lat,
+        "lon": place.lon,
+        "geo_precision": place.geo_precision,
+        "level": place.level,
+        "url": url,
+        "recognition": place.recognition,
+        "industries": place.industries,
+        "services": place.services,
+        "status": place.status,
+        "desks_free": place.desks_free,
+        "fund": (
+            {
+                "fund_type": place.fund_type,
+                "stages": place.fund_stages,
+                "size_cny": place.fund_size_cny,
+                "ticket": place.fund_ticket,
+            }
+            if place.type in ("fund", "investor")
+            else None
+        ),
         "verified": place.verified,
-        "desk_price": place.desk_price, "offices_free": place.offices_free, "capacity": place.capacity,
-        "desks_updated_at": (place.desks_updated_at.isoformat(timespec="seconds") + "Z"
-                             if place.desks_updated_at else None),
+        "desk_price": place.desk_price,
+        "offices_free": place.offices_free,
+        "capacity": place.capacity,
+        "desks_updated_at": (
+            place.desks_updated_at.isoformat(timespec="seconds") + "Z" if place.desks_updated_at else None
+        ),
         "last_confirmed_on": place.last_confirmed_on.isoformat() if place.last_confirmed_on else None,
         "confirmed": is_fresh(place),
     }

@@ -26,11 +26,18 @@ def _listing(template: str, state: Directory, **extra):
     query = state.query
     result = ranking.run(query)
     return render_template(
-        template, query=query, result=result, state=state, point=state.point,
+        template,
+        query=query,
+        result=result,
+        state=state,
+        point=state.point,
         rows=search.rows(session, result, query.text),
         facets=search.ordered_facets(result, FACETS, session, query),
-        pages=max(1, -(-result.total // query.per_page)), near_text=state.near_text,
-        near_unknown=state.near_unknown, **extra)
+        pages=max(1, -(-result.total // query.per_page)),
+        near_text=state.near_text,
+        near_unknown=state.near_unknown,
+        **extra,
+    )
 
 
 @bp.get("/places")
@@ -44,13 +51,21 @@ def detail(place_id: str):
     place = services.get_place(session, place_id)
     if place is None:
         abort(404)
-    place_viewed.send(current_app._get_current_object(), session=session, place_id=place.id,
-                      from_map=request.args.get("from") == "map")
+    place_viewed.send(
+        current_app._get_current_object(),
+        session=session,
+        place_id=place.id,
+        from_map=request.args.get("from") == "map",
+    )
     return render_template(
-        "places/detail.html", place=place, related=services.related_policies(session, place),
+        "places/detail.html",
+        place=place,
+        related=services.related_policies(session, place),
         fresh=freshness.is_fresh(place),
-        permalink=absolute_url("places.detail", place_id=place.id), map_config=map_config(),
-        industry_labels=taxonomy.industries(), service_labels=taxonomy.services(),
+        permalink=absolute_url("places.detail", place_id=place.id),
+        map_config=map_config(),
+        industry_labels=taxonomy.industries(),
+        service_labels=taxonomy.services(),
     )
 
 

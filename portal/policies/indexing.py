@@ -19,8 +19,14 @@ from portal.search.snippets import prepare_parts
 from portal.search.text import pinyin_forms
 
 # Ended plans rank below those in force; drafts and proposals in between.
-STATUS_PRIOR = {"in_force": 1.0, "unknown": 0.9, "to_draft": 0.8, "proposed": 0.8, "expired": 0.5,
-                "withdrawn": 0.4}
+STATUS_PRIOR = {
+    "in_force": 1.0,
+    "unknown": 0.9,
+    "to_draft": 0.8,
+    "proposed": 0.8,
+    "expired": 0.5,
+    "withdrawn": 0.4,
+}
 _PUBLISHED = Policy.publication_state == "published"
 
 
@@ -33,16 +39,28 @@ def freshness(year: int | None) -> float:
 
 def policy_document(policy: Policy, regions: Regions) -> IndexDoc:
     """The index form of a policy: zh and en text together, facets as keywords."""
-    parts = [policy.summary, policy.summary_en or "", policy.issuer or "", policy.issuer_en or "",
-             policy.doc_number or "", policy.body]
+    parts = [
+        policy.summary,
+        policy.summary_en or "",
+        policy.issuer or "",
+        policy.issuer_en or "",
+        policy.doc_number or "",
+        policy.body,
+    ]
     if policy.guide:
         parts += [policy.guide.beneficiaries or "", policy.guide.conditions or ""]
     issued = policy.issued_on
     return IndexDoc(
         key=f"policy:{policy.id}",
         type="policy",
-        title=" ".join([policy.title, policy.title_en or "", policy.doc_number or "",
-                        pinyin_forms(policy.title, whole=False)]),
+        title=" ".join(
+            [
+                policy.title,
+                policy.title_en or "",
+                policy.doc_number or "",
+                pinyin_forms(policy.title, whole=False),
+            ]
+        ),
         names=tuple(n for n in (policy.title, policy.title_en, policy.doc_number) if n),
         guide=policy.guide is not None,
         boost=STATUS_PRIOR.get(policy.status, 1.0) * freshness(issued.year if issued else None),
@@ -67,15 +85,19 @@ def _count(db: Session) -> int:
 
 
 def _documents(db: Session, regions: Regions) -> Iterator[IndexDoc]:
-    stmt = (select(Policy).where(_PUBLISHED)
-            .options(selectinload(Policy.categories), selectinload(Policy.guide)))
+    stmt = (
+        select(Policy).where(_PUBLISHED).options(selectinload(Policy.categories), selectinload(Policy.guide))
+    )
     for policy in db.scalars(stmt):
         yield policy_document(policy, regions)
 
 
 def _document(db: Session, policy_id: str, regions: Regions) -> IndexDoc | None:
-    policy = db.scalar(select(Policy).where(Policy.id == policy_id)
-                       .options(selectinload(Policy.categories), selectinload(Policy.guide)))
+    policy = db.scalar(
+        select(Policy)
+        .where(Policy.id == policy_id)
+        .options(selectinload(Policy.categories), selectinload(Policy.guide))
+    )
     return policy_document(policy, regions) if policy is not None and policy.is_public else None
 
 
@@ -83,18 +105,30 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
     by_id = {h.id: h for h in hits}
     out = {}
     for p in list_rows_by_ids(db, list(by_id)).values():
-        out[p.id] = Row(id=p.id, type="policy", title=localized(p, "title"),
-                        url=url_for("policies.detail", policy_id=p.id), obj=p,
-                        snippet=cut(by_id[p.id], lambda p=p: _parts(p), text))
+        out[p.id] = Row(
+            id=p.id,
+            type="policy",
+            title=localized(p, "title"),
+            url=url_for("policies.detail", policy_id=p.id),
+            obj=p,
+            snippet=cut(by_id[p.id], lambda p=p: _parts(p), text),
+        )
     return out
 
 
 SOURCE = Source(
-    entity="policy", model=Policy, count=_count, documents=_documents, document=_document, rows=_rows,
+    entity="policy",
+    model=Policy,
+    count=_count,
+    documents=_documents,
+    document=_document,
+    rows=_rows,
     types=("policy",),
     facets={
-        "category": Facet(lambda db: db.scalars(select(Category.id)),
-                          lambda db: {c.id: localized(c, "name") for c in db.scalars(select(Category))}),
+        "category": Facet(
+            lambda db: db.scalars(select(Category.id)),
+            lambda db: {c.id: localized(c, "name") for c in db.scalars(select(Category))},
+        ),
         "status": Facet(lambda _db: STATUSES, lambda _db: {k: str(v) for k, v in labels.STATUSES.items()}),
     },
 )

@@ -81,22 +81,22 @@ class Policy(PublicContent, Base):
     verified: Mapped[bool] = mapped_column(default=False)
     # The document that replaces this one, wholly ("fully") or in part ("partly"); from content files.
     superseded_by_id: Mapped[str | None] = mapped_column(
-        ForeignKey("policies.id", name="fk_policies_superseded_by_id"))
+        ForeignKey("policies.id", name="fk_policies_superseded_by_id")
+    )
     superseded_scope: Mapped[str | None] = mapped_column(String(10))
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     # Hash of the content file as last loaded (or decided on); a load compares it with the file and
     # with `content_hash` to tell a changed file from a change staff published.
     file_hash: Mapped[str | None] = mapped_column(String(64))
     publication_state: Mapped[str] = mapped_column(
-        String(20), default="published", server_default="published", index=True)
+        String(20), default="published", server_default="published", index=True
+    )
     published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(lazy="joined")
-    categories: Mapped[list[Category]] = relationship(
-        secondary=policy_categories, order_by=Category.position
-    )
+    categories: Mapped[list[Category]] = relationship(secondary=policy_categories, order_by=Category.position)
     cites: Mapped[list[Policy]] = relationship(
         secondary=policy_citations,
         primaryjoin=id == policy_citations.c.policy_id,
@@ -147,9 +147,7 @@ class PolicyGuide(PublicContent, Base):
 
     __tablename__ = "policy_guides"
 
-    policy_id: Mapped[str] = mapped_column(
-        ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True
-    )
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True)
     beneficiaries: Mapped[str | None] = mapped_column(Text)
     conditions: Mapped[str | None] = mapped_column(Text)
     time_limit: Mapped[str | None] = mapped_column(Text)

@@ -12,9 +12,28 @@ from portal.policies.models import Category, Policy, PolicyAttachment, PolicyGui
 
 GUIDE_FIELDS = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url", "source")
 SCALAR_FIELDS = (
-    "title", "title_en", "doc_number", "issuer", "issuer_en", "level", "region_id", "issued_on",
-    "date_precision", "effective_from", "effective_to", "status", "summary", "summary_en", "body",
-    "full_text", "source_kind", "source_ref", "source_url", "source_note", "verified", "content_hash",
+    "title",
+    "title_en",
+    "doc_number",
+    "issuer",
+    "issuer_en",
+    "level",
+    "region_id",
+    "issued_on",
+    "date_precision",
+    "effective_from",
+    "effective_to",
+    "status",
+    "summary",
+    "summary_en",
+    "body",
+    "full_text",
+    "source_kind",
+    "source_ref",
+    "source_url",
+    "source_note",
+    "verified",
+    "content_hash",
 )
 PUBLIC = Policy.publication_state == "published"
 MAX_OUTLINES = 512  # policies whose numbered paragraphs are kept in memory (a few KB each)
@@ -26,9 +45,14 @@ def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | Non
     stmt = (
         select(Policy)
         .where(Policy.id == policy_id, PUBLIC if public else True)
-        .options(selectinload(Policy.categories), selectinload(Policy.guide),
-                 selectinload(Policy.steps), selectinload(Policy.attachments),
-                 selectinload(Policy.cites), selectinload(Policy.cited_by))
+        .options(
+            selectinload(Policy.categories),
+            selectinload(Policy.guide),
+            selectinload(Policy.steps),
+            selectinload(Policy.attachments),
+            selectinload(Policy.cites),
+            selectinload(Policy.cited_by),
+        )
     )
     return db.scalar(stmt)
 
@@ -37,15 +61,30 @@ def policies_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
     """Policies keyed by id, for turning search hits into rows (lists show no body: not read)."""
     if not ids:
         return {}
-    stmt = (select(Policy).where(Policy.id.in_(ids), PUBLIC)
-            .options(defer(Policy.body), selectinload(Policy.categories)))
+    stmt = (
+        select(Policy)
+        .where(Policy.id.in_(ids), PUBLIC)
+        .options(defer(Policy.body), selectinload(Policy.categories))
+    )
     return {p.id: p for p in db.scalars(stmt)}
 
 
 # What a list row shows (title, meta line) and its snippet's fallback source; bodies stay unread.
-LIST_COLUMNS = (Policy.id, Policy.title, Policy.title_en, Policy.doc_number, Policy.issuer, Policy.issuer_en,
-                Policy.level, Policy.issued_on, Policy.date_precision, Policy.status, Policy.summary,
-                Policy.summary_en, Policy.publication_state)
+LIST_COLUMNS = (
+    Policy.id,
+    Policy.title,
+    Policy.title_en,
+    Policy.doc_number,
+    Policy.issuer,
+    Policy.issuer_en,
+    Policy.level,
+    Policy.issued_on,
+    Policy.date_precision,
+    Policy.status,
+    Policy.summary,
+    Policy.summary_en,
+    Policy.publication_state,
+)
 
 
 def list_rows_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
@@ -81,8 +120,9 @@ def latest_policies(db: Session, limit: int = 20, category: str | None = None) -
     stmt = select(Policy).where(PUBLIC).options(selectinload(Policy.categories))
     if category:
         stmt = stmt.where(Policy.categories.any(Category.id == category))
-    stmt = stmt.order_by(Policy.published_at.desc().nulls_last(), Policy.issued_on.desc().nulls_last(),
-                         Policy.id)
+    stmt = stmt.order_by(
+        Policy.published_at.desc().nulls_last(), Policy.issued_on.desc().nulls_last(), Policy.id
+    )
     return list(db.scalars(stmt.limit(limit)))
 
 
@@ -91,8 +131,9 @@ def published_versions(db: Session) -> dict[str, dt.datetime | None]:
     return {row.id: row.updated_at for row in db.execute(select(Policy.id, Policy.updated_at).where(PUBLIC))}
 
 
-def clause_anchor(db: Session, policy_id: str, version: dt.datetime | None,
-                  clause: str | None) -> tuple[str | None, str] | None:
+def clause_anchor(
+    db: Session, policy_id: str, version: dt.datetime | None, clause: str | None
+) -> tuple[str | None, str] | None:
     """The anchor and outline label of the paragraph a basis clause names in a published policy
     (None: no such policy), found once per version of its text: rendering a whole body as Markdown
     costs milliseconds, and a result page links dozens of clauses."""
@@ -136,15 +177,22 @@ def policy_json(policy: Policy, url: str) -> dict:
         "effective_to": policy.effective_to.isoformat() if policy.effective_to else None,
         "status": policy.status,
         # The document that replaces this one ("fully" or "partly"), or null.
-        "superseded_by": ({"id": policy.superseded_by_id, "scope": policy.superseded_scope}
-                          if policy.superseded_by_id else None),
+        "superseded_by": (
+            {"id": policy.superseded_by_id, "scope": policy.superseded_scope}
+            if policy.superseded_by_id
+            else None
+        ),
         "categories": [c.id for c in policy.categories],
         "summary": policy.summary,
         "summary_en": policy.summary_en,
         "url": url,
         "verified": policy.verified,
-        "source": {"kind": policy.source_kind, "ref": policy.source_ref, "url": policy.source_url,
-                   "note": policy.source_note},
+        "source": {
+            "kind": policy.source_kind,
+            "ref": policy.source_ref,
+            "url": policy.source_url,
+            "note": policy.source_note,
+        },
         "guide": {
             "beneficiaries": guide.beneficiaries if guide else None,
             "conditions": guide.conditions if guide else None,
@@ -160,11 +208,17 @@ def policy_json(policy: Policy, url: str) -> dict:
 def policy_summary_json(policy: Policy, url: str) -> dict:
     """The short form used in lists."""
     return {
-        "id": policy.id, "title": policy.title, "title_en": policy.title_en,
-        "doc_number": policy.doc_number, "issuer": policy.issuer, "level": policy.level,
+        "id": policy.id,
+        "title": policy.title,
+        "title_en": policy.title_en,
+        "doc_number": policy.doc_number,
+        "issuer": policy.issuer,
+        "level": policy.level,
         "region": policy.region_id,
         "issued_on": policy.issued_on.isoformat() if policy.issued_on else None,
-        "status": policy.status, "categories": [c.id for c in policy.categories], "url": url,
+        "status": policy.status,
+        "categories": [c.id for c in policy.categories],
+        "url": url,
     }
 
 
@@ -187,11 +241,14 @@ def apply_policy_data(db: Session, data: dict[str, Any], categories: dict[str, C
             setattr(policy.guide, k, guide.get(k))
     else:
         policy.guide = None
-    policy.steps = [PolicyStep(position=i, title=s["title"], detail=s.get("detail"))
-                    for i, s in enumerate(data.get("steps", []))]
+    policy.steps = [
+        PolicyStep(position=i, title=s["title"], detail=s.get("detail"))
+        for i, s in enumerate(data.get("steps", []))
+    ]
     policy.attachments = [
-        PolicyAttachment(position=i, title=a["title"], note=a.get("note"), url=a.get("url"),
-                         file_id=a.get("file_id"))
+        PolicyAttachment(
+            position=i, title=a["title"], note=a.get("note"), url=a.get("url"), file_id=a.get("file_id")
+        )
         for i, a in enumerate(data.get("attachments", []))
     ]
     return policy
@@ -206,6 +263,7 @@ def policy_data(policy: Policy) -> dict[str, Any]:
     data["cites"] = [c.id for c in policy.cites]
     data["guide"] = {k: getattr(policy.guide, k) for k in GUIDE_FIELDS} if policy.guide else None
     data["steps"] = [{"title": s.title, "detail": s.detail} for s in policy.steps]
-    data["attachments"] = [{"title": a.title, "note": a.note, "url": a.url, "file_id": a.file_id}
-                           for a in policy.attachments]
+    data["attachments"] = [
+        {"title": a.title, "note": a.note, "url": a.url, "file_id": a.file_id} for a in policy.attachments
+    ]
     return data

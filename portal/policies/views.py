@@ -20,7 +20,9 @@ def index():
     result = search.run(query)
     return render_template(
         "policies/index.html",
-        query=query, result=result, rows=search.rows(session, result, query.text),
+        query=query,
+        result=result,
+        rows=search.rows(session, result, query.text),
         facets=search.ordered_facets(result, LIST_FACETS, session, query),
         pages=_page_count(result.total, query.per_page),
     )
@@ -33,7 +35,8 @@ def detail(policy_id: str):
     if policy is None:
         abort(404)
     return render_template(
-        "policies/detail.html", policy=policy,
+        "policies/detail.html",
+        policy=policy,
         related=services.related_policies(session, policy),
         permalink=absolute_url("policies.detail", policy_id=policy.id),
     )
@@ -53,8 +56,12 @@ def attachment(policy_id: str, position: int):
     record = session.get(StoredFile, item.file_id) if item.file_id else None
     if record is None:
         abort(404)
-    return send_file(path_of(current_app.config["UPLOAD_DIR"], record), mimetype=record.content_type,
-                     as_attachment=True, download_name=files.download_name(record))
+    return send_file(
+        path_of(current_app.config["UPLOAD_DIR"], record),
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=files.download_name(record),
+    )
 
 
 @bp.get("/feeds/policies.atom")
@@ -75,7 +82,10 @@ def category_feed(category_id: str):
 
 def _feed(policies, self_url: str, category):
     body = render_template(
-        "feeds/atom.xml", policies=policies, self_url=self_url, category=category,
+        "feeds/atom.xml",
+        policies=policies,
+        self_url=self_url,
+        category=category,
         home_url=absolute_url("home.index"),
         entry_url=lambda p: absolute_url("policies.detail", policy_id=p.id),
     )

@@ -33,4 +33,3 @@ def init_app(app: Flask) -> None:
             current_app.logger.exception("scheduled publishing failed; will retry")
         finally:
             _tick_lock.release()
-

@@ -26,38 +26,67 @@ from portal.publishing import workflow
 from portal.publishing.models import PolicyRevision
 
 DIFF_LABELS = (
-    "title", "title_en", "doc_number", "issuer", "issuer_en", "level", "region_id", "issued_on",
-    "date_precision", "effective_from", "effective_to", "status", "categories", "summary",
-    "summary_en", "body", "guide", "steps", "attachments", "cites", "source_kind", "source_ref",
-    "source_url", "source_note", "verified", "full_text",
+    "title",
+    "title_en",
+    "doc_number",
+    "issuer",
+    "issuer_en",
+    "level",
+    "region_id",
+    "issued_on",
+    "date_precision",
+    "effective_from",
+    "effective_to",
+    "status",
+    "categories",
+    "summary",
+    "summary_en",
+    "body",
+    "guide",
+    "steps",
+    "attachments",
+    "cites",
+    "source_kind",
+    "source_ref",
+    "source_url",
+    "source_note",
+    "verified",
+    "full_text",
 )
 
 
 def open_revision(db: Session, policy_id: str) -> PolicyRevision | None:
     """The revision currently being worked on for a policy, if any (at most one is open)."""
-    stmt = select(PolicyRevision).where(PolicyRevision.policy_id == policy_id,
-                                        PolicyRevision.state.in_(workflow.OPEN_STATES))
+    stmt = select(PolicyRevision).where(
+        PolicyRevision.policy_id == policy_id, PolicyRevision.state.in_(workflow.OPEN_STATES)
+    )
     return db.scalar(stmt)
 
 
 def data_hash(data: dict[str, Any]) -> str:
     payload = {k: v for k, v in data.items() if k != "content_hash"}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str,
-                                     ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
-def start_revision(db: Session, user: User, policy: Policy | None,
-                   data: dict[str, Any]) -> PolicyRevision:
+def start_revision(db: Session, user: User, policy: Policy | None, data: dict[str, Any]) -> PolicyRevision:
     """Open a revision: of an existing policy (its published record stays visible) or a new one."""
     existing = open_revision(db, data["id"])
     if existing is not None:
         raise workflow.WorkflowError("open_revision")
-    number = (db.scalar(select(func.max(PolicyRevision.number))
-                        .where(PolicyRevision.policy_id == data["id"])) or 0) + 1
+    number = (
+        db.scalar(select(func.max(PolicyRevision.number)).where(PolicyRevision.policy_id == data["id"])) or 0
+    ) + 1
     revision = PolicyRevision(
-        policy_id=data["id"], number=number, state="draft", data=_jsonable(data),
-        base_hash=policy.content_hash if policy else None, author_id=user.id,
-        created_at=utcnow(), updated_at=utcnow(),
+        policy_id=data["id"],
+        number=number,
+        state="draft",
+        data=_jsonable(data),
+        base_hash=policy.content_hash if policy else None,
+        author_id=user.id,
+        created_at=utcnow(),
+        updated_at=utcnow(),
     )
     db.add(revision)
     db.flush()
@@ -74,21 +103,33 @@ def save_revision(db: Session, user: User, revision: PolicyRevision, data: dict[
     revision.updated_at = utcnow()
     if revision.state == "rejected":
         revision.state = "draft"
-    audit(db, user, "policy", revision.policy_id, "edit", before, revision.state,
-          revision=revision.number)
+    audit(db, user, "policy", revision.policy_id, "edit", before, revision.state, revision=revision.number)
     db.flush()
 
 
-def act(db: Session, user: User, revision: PolicyRevision, action: str, reason: str | None = None,
-        publish_at: dt.datetime | None = None, now: dt.datetime | None = None) -> str:
+def act(
+    db: Session,
+    user: User,
+    revision: PolicyRevision,
+    action: str,
+    reason: str | None = None,
+    publish_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> str:
     """Take a workflow action on a revision; returns the new state."""
     now = now or utcnow()
     roles = {"system"} if user is None else roles_of(user)
     if action == "approve" and publish_at is not None and publish_at > now:
         action = "schedule"
-    t = workflow.check(workflow.REVISION_TRANSITIONS, action, revision.state, roles=roles,
-                       actor_id=user.id if user else None, author_id=revision.author_id,
-                       reason=reason)
+    t = workflow.check(
+        workflow.REVISION_TRANSITIONS,
+        action,
+        revision.state,
+        roles=roles,
+        actor_id=user.id if user else None,
+        author_id=revision.author_id,
+        reason=reason,
+    )
     before = revision.state
     revision.state = t.target
     revision.updated_at = now
@@ -104,9 +145,18 @@ def act(db: Session, user: User, revision: PolicyRevision, action: str, reason: 
         revision.publish_at = None
     if t.target == "published":
         _publish(db, revision, now)
-    audit(db, user, "policy", revision.policy_id, action, before, t.target, reason,
-          revision=revision.number,
-          publish_at=publish_at.isoformat() if publish_at and action == "schedule" else None)
+    audit(
+        db,
+        user,
+        "policy",
+        revision.policy_id,
+        action,
+        before,
+        t.target,
+        reason,
+        revision=revision.number,
+        publish_at=publish_at.isoformat() if publish_at and action == "schedule" else None,
+    )
     db.flush()
     return t.target
 
@@ -125,8 +175,15 @@ def _publish(db: Session, revision: PolicyRevision, now: dt.datetime) -> None:
 
 def change_policy_state(db: Session, user: User, policy: Policy, action: str, reason: str) -> str:
     """Withdraw a published policy or put a withdrawn one back; the index follows."""
-    t = workflow.check(workflow.POLICY_TRANSITIONS, action, policy.publication_state,
-                       roles=roles_of(user), actor_id=user.id, author_id=None, reason=reason)
+    t = workflow.check(
+        workflow.POLICY_TRANSITIONS,
+        action,
+        policy.publication_state,
+        roles=roles_of(user),
+        actor_id=user.id,
+        author_id=None,
+        reason=reason,
+    )
     before = policy.publication_state
     policy.publication_state = t.target
     enqueue(db, "policy", policy.id)
@@ -148,20 +205,33 @@ def run_due(db: Session, now: dt.datetime | None = None) -> dict[str, int] | Non
         return None
     now = now or utcnow()
     published = 0
-    due = db.scalars(select(PolicyRevision).where(PolicyRevision.state == "scheduled",
-                                                   PolicyRevision.publish_at <= now)
-                     .with_for_update(skip_locked=True, of=PolicyRevision))
+    due = db.scalars(
+        select(PolicyRevision)
+        .where(PolicyRevision.state == "scheduled", PolicyRevision.publish_at <= now)
+        .with_for_update(skip_locked=True, of=PolicyRevision)
+    )
     for revision in list(due):
         act(db, None, revision, "publish_due", now=now)
         published += 1
     expired = 0
-    stmt = (select(Policy).where(Policy.effective_to < now.date(), Policy.status == "in_force")
-            .with_for_update(skip_locked=True, of=Policy))
+    stmt = (
+        select(Policy)
+        .where(Policy.effective_to < now.date(), Policy.status == "in_force")
+        .with_for_update(skip_locked=True, of=Policy)
+    )
     for policy in list(db.scalars(stmt)):
         policy.status = "expired"
         enqueue(db, "policy", policy.id)
-        audit(db, None, "policy", policy.id, "expire", "in_force", "expired",
-              effective_to=policy.effective_to.isoformat())
+        audit(
+            db,
+            None,
+            "policy",
+            policy.id,
+            "expire",
+            "in_force",
+            "expired",
+            effective_to=policy.effective_to.isoformat(),
+        )
         expired += 1
     db.flush()
     return {"published": published, "expired": expired}
@@ -194,8 +264,11 @@ def _show(value: Any) -> str:
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(data, default=lambda v: v.isoformat() if hasattr(v, "isoformat")
-                                 else str(v), ensure_ascii=False))
+    return json.loads(
+        json.dumps(
+            data, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v), ensure_ascii=False
+        )
+    )
 
 
 DATE_FIELDS = ("issued_on", "effective_from", "effective_to")

@@ -21,5 +21,3 @@ def ancestry(regions: dict[str, Region], region_id: str) -> list[str]:
         chain.append(current.id)
         current = regions.get(current.parent_id) if current.parent_id else None
     return chain
-
-

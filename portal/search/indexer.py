@@ -28,8 +28,15 @@ BATCH = 200
 def drain(db: Session, backend, limit: int = BATCH) -> int:
     """Apply up to `limit` pending changes; returns how many rows were handled."""
     # SKIP LOCKED (PostgreSQL; SQLite has one writer): drainers on several hosts take disjoint rows.
-    rows = list(db.scalars(select(SearchOutbox).where(SearchOutbox.done_at.is_(None))
-                           .order_by(SearchOutbox.seq).limit(limit).with_for_update(skip_locked=True)))
+    rows = list(
+        db.scalars(
+            select(SearchOutbox)
+            .where(SearchOutbox.done_at.is_(None))
+            .order_by(SearchOutbox.seq)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
     if not rows:
         return 0
     _apply(db, backend, rows)
@@ -90,11 +97,17 @@ def rebuild(db: Session, backend, progress=None) -> int:
     index once it is in place (whether or not a drainer applied it to the old one meanwhile)."""
     start = db.scalar(select(func.max(SearchOutbox.seq))) or 0
     written = backend.rebuild(all_documents(db), total=count_documents(db), progress=progress)
-    db.execute(update(SearchOutbox).where(SearchOutbox.seq <= start, SearchOutbox.done_at.is_(None))
-               .values(done_at=utcnow()))
+    db.execute(
+        update(SearchOutbox)
+        .where(SearchOutbox.seq <= start, SearchOutbox.done_at.is_(None))
+        .values(done_at=utcnow())
+    )
     db.commit()  # also ends the read snapshot, so the replay sees what committed meanwhile
-    while rows := list(db.scalars(select(SearchOutbox).where(SearchOutbox.seq > start)
-                                  .order_by(SearchOutbox.seq).limit(BATCH))):
+    while rows := list(
+        db.scalars(
+            select(SearchOutbox).where(SearchOutbox.seq > start).order_by(SearchOutbox.seq).limit(BATCH)
+        )
+    ):
         _apply(db, backend, rows)
         start = rows[-1].seq
     return written
@@ -116,8 +129,11 @@ def compare(db: Session, backend) -> Drift:
     """Compare every document's content version in the index with the one built from the database."""
     wanted = {doc.key: doc_version(doc) for doc in all_documents(db)}
     held = backend.versions() if backend.is_ready() else {}
-    return Drift(missing=sorted(wanted.keys() - held.keys()), extra=sorted(held.keys() - wanted.keys()),
-                 stale=sorted(k for k in wanted.keys() & held.keys() if wanted[k] != held[k]))
+    return Drift(
+        missing=sorted(wanted.keys() - held.keys()),
+        extra=sorted(held.keys() - wanted.keys()),
+        stale=sorted(k for k in wanted.keys() & held.keys() if wanted[k] != held[k]),
+    )
 
 
 def drain_at_start(app) -> None:

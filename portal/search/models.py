@@ -73,7 +73,8 @@ class SynonymChange(Base):
 pg_metadata = MetaData()
 
 search_documents = Table(
-    "search_documents", pg_metadata,
+    "search_documents",
+    pg_metadata,
     Column("key", String(200), primary_key=True),  # "<type>:<id>"
     Column("id", BigInteger, Identity(), nullable=False, unique=True),  # a short handle for facet counting
     Column("generation", BigInteger, nullable=False),  # the write that last changed the row
@@ -106,8 +107,12 @@ search_documents = Table(
     # fastupdate off: a search never walks a pending list that the many small writes of content
     # transactions would otherwise leave.
     Index("ix_search_documents_tsv", "tsv", postgresql_using="gin", postgresql_with={"fastupdate": "off"}),
-    Index("ix_search_documents_title_tsv", "title_tsv", postgresql_using="gin",
-          postgresql_with={"fastupdate": "off"}),
+    Index(
+        "ix_search_documents_title_tsv",
+        "title_tsv",
+        postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},
+    ),
     Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
     Index("ix_search_documents_date", "date_ordinal"),
     Index("ix_search_documents_sort_title", "sort_title"),
@@ -116,14 +121,16 @@ search_documents = Table(
 
 # Title words ever indexed (names and pinyin included): trigram-indexed for typo correction.
 search_words = Table(
-    "search_words", pg_metadata,
+    "search_words",
+    pg_metadata,
     Column("word", Text, primary_key=True),
     Index("ix_search_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
 )
 
 # What the index was built with: `is_ready` compares the analyzer version.
 search_state = Table(
-    "search_state", pg_metadata,
+    "search_state",
+    pg_metadata,
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )

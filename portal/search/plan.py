@@ -42,8 +42,11 @@ def analyse_synonyms(entries: Mapping[str, tuple[str, ...]]) -> dict:
     for word, terms in entries.items():
         key = tuple(query_words(word))
         # A target holding the word itself ("在校大学生" for 大学生) finds nothing the word does not.
-        targets = tuple(t for t in (tuple(query_words(term)) for term in terms)
-                        if t and t != key and not set(key) <= set(t))
+        targets = tuple(
+            t
+            for t in (tuple(query_words(term)) for term in terms)
+            if t and t != key and not set(key) <= set(t)
+        )
         if key and targets:
             out[key] = tuple(dict.fromkeys(out.get(key, ()) + targets))
     return out
@@ -74,7 +77,7 @@ def plan(text: str, synonyms: Synonyms | None = None) -> list[Group]:
     i = 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
-            span = tuple(words[i:i + n])
+            span = tuple(words[i : i + n])
             if n == 1 or span in synonyms:
                 groups.append(_group(span, synonyms))
                 i += n
@@ -84,7 +87,8 @@ def plan(text: str, synonyms: Synonyms | None = None) -> list[Group]:
 
 _SYLLABLE = re.compile(
     r"^(?:(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou"
-    r"|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))+$")
+    r"|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))+$"
+)
 
 
 def _pinyin_like(word: str) -> bool:
@@ -100,8 +104,14 @@ def join_pinyin(groups: list[Group], known) -> list[Group]:
     while i < len(groups):
         a = groups[i]
         b = groups[i + 1] if i + 1 < len(groups) else None
-        if (b is not None and len(a.alternatives[0].slots) == 1 and len(b.alternatives[0].slots) == 1
-                and _pinyin_like(a.word) and _pinyin_like(b.word) and known(a.word + b.word)):
+        if (
+            b is not None
+            and len(a.alternatives[0].slots) == 1
+            and len(b.alternatives[0].slots) == 1
+            and _pinyin_like(a.word)
+            and _pinyin_like(b.word)
+            and known(a.word + b.word)
+        ):
             both = Alternative((a.alternatives[0].slots[0], b.alternatives[0].slots[0]), 1.0)
             joined = Alternative(((a.word + b.word,),), 1.0)
             out.append(Group(word=a.word + b.word, alternatives=(both, joined)))
@@ -137,8 +147,10 @@ def fitted(groups: list[Group], known, frequency, fixes) -> list[Group]:
         exact = group.alternatives[0]
         if len(exact.slots) == 1 and frequency(exact.slots[0][0]) >= COMMON:
             # The compound itself is common: its parts would only add a tail nobody pages to.
-            group = Group(word=group.word, alternatives=tuple(
-                a for a in group.alternatives if a.weight != SUB_WORD_WEIGHT))
+            group = Group(
+                word=group.word,
+                alternatives=tuple(a for a in group.alternatives if a.weight != SUB_WORD_WEIGHT),
+            )
         if any(all(any(known(t) for t in slot) for slot in alt.slots) for alt in group.alternatives):
             out.append(group)
             continue

@@ -36,28 +36,59 @@ STATS_TTL = 30.0  # seconds the document count and average lengths are reused
 FIX_TTL = 300.0  # seconds a word's typo corrections are reused
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 AND, ALL_BUT_ONE, OR = "and", "all-but-one", "or"
-SORT_ORDER = {"newest": "date_ordinal DESC, key", "oldest": "date_ordinal, key",
-              "title": 'sort_title COLLATE "C", key COLLATE "C"'}
+SORT_ORDER = {
+    "newest": "date_ordinal DESC, key",
+    "oldest": "date_ordinal, key",
+    "title": 'sort_title COLLATE "C", key COLLATE "C"',
+}
 
-_COLUMNS = ("key", "type", "title", "names", "regions", "categories", "industries", "services", "level",
-            "year", "status", "desks", "facets", "date_ordinal", "sort_title", "lat", "lon", "prior",
-            "guide", "version", "title_len", "text_len", "tsv", "title_tsv", "snippet", "generation")
+_COLUMNS = (
+    "key",
+    "type",
+    "title",
+    "names",
+    "regions",
+    "categories",
+    "industries",
+    "services",
+    "level",
+    "year",
+    "status",
+    "desks",
+    "facets",
+    "date_ordinal",
+    "sort_title",
+    "lat",
+    "lon",
+    "prior",
+    "guide",
+    "version",
+    "title_len",
+    "text_len",
+    "tsv",
+    "title_tsv",
+    "snippet",
+    "generation",
+)
 _VALUES = ", ".join(f"CAST(:{c} AS tsvector)" if c.endswith("tsv") else f":{c}" for c in _COLUMNS)
 _UPSERT = text(
     f"INSERT INTO search_documents ({', '.join(_COLUMNS)}) VALUES ({_VALUES}) "  # noqa: S608 - fixed names
-    f"ON CONFLICT (key) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in _COLUMNS[1:])}")
+    f"ON CONFLICT (key) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in _COLUMNS[1:])}"
+)
 # Every write takes the next generation (the row lock orders writers: generations commit in order);
 # readers reload the facets of rows newer than the generation they hold.
 _NEXT_GENERATION = text(
     "INSERT INTO search_state (name, value) VALUES ('generation', '1') ON CONFLICT (name)"
-    " DO UPDATE SET value = (CAST(search_state.value AS bigint) + 1)::text RETURNING CAST(value AS bigint)")
+    " DO UPDATE SET value = (CAST(search_state.value AS bigint) + 1)::text RETURNING CAST(value AS bigint)"
+)
 _WORDS = text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING")
 _COUNTS = text(
     "SELECT t.term,"
     " (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE tsv @@ t.q LIMIT :cap) a),"
     " (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE title_tsv @@ t.q LIMIT :cap) b),"
     " EXISTS (SELECT 1 FROM search_words w WHERE w.word = t.term)"
-    " FROM unnest(CAST(:terms AS text[]), CAST(:queries AS tsquery[])) AS t(term, q)")
+    " FROM unnest(CAST(:terms AS text[]), CAST(:queries AS tsquery[])) AS t(term, q)"
+)
 
 
 def lexeme(word: str) -> str:
@@ -78,8 +109,13 @@ def vector(weighted: Iterable[tuple[list[str], str]]) -> str:
 
 def facet_values(doc: IndexDoc) -> list[str]:
     """Every facet value of a document as "<facet>:<value>" (empty values are not facets)."""
-    pairs = [("type", doc.type), ("level", doc.level), ("year", doc.year), ("status", doc.status),
-             ("desks", doc.desks)]
+    pairs = [
+        ("type", doc.type),
+        ("level", doc.level),
+        ("year", doc.year),
+        ("status", doc.status),
+        ("desks", doc.desks),
+    ]
     pairs += [("region", v) for v in doc.regions] + [("category", v) for v in doc.categories]
     pairs += [("industry", v) for v in doc.industries] + [("service", v) for v in doc.services]
     return list(dict.fromkeys(f"{name}:{value}" for name, value in pairs if value))
@@ -114,8 +150,10 @@ class PostgresBackend:
 
     def __init__(self, engine: Engine) -> None:
         if engine.dialect.name != "postgresql":
-            raise ValueError("SEARCH_BACKEND=postgres needs DATABASE_URL to name a PostgreSQL database "
-                             f"(it names a {engine.dialect.name} one)")
+            raise ValueError(
+                "SEARCH_BACKEND=postgres needs DATABASE_URL to name a PostgreSQL database "
+                f"(it names a {engine.dialect.name} one)"
+            )
         self.engine = engine
         # Searches only read: without a transaction around them they save two round trips each.
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -130,8 +168,9 @@ class PostgresBackend:
     def is_ready(self) -> bool:
         try:
             with self.engine.connect() as conn:
-                built = conn.scalar(select(search_state.c.value)
-                                    .where(search_state.c.name == "analyzer_version"))
+                built = conn.scalar(
+                    select(search_state.c.value).where(search_state.c.name == "analyzer_version")
+                )
         except DBAPIError:  # the tables are not there (migration 0017 not run)
             return False
         return built == ANALYZER_VERSION
@@ -184,8 +223,9 @@ class PostgresBackend:
         title word; one round trip for all."""
         wanted = [t for t in dict.fromkeys(terms) if t not in cache]
         if wanted:
-            rows = conn.execute(_COUNTS, {"terms": wanted, "queries": [lexeme(t) for t in wanted],
-                                          "cap": DF_CAP})
+            rows = conn.execute(
+                _COUNTS, {"terms": wanted, "queries": [lexeme(t) for t in wanted], "cap": DF_CAP}
+            )
             cache.update({term: (docs, titles, listed) for term, docs, titles, listed in rows})
         return cache
 
@@ -219,31 +259,39 @@ class PostgresBackend:
             found = conn.scalars(text("SELECT word FROM search_words WHERE word % :w"), {"w": word})
         else:
             chars = [_like_escape(c) for c in word]
-            patterns = ["".join(chars[:i]) + "_" + "".join(chars[i + 1:]) for i in range(len(chars))]
+            patterns = ["".join(chars[:i]) + "_" + "".join(chars[i + 1 :]) for i in range(len(chars))]
             patterns += ["".join(chars[:i]) + "_" + "".join(chars[i:]) for i in range(len(chars) + 1)]
-            shorter = [word[:i] + word[i + 1:] for i in range(len(word))]
+            shorter = [word[:i] + word[i + 1 :] for i in range(len(word))]
             likes = " OR ".join(f"word LIKE :p{i}" for i in range(len(patterns)))
             sql = f"SELECT word FROM search_words WHERE {likes} OR word = ANY(:short)"  # noqa: S608
             params = {"short": shorter, **{f"p{i}": p for i, p in enumerate(patterns)}}
             found = conn.scalars(text(sql), params)
-        near = [w for w in found if w != word and (not latin or w[:1] == word[:1])
-                and levenshtein(w, word) <= maxdist]
+        near = [
+            w
+            for w in found
+            if w != word and (not latin or w[:1] == word[:1]) and levenshtein(w, word) <= maxdist
+        ]
         self._counts(conn, near, counts)
         ranked = sorted((w for w in near if counts[w][1] > 0), key=lambda w: (-counts[w][1], w))
         if len(self._fix_cache) > 2000:
             self._fix_cache.clear()
-        self._fix_cache[word] = (time.monotonic(), ranked[:plan.MAX_FIXES])
-        return ranked[:plan.MAX_FIXES]
+        self._fix_cache[word] = (time.monotonic(), ranked[: plan.MAX_FIXES])
+        return ranked[: plan.MAX_FIXES]
 
     # -- matching, counting, ordering ----------------------------------------------------------
     @staticmethod
     def _tsquery(groups: list[plan.Group]) -> list[str]:
         """One tsquery literal per group (alternatives OR'ed, an alternative's slots AND'ed)."""
+
         def slot_q(slot):
             return "(" + " | ".join(lexeme(t) for t in slot) + ")"
 
-        return ["(" + " | ".join("(" + " & ".join(slot_q(s) for s in alt.slots) + ")"
-                                 for alt in g.alternatives) + ")" for g in groups]
+        return [
+            "("
+            + " | ".join("(" + " & ".join(slot_q(s) for s in alt.slots) + ")" for alt in g.alternatives)
+            + ")"
+            for g in groups
+        ]
 
     def _where(self, groups: list[plan.Group], q: SearchQuery, join: str) -> tuple[str, dict]:
         """Conditions for a plain match (the map's keys, and every every-word search)."""
@@ -255,8 +303,9 @@ class PostgresBackend:
             elif join == OR or len(parts) < 2:
                 params["tsq"] = " | ".join(parts)
             else:
-                params["tsq"] = " | ".join("(" + " & ".join(parts[:i] + parts[i + 1:]) + ")"
-                                           for i in range(len(parts)))
+                params["tsq"] = " | ".join(
+                    "(" + " & ".join(parts[:i] + parts[i + 1 :]) + ")" for i in range(len(parts))
+                )
             conditions.append("tsv @@ CAST(:tsq AS tsquery)")
         return " AND ".join(conditions) or "TRUE", params
 
@@ -270,8 +319,9 @@ class PostgresBackend:
                 params[f"f{i}"] = [f"{name}:{v}" for v in values]
         return conditions, params
 
-    def _run(self, conn: Connection, groups: list[plan.Group], q: SearchQuery, join: str,
-             counts: dict) -> SearchResult:
+    def _run(
+        self, conn: Connection, groups: list[plan.Group], q: SearchQuery, join: str, counts: dict
+    ) -> SearchResult:
         """One statement: the match, its exact total and every facet count in one pass over it,
         and the first page (or, for relevance, the pre-ranked candidates)."""
         limit = q.page * q.per_page
@@ -288,42 +338,53 @@ class PostgresBackend:
             parts = self._tsquery(groups)
             scans = " UNION ALL ".join(
                 f"SELECT key FROM search_documents WHERE tsv @@ CAST(:g{i} AS tsquery)"  # noqa: S608
-                for i in range(len(parts)))
+                for i in range(len(parts))
+            )
             params.update({f"g{i}": part for i, part in enumerate(parts)})
             params["tsq"] = " | ".join(parts)
             params["need"] = len(parts) - 1 if join == ALL_BUT_ONE else 1
-            source = (f"search_documents s JOIN (SELECT key, count(*) AS cover FROM ({scans}) u"  # noqa: S608
-                      " GROUP BY key) g USING (key)")
+            source = (
+                f"search_documents s JOIN (SELECT key, count(*) AS cover FROM ({scans}) u"  # noqa: S608
+                " GROUP BY key) g USING (key)"
+            )
             where, cover = " AND ".join(["cover >= :need", *conditions]), "cover"
         columns = "id, key"
         if ranked:
             # The cheap pre-rank: an exact name first, then (any-word searches) the most words,
             # then the query's words in the short title times the document's own prior.
             params["exact"] = exact_form(q.text)
-            columns += (f", s.ctid AS tid, names, prior, guide, type, title_len, text_len, {cover} AS cover,"
-                        " (names @> ARRAY[CAST(:exact AS text)]) AS exact,"
-                        " prior * (1 + ts_rank(title_tsv, CAST(:tsq AS tsquery))) AS pre")
+            columns += (
+                f", s.ctid AS tid, names, prior, guide, type, title_len, text_len, {cover} AS cover,"
+                " (names @> ARRAY[CAST(:exact AS text)]) AS exact,"
+                " prior * (1 + ts_rank(title_tsv, CAST(:tsq AS tsquery))) AS pre"
+            )
             params["top"] = max(limit, PRE_RANK)
             params["terms"] = list(plan.weighted_terms(groups))
             # The candidates with how often each query word occurs in them: their (larger) word
             # lists are read only for these few, after the pre-rank has chosen them.
-            best = ("SELECT json_agg(json_build_array(t.key, t.names, t.prior, t.guide, t.type, t.title_len,"
-                    " t.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.weights))"
-                    " FROM unnest(d.tsv) u WHERE u.lexeme = ANY(CAST(:terms AS text[])))))"
-                    " FROM (SELECT * FROM m ORDER BY exact DESC, cover DESC, pre DESC, key LIMIT :top) t"
-                    " JOIN search_documents d ON d.ctid = t.tid")
+            best = (
+                "SELECT json_agg(json_build_array(t.key, t.names, t.prior, t.guide, t.type, t.title_len,"
+                " t.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.weights))"
+                " FROM unnest(d.tsv) u WHERE u.lexeme = ANY(CAST(:terms AS text[])))))"
+                " FROM (SELECT * FROM m ORDER BY exact DESC, cover DESC, pre DESC, key LIMIT :top) t"
+                " JOIN search_documents d ON d.ctid = t.tid"
+            )
         else:
             columns += ", date_ordinal, sort_title"
             params["top"] = limit
             order = SORT_ORDER[sort]
-            best = (f"SELECT json_agg(key ORDER BY {order}) FROM (SELECT key, date_ordinal, sort_title"  # noqa: S608
-                    f" FROM m ORDER BY {order} LIMIT :top) t")
+            best = (
+                f"SELECT json_agg(key ORDER BY {order}) FROM (SELECT key, date_ordinal, sort_title"  # noqa: S608
+                f" FROM m ORDER BY {order} LIMIT :top) t"
+            )
         # The ids of every match (their facets are counted here from the cache: many times faster
         # than grouping their values in SQL), or just how many there are.
         matched = "SELECT array_agg(id) FROM m" if q.facets else "SELECT count(*) FROM m"
-        sql = (f"WITH m AS MATERIALIZED (SELECT {columns} FROM {source} WHERE {where}) "  # noqa: S608
-               f"SELECT ({matched}), ({best}), (SELECT value FROM search_state WHERE name = 'generation'),"
-               " (SELECT value FROM search_state WHERE name = 'built_at')")
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {source} WHERE {where}) "  # noqa: S608
+            f"SELECT ({matched}), ({best}), (SELECT value FROM search_state WHERE name = 'generation'),"
+            " (SELECT value FROM search_state WHERE name = 'built_at')"
+        )
         found, best, generation, built = conn.execute(text(sql), params).one()
         best = best or []
         counted: dict[str, dict[str, int]] = {name: {} for name in q.facets}
@@ -340,8 +401,9 @@ class PostgresBackend:
         if ranked:
             hits = self._ranked(conn, groups, q, join, best, start, limit, counts)
         else:
-            hits = [Hit(type=k.partition(":")[0], id=k.partition(":")[2], score=0.0)
-                    for k in best[start:limit]]
+            hits = [
+                Hit(type=k.partition(":")[0], id=k.partition(":")[2], score=0.0) for k in best[start:limit]
+            ]
         return SearchResult(hits=self._with_snippets(conn, hits), total=total, facets=counted, terms=[])
 
     @staticmethod
@@ -349,10 +411,16 @@ class PostgresBackend:
         """The page's hits with the snippet text prepared at index time (one query for the page)."""
         if not hits:
             return hits
-        found = dict(conn.execute(text("SELECT key, snippet FROM search_documents WHERE key = ANY(:keys)"),
-                                  {"keys": [f"{h.type}:{h.id}" for h in hits]}).all())
-        return [replace(h, snippet=tuple(s) if (s := found.get(f"{h.type}:{h.id}")) and any(s) else None)
-                for h in hits]
+        found = dict(
+            conn.execute(
+                text("SELECT key, snippet FROM search_documents WHERE key = ANY(:keys)"),
+                {"keys": [f"{h.type}:{h.id}" for h in hits]},
+            ).all()
+        )
+        return [
+            replace(h, snippet=tuple(s) if (s := found.get(f"{h.type}:{h.id}")) and any(s) else None)
+            for h in hits
+        ]
 
     def _facet_cache(self, conn: Connection, generation: int, built: str) -> dict[int, tuple[str, ...]]:
         """Facet values by row id, brought up to `generation` by reading only the rows written
@@ -363,9 +431,13 @@ class PostgresBackend:
             if built != held_built:
                 self._facets, held = {}, 0
             if generation > held or not self._facets:
-                rows = conn.execute(text("SELECT id, facets FROM search_documents"
-                                         " WHERE generation > :held AND generation <= :now"),
-                                    {"held": held, "now": generation})
+                rows = conn.execute(
+                    text(
+                        "SELECT id, facets FROM search_documents"
+                        " WHERE generation > :held AND generation <= :now"
+                    ),
+                    {"held": held, "now": generation},
+                )
                 self._facets.update((i, tuple(map(sys.intern, values))) for i, values in rows)
                 self._facets_at = (generation, built)
             return self._facets
@@ -376,8 +448,12 @@ class PostgresBackend:
         now = time.monotonic()
         cached = self._stats
         if cached is None or now - cached[0] > STATS_TTL:
-            n, title, body = conn.execute(text("SELECT count(*), coalesce(avg(title_len), 0),"
-                                               " coalesce(avg(text_len), 0) FROM search_documents")).one()
+            n, title, body = conn.execute(
+                text(
+                    "SELECT count(*), coalesce(avg(title_len), 0),"
+                    " coalesce(avg(text_len), 0) FROM search_documents"
+                )
+            ).one()
             cached = self._stats = (now, (n, float(title) or 1.0, float(body) or 1.0))
         return cached[1]
 
@@ -389,8 +465,9 @@ class PostgresBackend:
         freq: dict[str, dict[str, tuple[int, int]]] = {}
         for b in best:
             # (word, weight of each position) for the query's words: A in the title, D in the text.
-            freq[b[0]] = {word: (weights.count("A"), len(weights) - weights.count("A"))
-                          for word, weights in b[9] or ()}
+            freq[b[0]] = {
+                word: (weights.count("A"), len(weights) - weights.count("A")) for word, weights in b[9] or ()
+            }
 
         def bm25(df: int, tf: float, length: int, avg: float) -> float:
             idf = math.log(n_docs / (df + 1)) + 1 if n_docs else 1.0
@@ -434,8 +511,12 @@ class PostgresBackend:
             scored.update(dict(sorted(part.items(), key=lambda kv: -kv[1])[:depth]))
         scored.update({b[0]: scored.get(b[0], 0.0) for b in best if b[8]})  # named exactly like the query
         info = {b[0]: b for b in best}
-        candidates = [ranking.Candidate(key=k, score=s, names=tuple(info[k][1]), prior=info[k][2],
-                                        guide=info[k][3], type=info[k][4]) for k, s in scored.items()]
+        candidates = [
+            ranking.Candidate(
+                key=k, score=s, names=tuple(info[k][1]), prior=info[k][2], guide=info[k][3], type=info[k][4]
+            )
+            for k, s in scored.items()
+        ]
         hits = []
         for c in ranking.rank(candidates, groups, exact_form(q.text))[start:limit]:
             type_, _, id_ = c.key.partition(":")
@@ -448,15 +529,30 @@ class PostgresBackend:
         title = [t.text for t in index_tokens(doc.title)]
         body = [t.text for t in index_tokens(doc.text)]
         return {
-            "key": doc.key, "type": doc.type, "title": doc.title,
+            "key": doc.key,
+            "type": doc.type,
+            "title": doc.title,
             "names": sorted({exact_form(n) for n in doc.names} - {""}),
-            "regions": list(doc.regions), "categories": list(doc.categories),
-            "industries": list(doc.industries), "services": list(doc.services),
-            "level": doc.level, "year": doc.year, "status": doc.status, "desks": doc.desks,
-            "facets": facet_values(doc), "date_ordinal": max(doc.date_ordinal, 0),
-            "sort_title": doc.sort_title or doc.title, "lat": doc.lat, "lon": doc.lon, "prior": doc.boost,
-            "guide": doc.guide, "version": doc_version(doc), "title_len": len(title), "text_len": len(body),
-            "tsv": vector([(title, "A"), (body, "")]), "title_tsv": vector([(title, "")]),
+            "regions": list(doc.regions),
+            "categories": list(doc.categories),
+            "industries": list(doc.industries),
+            "services": list(doc.services),
+            "level": doc.level,
+            "year": doc.year,
+            "status": doc.status,
+            "desks": doc.desks,
+            "facets": facet_values(doc),
+            "date_ordinal": max(doc.date_ordinal, 0),
+            "sort_title": doc.sort_title or doc.title,
+            "lat": doc.lat,
+            "lon": doc.lon,
+            "prior": doc.boost,
+            "guide": doc.guide,
+            "version": doc_version(doc),
+            "title_len": len(title),
+            "text_len": len(body),
+            "tsv": vector([(title, "A"), (body, "")]),
+            "title_tsv": vector([(title, "")]),
             "snippet": list(doc.snippet),
         }, title
 
@@ -501,6 +597,7 @@ class PostgresBackend:
     def rebuild(self, docs: Iterable[IndexDoc], total: int | None = None, progress=None) -> int:
         """Replace every row in one transaction: readers see the old index until it commits, and a
         failed rebuild leaves it as it was."""
+
         def counted() -> Iterator[IndexDoc]:
             for doc in docs:
                 yield doc
@@ -514,10 +611,13 @@ class PostgresBackend:
             conn.execute(delete(search_documents))
             conn.execute(delete(search_words))
             count = self._write(conn, counted(), generation)
-            conn.execute(text(
-                "INSERT INTO search_state (name, value) VALUES ('analyzer_version', :v), ('built_at', :t)"
-                " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value"),
-                {"v": ANALYZER_VERSION, "t": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+            conn.execute(
+                text(
+                    "INSERT INTO search_state (name, value) VALUES ('analyzer_version', :v), ('built_at', :t)"
+                    " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value"
+                ),
+                {"v": ANALYZER_VERSION, "t": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+            )
         self._fix_cache.clear()
         return count
 

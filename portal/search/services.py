@@ -28,13 +28,17 @@ def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
 
 
 def _allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
-    own = {"region": tuple(db.scalars(select(Region.id))), "level": LEVELS,
-           "year": tuple(str(y) for y in range(1949, 2101))}
+    own = {
+        "region": tuple(db.scalars(select(Region.id))),
+        "level": LEVELS,
+        "year": tuple(str(y) for y in range(1949, 2101)),
+    }
     return {name: own.get(name) or registry.facet_values(db, name) for name in FACET_FIELDS if name != "type"}
 
 
-def query_from_request(db: Session, *, scope: tuple[str, ...] | None = None,
-                       default_per_page: int = 20) -> SearchQuery:
+def query_from_request(
+    db: Session, *, scope: tuple[str, ...] | None = None, default_per_page: int = 20
+) -> SearchQuery:
     """Validate the query string into a SearchQuery; BadParameter names a bad field.
 
     `scope` limits the page to some types (the directory holds only places); within it the
@@ -88,12 +92,18 @@ def _by_distance(session: Session, q: SearchQuery) -> SearchResult:
         prefix = source.entity + ":"
         ids = [k.partition(":")[2] for k in backend().keys(q) if k.startswith(prefix)]
         located = source.locate(session, ids, q.near)
-        ranked += [(km is None, km or 0.0, name, source.entity, i) for i in ids if i in located
-                   for km, name in [located[i]]]
+        ranked += [
+            (km is None, km or 0.0, name, source.entity, i)
+            for i in ids
+            if i in located
+            for km, name in [located[i]]
+        ]
     ranked.sort()
     start = (q.page - 1) * q.per_page
-    counted.hits = [Hit(type=entity, id=i, score=0.0, distance_km=None if no_geo else km)
-                    for no_geo, km, _name, entity, i in ranked[start:start + q.per_page]]
+    counted.hits = [
+        Hit(type=entity, id=i, score=0.0, distance_km=None if no_geo else km)
+        for no_geo, km, _name, entity, i in ranked[start : start + q.per_page]
+    ]
     return counted
 
 
@@ -140,8 +150,9 @@ def _facet_labels(db: Session) -> dict[str, dict[str, str]]:
     return {name: {**own.get(name, {}), **registry.facet_labels(db, name)} for name in FACET_FIELDS}
 
 
-def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
-                   query: SearchQuery) -> list[dict]:
+def ordered_facets(
+    result: SearchResult, names: tuple[str, ...], db: Session, query: SearchQuery
+) -> list[dict]:
     """Facets for display: each value with label, count, whether it is chosen and its link."""
     from portal.core.urls import FilterLinks
 
@@ -161,11 +172,21 @@ def ordered_facets(result: SearchResult, names: tuple[str, ...], db: Session,
             values.sort(key=lambda kv: (-kv[1], kv[0]))
         names_of = label_map.get(name, {})
         picked = chosen.get(name, ())
-        out.append({"name": name, "values": [
-            {"value": v, "label": names_of.get(v, v), "count": c, "chosen": v in picked,
-             "href": links.toggle(name, v)}
-            for v, c in values
-        ]})
+        out.append(
+            {
+                "name": name,
+                "values": [
+                    {
+                        "value": v,
+                        "label": names_of.get(v, v),
+                        "count": c,
+                        "chosen": v in picked,
+                        "href": links.toggle(name, v),
+                    }
+                    for v, c in values
+                ],
+            }
+        )
     return out
 
 

@@ -49,12 +49,22 @@ def _fold(text: str) -> str:
 
 def _word_edges(text: str, start: int, end: int) -> tuple[int, int]:
     """Move a cut that falls inside an English word to the nearest space, so no word is cut."""
-    if 0 < start < len(text) and text[start - 1].isascii() and text[start - 1].isalnum() \
-            and text[start].isascii() and text[start].isalnum():
+    if (
+        0 < start < len(text)
+        and text[start - 1].isascii()
+        and text[start - 1].isalnum()
+        and text[start].isascii()
+        and text[start].isalnum()
+    ):
         space = text.find(" ", start, start + 20)
         start = space + 1 if space != -1 else start
-    if 0 < end < len(text) and text[end - 1].isascii() and text[end - 1].isalnum() \
-            and text[end].isascii() and text[end].isalnum():
+    if (
+        0 < end < len(text)
+        and text[end - 1].isascii()
+        and text[end - 1].isalnum()
+        and text[end].isascii()
+        and text[end].isalnum()
+    ):
         space = text.rfind(" ", max(start, end - 20), end)
         end = space if space != -1 else end
     return start, end
@@ -103,13 +113,14 @@ def _cut(text: str, query: str, width: int) -> Markup:
     if match is None:
         _start, end = _word_edges(text, 0, min(len(text), width))
         return escape(text[:end]) + ("…" if len(text) > end else "")
-    start, end = _word_edges(text, max(0, match.start() - width // 3),
-                             min(len(text), max(0, match.start() - width // 3) + width))
+    start, end = _word_edges(
+        text, max(0, match.start() - width // 3), min(len(text), max(0, match.start() - width // 3) + width)
+    )
     piece = text[start:end]
     out = Markup("…") if start > 0 else Markup("")
     last = 0
     for m in pattern.finditer(piece):
-        out += escape(piece[last:m.start()]) + Markup("<mark>") + escape(m.group()) + Markup("</mark>")
+        out += escape(piece[last : m.start()]) + Markup("<mark>") + escape(m.group()) + Markup("</mark>")
         last = m.end()
     out += escape(piece[last:])
     if end < len(text):

@@ -40,8 +40,11 @@ def read_synonyms(content_dir: Path, problems: Problems) -> list[dict] | None:
         entry_id = record.slug("id")
         word = record.text("word", required=True, max_len=80)
         terms = record.data.get("terms")
-        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip()
-                                                               for t in terms):
+        if (
+            not isinstance(terms, list)
+            or not terms
+            or not all(isinstance(t, str) and t.strip() for t in terms)
+        ):
             problems.add(record.where, "terms", "must be a list of one or more words")
             terms = []
         reason = record.text("reason", required=True, max_len=2000)
@@ -53,9 +56,17 @@ def read_synonyms(content_dir: Path, problems: Problems) -> list[dict] | None:
         if entry_id in seen:
             problems.add(record.where, "id", f"'{entry_id}' is used twice")
         seen.add(entry_id)
-        out.append({"id": entry_id, "word": word, "terms": [t.strip() for t in terms], "reason": reason,
-                    "source_url": record.text("source_url", max_len=500), "test_query": query,
-                    "test_expect": expect})
+        out.append(
+            {
+                "id": entry_id,
+                "word": word,
+                "terms": [t.strip() for t in terms],
+                "reason": reason,
+                "source_url": record.text("source_url", max_len=500),
+                "test_query": query,
+                "test_expect": expect,
+            }
+        )
     return out
 
 
@@ -121,8 +132,9 @@ def entry_id(word: str) -> str:
     return f"staff-{slug}"
 
 
-def propose(db: Session, user: User, *, word: str, terms: list[str], reason: str, test_query: str,
-            test_expect: str) -> SynonymChange:
+def propose(
+    db: Session, user: User, *, word: str, terms: list[str], reason: str, test_query: str, test_expect: str
+) -> SynonymChange:
     """Record a proposed entry and its audit line; it applies once a reviewer approves it."""
     from portal.core.audit import audit
 
@@ -133,13 +145,30 @@ def propose(db: Session, user: User, *, word: str, terms: list[str], reason: str
     if not _exists(db, test_expect):
         raise SynonymError("expect_unknown", "test_expect")
     existing = db.scalar(select(Synonym).where(Synonym.word == word))
-    change = SynonymChange(synonym_id=existing.id if existing else entry_id(word), word=word, terms=terms,
-                           reason=reason, test_query=test_query, test_expect=test_expect,
-                           state="proposed", proposed_by=user.id, created_at=utcnow())
+    change = SynonymChange(
+        synonym_id=existing.id if existing else entry_id(word),
+        word=word,
+        terms=terms,
+        reason=reason,
+        test_query=test_query,
+        test_expect=test_expect,
+        state="proposed",
+        proposed_by=user.id,
+        created_at=utcnow(),
+    )
     db.add(change)
     db.flush()
-    audit(db, user, "synonym", change.synonym_id, "propose_synonym", to_state="proposed",
-          change=change.id, word=word, terms=terms)
+    audit(
+        db,
+        user,
+        "synonym",
+        change.synonym_id,
+        "propose_synonym",
+        to_state="proposed",
+        change=change.id,
+        word=word,
+        terms=terms,
+    )
     return change
 
 
@@ -163,8 +192,16 @@ def decide(db: Session, user: User, change_id: int, approve: bool) -> SynonymCha
         row.test_query, row.test_expect, row.managed_by_staff = change.test_query, change.test_expect, True
         row.updated_at = utcnow()
         db.add(row)
-    audit(db, user, "synonym", change.synonym_id, "approve_synonym" if approve else "reject_synonym",
-          from_state="proposed", to_state=change.state, change=change.id)
+    audit(
+        db,
+        user,
+        "synonym",
+        change.synonym_id,
+        "approve_synonym" if approve else "reject_synonym",
+        from_state="proposed",
+        to_state=change.state,
+        change=change.id,
+    )
     db.flush()
     return change
 

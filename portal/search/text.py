@@ -28,7 +28,7 @@ STOP_WORDS = frozenset(
     "a an and are as at be by can for from how i in into is it of on or the to what which who with"
     " do does my we our".split()
     + "的 了 和 与 及 等 之 或 有 什么 吗 呢 吧 啊 怎么 怎样 如何 哪些 哪里 哪个 可以 能 能否 是否 请问 "
-      "我 我们 想 要 需要 在 是 都 给 对 去 就".split()
+    "我 我们 想 要 需要 在 是 都 给 对 去 就".split()
 )
 # Spellings of one English term, folded to one form before segmenting ("maker space" → makerspace).
 VARIANTS = (

@@ -17,10 +17,17 @@ def index():
     query = services.query_from_request(session)
     query.facets = PAGE_FACETS
     result = services.run(query) if query.text else None
-    searched.send(current_app._get_current_object(), session=session, text=query.text,
-                  results=result.total if result else 0, page=query.page)
+    searched.send(
+        current_app._get_current_object(),
+        session=session,
+        text=query.text,
+        results=result.total if result else 0,
+        page=query.page,
+    )
     return render_template(
-        "search/index.html", query=query, result=result,
+        "search/index.html",
+        query=query,
+        result=result,
         rows=services.rows(session, result, query.text) if result else [],
         facets=services.ordered_facets(result, PAGE_FACETS, session, query) if result else [],
         pages=max(1, -(-result.total // query.per_page)) if result else 1,

@@ -24,9 +24,17 @@ from portal.search.analysis import ANALYZER_VERSION, index_analyzer
 from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult, doc_version
 from portal.search.text import exact_form
 
-_FIELD_FOR_FACET = {"type": "type", "region": "region", "level": "level", "category": "category",
-                    "year": "year", "status": "status", "industry": "industry", "service": "service",
-                    "desks": "desks"}
+_FIELD_FOR_FACET = {
+    "type": "type",
+    "region": "region",
+    "level": "level",
+    "category": "category",
+    "year": "year",
+    "status": "status",
+    "industry": "industry",
+    "service": "service",
+    "desks": "desks",
+}
 
 
 def make_schema() -> Schema:
@@ -79,6 +87,8 @@ def _all_ids(matcher) -> set[int]:
 
 ALL_BUT_ONE = "all-but-one"  # a join: every word of the query but one
 FEW = 3  # fewer matches than this for a long query: try with one word missing
+
+
 def _alive(pid: int) -> bool:
     """Whether a process with this id runs on this host."""
     try:
@@ -175,8 +185,11 @@ class WhooshBackend:
         searcher = getattr(local, "searcher", None)
         # Opening a searcher reads every segment (tens of ms at 100k documents): reuse it while
         # the index generation on disk is the one it was opened on.
-        if searcher is None or getattr(local, "searcher_ix", None) is not ix or (
-                searcher.reader().generation() != ix.latest_generation()):
+        if (
+            searcher is None
+            or getattr(local, "searcher_ix", None) is not ix
+            or (searcher.reader().generation() != ix.latest_generation())
+        ):
             if searcher is not None:
                 searcher.close()
             searcher = local.searcher = ix.searcher()
@@ -221,8 +234,11 @@ class WhooshBackend:
         with self._searcher() as searcher:
             reader = searcher.reader()
             live = self._live(reader)
-            return {key: (meta or {}).get("version", "") for d, (key, _geo, meta)
-                    in enumerate(self._stored(searcher)) if d in live}
+            return {
+                key: (meta or {}).get("version", "")
+                for d, (key, _geo, meta) in enumerate(self._stored(searcher))
+                if d in live
+            }
 
     def _search(self, searcher, q: SearchQuery) -> SearchResult:
         groups = self._corrected(searcher, plan.plan(q.text, q.synonyms)) if q.text.strip() else []
@@ -270,18 +286,27 @@ class WhooshBackend:
             ranked = sorted(found, key=lambda t: (-reader.doc_frequency("title", t), t))
             if len(cache) > 2000:
                 cache.clear()
-            cache[key] = ranked[:plan.MAX_FIXES]
+            cache[key] = ranked[: plan.MAX_FIXES]
         return cache[key]
 
     @staticmethod
     def _text_query(groups: list[plan.Group], join) -> query.Query:
         """The plan as a Whoosh query: each alternative weighted, title and text both searched."""
+
         def slot_q(slot, weight):
             return query.Or([query.Term(f, t, boost=weight) for t in slot for f in ("title", "text")])
 
-        parts = [query.Or([query.And([slot_q(slot, alt.weight) for slot in alt.slots])
-                           if len(alt.slots) > 1 else slot_q(alt.slots[0], alt.weight)
-                           for alt in g.alternatives]) for g in groups]
+        parts = [
+            query.Or(
+                [
+                    query.And([slot_q(slot, alt.weight) for slot in alt.slots])
+                    if len(alt.slots) > 1
+                    else slot_q(alt.slots[0], alt.weight)
+                    for alt in g.alternatives
+                ]
+            )
+            for g in groups
+        ]
         return query.And(parts) if join is query.And else query.Or(parts)
 
     def _run(self, searcher, groups, q: SearchQuery, join=None) -> SearchResult:
@@ -296,8 +321,9 @@ class WhooshBackend:
         if not matched or start >= len(matched):
             pass
         elif sort in SORT_COLUMNS or text_q is None or sort == "distance":
-            hits = self._by_column(searcher, matched, sort if sort in SORT_COLUMNS else "newest",
-                                   start, limit)
+            hits = self._by_column(
+                searcher, matched, sort if sort in SORT_COLUMNS else "newest", start, limit
+            )
         else:
             hits = self._ranked(searcher, text_q, groups, q, matched, per_term, join, start, limit)
         facets = self._facet_counts(searcher, matched, q.facets)
@@ -308,8 +334,9 @@ class WhooshBackend:
         part), then order a generous top by the shared ranking rules."""
         depth = max(limit, RERANK_DEPTH)
         if join is not query.And:
-            results = searcher.search(text_q, limit=depth, terms=False,
-                                      filter=self._best_covered(matched, per_term, limit))
+            results = searcher.search(
+                text_q, limit=depth, terms=False, filter=self._best_covered(matched, per_term, limit)
+            )
             scores = dict(results.items())
         else:
             scores = self._scored_all_words(searcher, groups, q, matched, depth)
@@ -321,9 +348,16 @@ class WhooshBackend:
         for doc, score in scores.items():
             key, _geo, meta = stored[doc]
             meta = meta or {}
-            candidates.append(ranking.Candidate(
-                key=key, score=float(score or 0.0), names=tuple(meta.get("names", ())),
-                prior=meta.get("prior", 1.0), guide=meta.get("guide", False), type=key.partition(":")[0]))
+            candidates.append(
+                ranking.Candidate(
+                    key=key,
+                    score=float(score or 0.0),
+                    names=tuple(meta.get("names", ())),
+                    prior=meta.get("prior", 1.0),
+                    guide=meta.get("guide", False),
+                    type=key.partition(":")[0],
+                )
+            )
         by_key = {stored[doc][0]: doc for doc in scores}
         page = ranking.rank(candidates, groups, exact)[start:limit]
         snippets = self._snippets(searcher, [by_key[c.key] for c in page])
@@ -339,20 +373,28 @@ class WhooshBackend:
         reached only through synonyms, parts or corrections, by those words over just them."""
         reader = searcher.reader()
         typed = [g.alternatives[0] for g in groups]
-        plain = query.And([query.Or([query.Term(f, t) for f in ("title", "text")])
-                           for alt in typed for slot in alt.slots for t in slot[:1]])
+        plain = query.And(
+            [
+                query.Or([query.Term(f, t) for f in ("title", "text")])
+                for alt in typed
+                for slot in alt.slots
+                for t in slot[:1]
+            ]
+        )
         restricted = bool(q.types or q.scope or any(q.filters.values()))
         exact_docs = matched
         for alt in typed:
             for slot in alt.slots:
-                exact_docs = exact_docs & (self._postings(reader, "title", slot[0])
-                                           | self._postings(reader, "text", slot[0]))
+                exact_docs = exact_docs & (
+                    self._postings(reader, "title", slot[0]) | self._postings(reader, "text", slot[0])
+                )
         scores: dict[int, float] = {}
         if exact_docs:
             # Without type or facet filters the plain query alone gives these documents; a
             # filter would cost a set look-up per posting.
-            results = searcher.search(plain, limit=depth, terms=False,
-                                      filter=exact_docs if restricted else None)
+            results = searcher.search(
+                plain, limit=depth, terms=False, filter=exact_docs if restricted else None
+            )
             scores.update(results.items())
         rest = matched - exact_docs
         typed_terms = {slot[0] for alt in typed for slot in alt.slots}
@@ -361,8 +403,9 @@ class WhooshBackend:
             # Scored by the words that brought them in (synonyms, parts, corrections) at their
             # lower weights; the typed words they share are common to all and left out for speed.
             # When the typed words alone fill the reranked top, these would rank below them.
-            alternatives = query.Or([query.Term(f, t, boost=w) for t, w in extra.items()
-                                     for f in ("title", "text")])
+            alternatives = query.Or(
+                [query.Term(f, t, boost=w) for t, w in extra.items() for f in ("title", "text")]
+            )
             scores.update(searcher.search(alternatives, limit=depth, terms=False, filter=rest).items())
         return scores
 
@@ -388,8 +431,11 @@ class WhooshBackend:
         column = self._column(searcher, field)
         pick = heapq.nlargest if reverse else heapq.nsmallest
         keys = self._stored(searcher)
-        ordered = pick(limit, matched, key=lambda d: (column[d], keys[d][0]) if not reverse
-                       else (column[d], _Reversed(keys[d][0])))
+        ordered = pick(
+            limit,
+            matched,
+            key=lambda d: (column[d], keys[d][0]) if not reverse else (column[d], _Reversed(keys[d][0])),
+        )
         page = ordered[start:limit]
         hits = []
         for doc, snippet in zip(page, self._snippets(searcher, page), strict=True):
@@ -552,14 +598,27 @@ class WhooshBackend:
     # -- writing (single indexer only) ---------------------------------------------------------
     def _fields(self, doc: IndexDoc) -> dict:
         return {
-            "key": doc.key, "type": doc.type, "title": doc.title, "text": doc.text,
-            "region": ",".join(doc.regions), "level": doc.level, "category": ",".join(doc.categories),
-            "year": doc.year, "status": doc.status, "date": max(doc.date_ordinal, 0),
-            "sort_title": doc.sort_title or doc.title, "industry": ",".join(doc.industries),
-            "service": ",".join(doc.services), "desks": doc.desks,
+            "key": doc.key,
+            "type": doc.type,
+            "title": doc.title,
+            "text": doc.text,
+            "region": ",".join(doc.regions),
+            "level": doc.level,
+            "category": ",".join(doc.categories),
+            "year": doc.year,
+            "status": doc.status,
+            "date": max(doc.date_ordinal, 0),
+            "sort_title": doc.sort_title or doc.title,
+            "industry": ",".join(doc.industries),
+            "service": ",".join(doc.services),
+            "desks": doc.desks,
             "geo": (doc.lat, doc.lon) if doc.lat is not None and doc.lon is not None else None,
-            "meta": {"names": sorted({exact_form(n) for n in doc.names} - {""}), "prior": doc.boost,
-                     "guide": doc.guide, "version": doc_version(doc)},
+            "meta": {
+                "names": sorted({exact_form(n) for n in doc.names} - {""}),
+                "prior": doc.boost,
+                "guide": doc.guide,
+                "version": doc_version(doc),
+            },
             "snippet": json.dumps(doc.snippet, ensure_ascii=False).encode("utf-8"),
         }
 
@@ -588,10 +647,15 @@ class WhooshBackend:
                 writer.cancel()
                 raise
             ix.close()
-            (building / "meta.json").write_text(json.dumps({
-                "analyzer_version": ANALYZER_VERSION, "documents": count,
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            }))
+            (building / "meta.json").write_text(
+                json.dumps(
+                    {
+                        "analyzer_version": ANALYZER_VERSION,
+                        "documents": count,
+                        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    }
+                )
+            )
             target = self.root / f"index-{stamp}"
             os.rename(building, target)
         except BaseException:

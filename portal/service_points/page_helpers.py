@@ -44,15 +44,20 @@ def basis_link(policy_id: str | None, clause: str | None) -> dict | None:
     if found is None:
         return None
     anchor, label = found
-    return {"url": url_for("policies.detail", policy_id=policy_id, _anchor=anchor),
-            "label": label if label and label not in (clause or "") else ""}
+    return {
+        "url": url_for("policies.detail", policy_id=policy_id, _anchor=anchor),
+        "label": label if label and label not in (clause or "") else "",
+    }
 
 
 @bp.app_context_processor
 def _helpers():
     return {
-        "office_kind_labels": KIND_LABELS, "flow_who_labels": WHO_LABELS, "benefit_office": office_of,
-        "next_step_for": next_step_for, "policy_topic": policy_topic,
+        "office_kind_labels": KIND_LABELS,
+        "flow_who_labels": WHO_LABELS,
+        "benefit_office": office_of,
+        "next_step_for": next_step_for,
+        "policy_topic": policy_topic,
         "benefit_topic": lambda b: topics.topic_for_benefit(b.kind, office_of(b)),
         "basis_link": basis_link,
     }

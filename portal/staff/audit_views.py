@@ -19,9 +19,11 @@ def audit():
     form = AuditFilterForm(request.args)
     from portal.core.audit_labels import action_label
 
-    form.action.choices = [("", _("All actions"))] + [(a, action_label("policy", a))
-                                                      for a in services.audit_actions(session)]
+    form.action.choices = [("", _("All actions"))] + [
+        (a, action_label("policy", a)) for a in services.audit_actions(session)
+    ]
     page = params.positive_int("page", 1, params.MAX_PAGE)
     entries = services.audit_log(session, form.entity.data or None, form.action.data or None, page)
-    return render_template("staff/audit.html", form=form, entries=entries[:50],
-                           more=len(entries) > 50, page=page)
+    return render_template(
+        "staff/audit.html", form=form, entries=entries[:50], more=len(entries) > 50, page=page
+    )

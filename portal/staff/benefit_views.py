@@ -54,9 +54,14 @@ cases:
 
 
 class BenefitSourceForm(FlaskForm):
-    source = TextAreaField(_l("Definition (YAML)"), [DataRequired()],
-                           description=_l("The benefit's rules, amounts, how to apply and its cases. "
-                                          "Saving checks every field and runs the cases."))
+    source = TextAreaField(
+        _l("Definition (YAML)"),
+        [DataRequired()],
+        description=_l(
+            "The benefit's rules, amounts, how to apply and its cases. "
+            "Saving checks every field and runs the cases."
+        ),
+    )
 
 
 class DecisionForm(FlaskForm):
@@ -68,10 +73,16 @@ class DecisionForm(FlaskForm):
 def benefits():
     session = db.session()
     rows = list(session.scalars(select(Benefit).order_by(Benefit.kind, Benefit.id)))
-    drafts = {r.benefit_id: r for r in session.scalars(
-        select(BenefitRevision).where(BenefitRevision.state == "draft"))}
-    return render_template("staff/benefits.html", rows=rows, drafts=drafts,
-                           new_drafts=[d for k, d in drafts.items() if session.get(Benefit, k) is None])
+    drafts = {
+        r.benefit_id: r
+        for r in session.scalars(select(BenefitRevision).where(BenefitRevision.state == "draft"))
+    }
+    return render_template(
+        "staff/benefits.html",
+        rows=rows,
+        drafts=drafts,
+        new_drafts=[d for k, d in drafts.items() if session.get(Benefit, k) is None],
+    )
 
 
 def _editor(benefit_id: str | None):
@@ -83,33 +94,35 @@ def _editor(benefit_id: str | None):
     draft = revisions.open_draft(session, benefit_id) if benefit_id else None
     form = BenefitSourceForm()
     if request.method == "GET":
-        form.source.data = draft.source_text if draft else (
-            revisions.yaml_text(benefit.definition) if benefit else TEMPLATE)
+        form.source.data = (
+            draft.source_text if draft else (revisions.yaml_text(benefit.definition) if benefit else TEMPLATE)
+        )
     problems, status = [], 200
     if form.validate_on_submit():
         checked = revisions.check_source(session, form.source.data, rules, benefit_id)
         if checked.definition is None:
             problems, status = checked.problems, 400
-        elif benefit_id is None and (session.get(Benefit, checked.definition["id"])
-                                     or revisions.open_draft(session, checked.definition["id"])):
+        elif benefit_id is None and (
+            session.get(Benefit, checked.definition["id"])
+            or revisions.open_draft(session, checked.definition["id"])
+        ):
             form.source.errors = [_("id: this identifier is already used by another benefit.")]
             status = 400
         else:
-            revision = revisions.save_draft(session, current_user, checked.definition["id"],
-                                            form.source.data, checked)
+            revision = revisions.save_draft(
+                session, current_user, checked.definition["id"], form.source.data, checked
+            )
             if checked.cases_pass:
                 flash(_("Draft saved; every case passes. A reviewer can now publish it."), "success")
             else:
-                flash(_("Draft saved, but some cases fail: it cannot be published until they pass."),
-                      "error")
+                flash(_("Draft saved, but some cases fail: it cannot be published until they pass."), "error")
             return redirect(url_for(".benefit_revision", revision_id=revision.id))
     elif form.is_submitted():
         status = 400
     messages = [f"{p.path}: {problem_message(p)}" for p in problems]
     if messages:
         form.source.errors = [*form.source.errors, *messages]
-    return render_template("staff/benefit_form.html", form=form, benefit=benefit,
-                           draft=draft), status
+    return render_template("staff/benefit_form.html", form=form, benefit=benefit, draft=draft), status
 
 
 @bp.route("/benefits/new", methods=["GET", "POST"])
@@ -132,9 +145,14 @@ def benefit_revision(revision_id: int):
     if rev is None:
         abort(404)
     benefit = session.get(Benefit, rev.benefit_id)
-    history = list(session.scalars(select(AuditEntry).where(
-        AuditEntry.entity_type == "benefit", AuditEntry.entity_id == rev.benefit_id)
-        .order_by(AuditEntry.at.desc()).limit(50)))
+    history = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "benefit", AuditEntry.entity_id == rev.benefit_id)
+            .order_by(AuditEntry.at.desc())
+            .limit(50)
+        )
+    )
     actions = revisions.available_actions(rev.state)
     from portal.publishing.readable import definition_changes
 
@@ -142,8 +160,15 @@ def benefit_revision(revision_id: int):
         return revisions.yaml_text(value).strip() if isinstance(value, dict | list) else str(value)
 
     changes = definition_changes(benefit.definition if benefit else None, rev.definition, as_text)
-    return render_template("staff/benefit_revision.html", rev=rev, benefit=benefit, changes=changes,
-                           actions=actions, entries=history, form=DecisionForm())
+    return render_template(
+        "staff/benefit_revision.html",
+        rev=rev,
+        benefit=benefit,
+        changes=changes,
+        actions=actions,
+        entries=history,
+        form=DecisionForm(),
+    )
 
 
 @bp.post("/benefits/revisions/<int:revision_id>/<action>")
@@ -160,8 +185,10 @@ def benefit_revision_action(revision_id: int, action: str):
     return decide(
         lambda: revisions.act(session, current_user, rev, action, expected, services.ruleset(session)),
         back=url_for(".benefit_revision", revision_id=revision_id),
-        done=_("Published: the wizard uses the new rules now.") if action == "publish"
-        else _("Draft discarded."))
+        done=_("Published: the wizard uses the new rules now.")
+        if action == "publish"
+        else _("Draft discarded."),
+    )
 
 
 @bp.get("/feedback")
@@ -169,8 +196,14 @@ def benefit_revision_action(revision_id: int, action: str):
 def result_feedback():
     session = db.session()
     state = params.choice("state", ("new", "resolved"), "new")
-    rows = list(session.scalars(select(ResultFeedback).where(ResultFeedback.state == state)
-                                .order_by(ResultFeedback.created_at.desc()).limit(200)))
+    rows = list(
+        session.scalars(
+            select(ResultFeedback)
+            .where(ResultFeedback.state == state)
+            .order_by(ResultFeedback.created_at.desc())
+            .limit(200)
+        )
+    )
     return render_template("staff/feedback.html", rows=rows, state=state, form=DecisionForm())
 
 

@@ -26,9 +26,14 @@ SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,79}$"
 
 
 class PolicyForm(FlaskForm):
-    id = StringField(_l("Identifier"), [DataRequired(), Regexp(SLUG_RE, message=_l(
-        "Use lowercase letters, digits and hyphens, at most 80 characters."))],
-        description=_l("Part of the permanent link, e.g. chengguan-rent-subsidy. Cannot change later."))
+    id = StringField(
+        _l("Identifier"),
+        [
+            DataRequired(),
+            Regexp(SLUG_RE, message=_l("Use lowercase letters, digits and hyphens, at most 80 characters.")),
+        ],
+        description=_l("Part of the permanent link, e.g. chengguan-rent-subsidy. Cannot change later."),
+    )
     title = StringField(_l("Title"), [DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), [Optional(), Length(max=400)])
     doc_number = StringField(_l("Document number (文号)"), [Optional(), Length(max=120)])
@@ -37,8 +42,15 @@ class PolicyForm(FlaskForm):
     level = SelectField(_l("Level"), choices=[(v, labels.LEVELS[v]) for v in LEVELS])
     region_id = SelectField(_l("Region"), choices=[])
     issued_on = DateField(_l("Issued on"), [Optional()])
-    date_precision = SelectField(_l("Precision of the issue date"), choices=[
-        ("day", _l("Day")), ("month", _l("Month")), ("year", _l("Year")), ("unknown", _l("Unknown"))])
+    date_precision = SelectField(
+        _l("Precision of the issue date"),
+        choices=[
+            ("day", _l("Day")),
+            ("month", _l("Month")),
+            ("year", _l("Year")),
+            ("unknown", _l("Unknown")),
+        ],
+    )
     effective_from = DateField(_l("In force from"), [Optional()])
     effective_to = DateField(_l("In force until"), [Optional()])
     status = SelectField(_l("Status"), choices=[(v, labels.STATUSES[v]) for v in STATUSES])
@@ -51,24 +63,50 @@ class PolicyForm(FlaskForm):
     conditions = TextAreaField(_l("Conditions (申报条件)"), [Optional(), Length(max=4000)])
     time_limit = StringField(_l("Time to payment (兑现时限)"), [Optional(), Length(max=4000)])
     address = StringField(_l("Where to apply (受理地址)"), [Optional(), Length(max=4000)])
-    phone = StringField(_l("Enquiries phone (咨询电话)"), [Optional(), Length(max=120), Regexp(
-        r"^[0-9+()\- ,、/转]*$", message=_l("Use digits, spaces, +, - and parentheses only."))])
-    online_url = URLField(_l("Apply online at"), [
-        Optional(), lengths.fits(PolicyGuide.online_url), URL(message=_l("Give a full address starting with https://"))])
+    phone = StringField(
+        _l("Enquiries phone (咨询电话)"),
+        [
+            Optional(),
+            Length(max=120),
+            Regexp(r"^[0-9+()\- ,、/转]*$", message=_l("Use digits, spaces, +, - and parentheses only.")),
+        ],
+    )
+    online_url = URLField(
+        _l("Apply online at"),
+        [
+            Optional(),
+            lengths.fits(PolicyGuide.online_url),
+            URL(message=_l("Give a full address starting with https://")),
+        ],
+    )
     guide_source = StringField(_l("Source of the guide"), [Optional(), Length(max=300)])
-    steps = TextAreaField(_l("Steps (办事流程)"), [Optional(), Length(max=20_000)],
-                          description=_l("One step per line: title | detail"))
-    cites = StringField(_l("Related policies"), [Optional(), Length(max=2000)],
-                        description=_l("Identifiers of policies this one cites, separated by commas."))
-    source_kind = SelectField(_l("Source"), choices=[("public", _l("Published document")),
-                                                     ("seed", _l("Seed plan text"))])
+    steps = TextAreaField(
+        _l("Steps (办事流程)"),
+        [Optional(), Length(max=20_000)],
+        description=_l("One step per line: title | detail"),
+    )
+    cites = StringField(
+        _l("Related policies"),
+        [Optional(), Length(max=2000)],
+        description=_l("Identifiers of policies this one cites, separated by commas."),
+    )
+    source_kind = SelectField(
+        _l("Source"), choices=[("public", _l("Published document")), ("seed", _l("Seed plan text"))]
+    )
     source_ref = StringField(_l("Source reference"), [Optional(), Length(max=300)])
-    source_url = URLField(_l("Address of the official publication"), [
-        Optional(), lengths.fits(Policy.source_url), URL(message=_l("Give a full address starting with https://"))])
+    source_url = URLField(
+        _l("Address of the official publication"),
+        [
+            Optional(),
+            lengths.fits(Policy.source_url),
+            URL(message=_l("Give a full address starting with https://")),
+        ],
+    )
     source_note = TextAreaField(_l("Source note"), [Optional(), Length(max=4000)])
     verified = BooleanField(_l("Every field has been checked against the official publication"))
-    uploads = MultipleFileField(_l("Add attachments"),
-                                description=_l("PDF, Word, Excel or images, at most 10 MB each."))
+    uploads = MultipleFileField(
+        _l("Add attachments"), description=_l("PDF, Word, Excel or images, at most 10 MB each.")
+    )
     remove_attachments = MultiCheckboxField(_l("Remove attachments"), choices=[])
 
     def validate_effective_to(self, field) -> None:
@@ -99,10 +137,17 @@ def parse_ids(text: str) -> list[str]:
 
 
 class ActionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), [Optional(), Length(max=4000)],
-                           description=_l("Required when you return a change or withdraw a policy."))
-    publish_at = DateTimeLocalField(_l("Publish at (optional)"), [Optional()], format="%Y-%m-%dT%H:%M",
-                                    description=_l("Leave empty to publish as soon as you approve."))
+    reason = TextAreaField(
+        _l("Reason"),
+        [Optional(), Length(max=4000)],
+        description=_l("Required when you return a change or withdraw a policy."),
+    )
+    publish_at = DateTimeLocalField(
+        _l("Publish at (optional)"),
+        [Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Leave empty to publish as soon as you approve."),
+    )
 
 
 class AuditFilterForm(FlaskForm):
@@ -114,13 +159,28 @@ class AuditFilterForm(FlaskForm):
 
 
 class SynonymForm(FlaskForm):
-    word = StringField(_l("Everyday word"), [DataRequired(), Length(max=80)],
-                       description=_l("What founders type, e.g. 房租."))
-    terms = TextAreaField(_l("Official terms"), [DataRequired(), Length(max=1000)],
-                          description=_l("The words the texts use, one per line or separated by commas."))
-    reason = TextAreaField(_l("Reason or source"), [DataRequired(), Length(max=2000)],
-                           description=_l("Why the words mean the same, or the official text that says so."))
-    test_query = StringField(_l("Test query"), [DataRequired(), Length(max=200)],
-                             description=_l("A search that must find the expected result once approved."))
-    test_expect = StringField(_l("Expected result"), [DataRequired(), Length(max=120)],
-                              description=_l("type:id of the policy, benefit or place it must find."))
+    word = StringField(
+        _l("Everyday word"),
+        [DataRequired(), Length(max=80)],
+        description=_l("What founders type, e.g. 房租."),
+    )
+    terms = TextAreaField(
+        _l("Official terms"),
+        [DataRequired(), Length(max=1000)],
+        description=_l("The words the texts use, one per line or separated by commas."),
+    )
+    reason = TextAreaField(
+        _l("Reason or source"),
+        [DataRequired(), Length(max=2000)],
+        description=_l("Why the words mean the same, or the official text that says so."),
+    )
+    test_query = StringField(
+        _l("Test query"),
+        [DataRequired(), Length(max=200)],
+        description=_l("A search that must find the expected result once approved."),
+    )
+    test_expect = StringField(
+        _l("Expected result"),
+        [DataRequired(), Length(max=120)],
+        description=_l("type:id of the policy, benefit or place it must find."),
+    )

@@ -15,5 +15,8 @@ from portal.staff import bp, services
 def home():
     from portal.dashboard.counting import top_misses
 
-    return render_template("staff/home.html", queues=services.queues(db.session(), current_user),
-                           misses=top_misses(db.session(), 5))
+    return render_template(
+        "staff/home.html",
+        queues=services.queues(db.session(), current_user),
+        misses=top_misses(db.session(), 5),
+    )

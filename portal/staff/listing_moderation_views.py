@@ -126,9 +126,14 @@ def _decide(item, action: str, back: str, what: str, link: str):
         return redirect(back), 303
     return decide(
         lambda: services.act(session, current_user, item, action, form.reason.data),
-        version=item.version, back=back, done=MESSAGES[action], refusals=REFUSALS,
-        after=lambda: notify.decision(session.get(User, item.author_id), what, action,
-                                      form.reason.data, link))
+        version=item.version,
+        back=back,
+        done=MESSAGES[action],
+        refusals=REFUSALS,
+        after=lambda: notify.decision(
+            session.get(User, item.author_id), what, action, form.reason.data, link
+        ),
+    )
 
 
 @bp.post("/feedback/<int:feedback_id>/handled")

@@ -40,24 +40,52 @@ def policies():
         stmt = stmt.where(contains(Policy.title, text) | contains(Policy.id, text))
     page = params.positive_int("page", 1, params.MAX_PAGE)
     rows = session.scalars(stmt.offset((page - 1) * 50).limit(51)).all()
-    open_revisions = {r.policy_id: r for r in session.scalars(
-        select(PolicyRevision).where(PolicyRevision.state.in_(workflow.OPEN_STATES)))}
-    return render_template("staff/policies.html", rows=rows[:50], more=len(rows) > 50, page=page,
-                           state=state, q=text, open_revisions=open_revisions)
+    open_revisions = {
+        r.policy_id: r
+        for r in session.scalars(select(PolicyRevision).where(PolicyRevision.state.in_(workflow.OPEN_STATES)))
+    }
+    return render_template(
+        "staff/policies.html",
+        rows=rows[:50],
+        more=len(rows) > 50,
+        page=page,
+        state=state,
+        q=text,
+        open_revisions=open_revisions,
+    )
 
 
 def _policy_form(data: dict | None = None) -> PolicyForm:
     session = db.session()
     form = PolicyForm()
     form.region_id.choices = [(r.id, localized(r, "name")) for r in all_regions(session)]
-    form.categories.choices = [(c.id, localized(c, "name"))
-                               for c in session.scalars(select(Category).order_by(Category.position))]
+    form.categories.choices = [
+        (c.id, localized(c, "name")) for c in session.scalars(select(Category).order_by(Category.position))
+    ]
     attachments = (data or {}).get("attachments", [])
     form.remove_attachments.choices = [(str(i), a["title"]) for i, a in enumerate(attachments)]
     if data and request.method == "GET":
-        for name in ("id", "title", "title_en", "doc_number", "issuer", "issuer_en", "level",
-                     "region_id", "date_precision", "status", "summary", "summary_en", "body",
-                     "full_text", "source_kind", "source_ref", "source_url", "source_note", "verified"):
+        for name in (
+            "id",
+            "title",
+            "title_en",
+            "doc_number",
+            "issuer",
+            "issuer_en",
+            "level",
+            "region_id",
+            "date_precision",
+            "status",
+            "summary",
+            "summary_en",
+            "body",
+            "full_text",
+            "source_kind",
+            "source_ref",
+            "source_url",
+            "source_note",
+            "verified",
+        ):
             getattr(form, name).data = data.get(name)
         for name in ("issued_on", "effective_from", "effective_to"):
             value = data.get(name)
@@ -68,7 +96,8 @@ def _policy_form(data: dict | None = None) -> PolicyForm:
             getattr(form, name).data = guide.get(name)
         form.guide_source.data = guide.get("source")
         form.steps.data = "\n".join(
-            s["title"] + (f" | {s['detail']}" if s.get("detail") else "") for s in data.get("steps", []))
+            s["title"] + (f" | {s['detail']}" if s.get("detail") else "") for s in data.get("steps", [])
+        )
         form.cites.data = ", ".join(data.get("cites", []))
     return form
 
@@ -89,26 +118,54 @@ def _form_data(form: PolicyForm, previous: dict | None) -> dict:
         if not getattr(upload, "filename", ""):
             continue
         data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
-        record = files.store(session, current_app.config["UPLOAD_DIR"], data, upload.filename,
-                             current_app.config["MAX_UPLOAD_BYTES"], current_user.id)
+        record = files.store(
+            session,
+            current_app.config["UPLOAD_DIR"],
+            data,
+            upload.filename,
+            current_app.config["MAX_UPLOAD_BYTES"],
+            current_user.id,
+        )
         title = record.original_name.rsplit(".", 1)[0]
         attachments.append({"title": title, "note": None, "url": None, "file_id": record.id})
-    guide = {k: (getattr(form, k).data or None) for k in
-             ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")}
+    guide = {
+        k: (getattr(form, k).data or None)
+        for k in ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")
+    }
     guide["source"] = form.guide_source.data or None
     return {
         "id": form.id.data,
-        **{k: (getattr(form, k).data or None) for k in (
-            "title_en", "doc_number", "issuer", "issuer_en", "summary_en", "source_ref", "source_url",
-            "source_note")},
-        "title": form.title.data, "level": form.level.data, "region_id": form.region_id.data,
-        "issued_on": form.issued_on.data, "date_precision": form.date_precision.data,
-        "effective_from": form.effective_from.data, "effective_to": form.effective_to.data,
-        "status": form.status.data, "summary": form.summary.data, "body": form.body.data or "",
-        "full_text": form.full_text.data, "source_kind": form.source_kind.data,
-        "verified": form.verified.data, "categories": form.categories.data or [],
-        "guide": guide if any(guide.values()) else None, "steps": parse_steps(form.steps.data),
-        "cites": parse_ids(form.cites.data), "attachments": attachments,
+        **{
+            k: (getattr(form, k).data or None)
+            for k in (
+                "title_en",
+                "doc_number",
+                "issuer",
+                "issuer_en",
+                "summary_en",
+                "source_ref",
+                "source_url",
+                "source_note",
+            )
+        },
+        "title": form.title.data,
+        "level": form.level.data,
+        "region_id": form.region_id.data,
+        "issued_on": form.issued_on.data,
+        "date_precision": form.date_precision.data,
+        "effective_from": form.effective_from.data,
+        "effective_to": form.effective_to.data,
+        "status": form.status.data,
+        "summary": form.summary.data,
+        "body": form.body.data or "",
+        "full_text": form.full_text.data,
+        "source_kind": form.source_kind.data,
+        "verified": form.verified.data,
+        "categories": form.categories.data or [],
+        "guide": guide if any(guide.values()) else None,
+        "steps": parse_steps(form.steps.data),
+        "cites": parse_ids(form.cites.data),
+        "attachments": attachments,
     }
 
 
@@ -116,8 +173,10 @@ def _check_cites(form: PolicyForm) -> bool:
     session = db.session()
     unknown = [c for c in parse_ids(form.cites.data) if session.get(Policy, c) is None]
     if unknown:
-        form.cites.errors = [*form.cites.errors, _("Unknown policy identifiers: %(ids)s",
-                                                   ids=", ".join(unknown))]
+        form.cites.errors = [
+            *form.cites.errors,
+            _("Unknown policy identifiers: %(ids)s", ids=", ".join(unknown)),
+        ]
         return False
     return True
 
@@ -134,8 +193,9 @@ def new_policy():
             status = 400
         else:
             if "preview" in request.form:  # show the text; store nothing yet
-                return render_template("staff/policy_form.html", form=form, preview=form.body.data,
-                                       revision=None, policy=None)
+                return render_template(
+                    "staff/policy_form.html", form=form, preview=form.body.data, revision=None, policy=None
+                )
             try:
                 data = _form_data(form, None)
             except files.UploadError as exc:
@@ -169,8 +229,9 @@ def edit_policy(policy_id: str):
         form.id.data = policy_id  # the identifier never changes
     if form.validate_on_submit() and _check_cites(form):
         if "preview" in request.form:  # show the text; store nothing yet
-            return render_template("staff/policy_form.html", form=form, preview=form.body.data,
-                                   revision=revision, policy=policy)
+            return render_template(
+                "staff/policy_form.html", form=form, preview=form.body.data, revision=revision, policy=policy
+            )
         try:
             data = _form_data(form, current)
         except files.UploadError as exc:
@@ -202,7 +263,8 @@ def policy_action(policy_id: str, action: str):
     return decide(
         lambda: publishing.change_policy_state(session, current_user, policy, action, form.reason.data),
         back=url_for(".policies"),
-        done=_("Withdrawn from the public site.") if action == "withdraw" else _("Published again."))
+        done=_("Withdrawn from the public site.") if action == "withdraw" else _("Published again."),
+    )
 
 
 @bp.get("/policies/<policy_id>/history")
@@ -210,13 +272,21 @@ def policy_action(policy_id: str, action: str):
 def policy_history(policy_id: str):
     session = db.session()
     policy = session.get(Policy, policy_id)
-    revisions = session.scalars(select(PolicyRevision).where(PolicyRevision.policy_id == policy_id)
-                                .order_by(PolicyRevision.number.desc())).all()
+    revisions = session.scalars(
+        select(PolicyRevision)
+        .where(PolicyRevision.policy_id == policy_id)
+        .order_by(PolicyRevision.number.desc())
+    ).all()
     if policy is None and not revisions:
         abort(404)
-    return render_template("staff/history.html", policy=policy, policy_id=policy_id,
-                           revisions=revisions, form=ActionForm(),
-                           entries=services.audit_log(session, policy_id, None, 1, 200))
+    return render_template(
+        "staff/history.html",
+        policy=policy,
+        policy_id=policy_id,
+        revisions=revisions,
+        form=ActionForm(),
+        entries=services.audit_log(session, policy_id, None, 1, 200),
+    )
 
 
 @bp.get("/files/<file_id>")
@@ -225,6 +295,9 @@ def file(file_id: str):
     record = db.session().get(StoredFile, file_id)
     if record is None:
         abort(404)
-    return send_file(files.path_of(current_app.config["UPLOAD_DIR"], record),
-                     mimetype=record.content_type, as_attachment=True,
-                     download_name=files.download_name(record))
+    return send_file(
+        files.path_of(current_app.config["UPLOAD_DIR"], record),
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=files.download_name(record),
+    )

@@ -32,8 +32,12 @@ def revision(revision_id: int):
     policy = session.get(Policy, rev.policy_id)
     base = publishing.revision_base(session, rev)
     return render_template(
-        "staff/revision.html", rev=rev, policy=policy, changes=_readable_changes(session, base, rev.data),
-        form=ActionForm(), actions=workflow.actions_for(workflow.REVISION_TRANSITIONS, rev.state),
+        "staff/revision.html",
+        rev=rev,
+        policy=policy,
+        changes=_readable_changes(session, base, rev.data),
+        form=ActionForm(),
+        actions=workflow.actions_for(workflow.REVISION_TRANSITIONS, rev.state),
         history=services.audit_log(session, rev.policy_id, None, 1, 20),
     )
 
@@ -51,11 +55,16 @@ def _readable_changes(session, base, data):
 
 
 ACTION_MESSAGES = {
-    "submit": _l("Sent for review."), "recall": _l("Taken back to draft."), "approve": _l("Published."),
-    "schedule": _l("Scheduled for publication."), "reject": _l("Returned to the author."),
-    "unschedule": _l("Publication cancelled; back in review."), "discard": _l("Draft discarded."),
-    "approve_alone": _l("Published without a second reviewer; the reason is in the audit log and on the "
-                        "dashboard."),
+    "submit": _l("Sent for review."),
+    "recall": _l("Taken back to draft."),
+    "approve": _l("Published."),
+    "schedule": _l("Scheduled for publication."),
+    "reject": _l("Returned to the author."),
+    "unschedule": _l("Publication cancelled; back in review."),
+    "discard": _l("Draft discarded."),
+    "approve_alone": _l(
+        "Published without a second reviewer; the reason is in the audit log and on the dashboard."
+    ),
 }
 
 
@@ -74,7 +83,10 @@ def revision_action(revision_id: int, action: str):
         return redirect(url_for(".revision", revision_id=revision_id)), 303
     publish_at = from_display(form.publish_at.data) if form.publish_at.data else None  # typed local time
     return decide(
-        lambda: publishing.act(session, current_user, rev, action, reason=form.reason.data,
-                               publish_at=publish_at),
-        version=rev.version, back=url_for(".revision", revision_id=revision_id),
-        done=ACTION_MESSAGES[action])
+        lambda: publishing.act(
+            session, current_user, rev, action, reason=form.reason.data, publish_at=publish_at
+        ),
+        version=rev.version,
+        back=url_for(".revision", revision_id=revision_id),
+        done=ACTION_MESSAGES[action],
+    )

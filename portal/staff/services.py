@@ -30,28 +30,42 @@ def working_days_before(day: dt.date, count: int) -> dt.date:
 def queues(db: Session, user: User, today: dt.date | None = None) -> dict[str, list]:
     today = today or utcnow().date()
     revisions = select(PolicyRevision)
-    mine = db.scalars(revisions.where(PolicyRevision.author_id == user.id,
-                                      PolicyRevision.state.in_(("draft", "rejected")))
-                      .order_by(PolicyRevision.updated_at.desc())).all()
+    mine = db.scalars(
+        revisions.where(
+            PolicyRevision.author_id == user.id, PolicyRevision.state.in_(("draft", "rejected"))
+        ).order_by(PolicyRevision.updated_at.desc())
+    ).all()
     review = []
     if user.can("reviewer"):
-        review = db.scalars(revisions.where(PolicyRevision.state == "in_review",
-                                            PolicyRevision.author_id != user.id)
-                            .order_by(PolicyRevision.submitted_at)).all()
-    scheduled = db.scalars(revisions.where(PolicyRevision.state == "scheduled")
-                           .order_by(PolicyRevision.publish_at)).all()
+        review = db.scalars(
+            revisions.where(
+                PolicyRevision.state == "in_review", PolicyRevision.author_id != user.id
+            ).order_by(PolicyRevision.submitted_at)
+        ).all()
+    scheduled = db.scalars(
+        revisions.where(PolicyRevision.state == "scheduled").order_by(PolicyRevision.publish_at)
+    ).all()
     published = Policy.publication_state == "published"
-    expiring = db.scalars(select(Policy).where(
-        published, Policy.effective_to >= today,
-        Policy.effective_to <= today + dt.timedelta(days=30)).order_by(Policy.effective_to)).all()
+    expiring = db.scalars(
+        select(Policy)
+        .where(published, Policy.effective_to >= today, Policy.effective_to <= today + dt.timedelta(days=30))
+        .order_by(Policy.effective_to)
+    ).all()
     cutoff = dt.datetime.combine(working_days_before(today, 7), dt.time())
     # An empty guide is no guide: every published policy without steps or a filled field counts.
     public = db.scalars(select(Policy).where(published).order_by(Policy.published_at)).all()
     no_guide = [p for p in public if not p.has_usable_guide]
     overdue = {p.id for p in no_guide if p.published_at is not None and p.published_at <= cutoff}
-    return {"mine": mine, "review": review, "scheduled": scheduled, "expiring": expiring,
-            "no_guide": no_guide, "no_guide_overdue": overdue, **without_contact(db, public),
-            **other_work(db, user)}
+    return {
+        "mine": mine,
+        "review": review,
+        "scheduled": scheduled,
+        "expiring": expiring,
+        "no_guide": no_guide,
+        "no_guide_overdue": overdue,
+        **without_contact(db, public),
+        **other_work(db, user),
+    }
 
 
 def without_contact(db: Session, policies: list[Policy]) -> dict[str, list]:
@@ -70,7 +84,8 @@ def without_contact(db: Session, policies: list[Policy]) -> dict[str, list]:
     for benefit in ruleset(db).benefits:
         apply = benefit.data.get("apply") or {}
         if not any(apply.get(k) for k in ("address", "phone", "online_url")) and not reachable(
-                benefit.region, apply.get("office") or "government_service"):
+            benefit.region, apply.get("office") or "government_service"
+        ):
             benefits.append(benefit)
     policies_out = []
     for policy in policies:
@@ -97,9 +112,9 @@ def other_work(db: Session, user: User) -> dict[str, int]:
         from portal.content.models import ContentConflict
 
         out["conflicts"] = count(select(ContentConflict.id).where(ContentConflict.state == "open"))
-        out["moderation"] = (
-            count(select(PlaceClaim.id).where(PlaceClaim.state == "pending"))
-            + count(select(PlaceRevision.id).where(PlaceRevision.state == "pending")))
+        out["moderation"] = count(select(PlaceClaim.id).where(PlaceClaim.state == "pending")) + count(
+            select(PlaceRevision.id).where(PlaceRevision.state == "pending")
+        )
     return out
 
 

@@ -28,10 +28,12 @@ MESSAGES = {
 def _page(form: SynonymForm, status: int = 200):
     session = db.session()
     return render_template(
-        "staff/synonyms.html", form=form,
+        "staff/synonyms.html",
+        form=form,
         entries=session.scalars(select(Synonym).order_by(Synonym.word)).all(),
-        proposals=session.scalars(select(SynonymChange).where(SynonymChange.state == "proposed")
-                                  .order_by(SynonymChange.created_at)).all(),
+        proposals=session.scalars(
+            select(SynonymChange).where(SynonymChange.state == "proposed").order_by(SynonymChange.created_at)
+        ).all(),
     ), status
 
 
@@ -49,9 +51,15 @@ def propose_synonym():
     if not form.validate():
         return _page(form, 400)
     try:
-        synonyms.propose(db.session(), current_user, word=form.word.data.strip(),
-                         terms=synonyms.parse_terms(form.terms.data), reason=form.reason.data.strip(),
-                         test_query=form.test_query.data.strip(), test_expect=form.test_expect.data.strip())
+        synonyms.propose(
+            db.session(),
+            current_user,
+            word=form.word.data.strip(),
+            terms=synonyms.parse_terms(form.terms.data),
+            reason=form.reason.data.strip(),
+            test_query=form.test_query.data.strip(),
+            test_expect=form.test_expect.data.strip(),
+        )
     except synonyms.SynonymError as exc:
         getattr(form, exc.field).errors = [str(MESSAGES[exc.code])]
         return _page(form, 400)
@@ -73,6 +81,12 @@ def decide_synonym(change_id: int):
             abort(404)
         flash(str(MESSAGES[exc.code]), "error")
         return redirect(url_for(".synonyms_page"), 303)
-    flash(str(_l("Synonym approved: it applies to the next search.") if decision == "approve"
-              else _l("Proposal rejected.")), "success")
+    flash(
+        str(
+            _l("Synonym approved: it applies to the next search.")
+            if decision == "approve"
+            else _l("Proposal rejected.")
+        ),
+        "success",
+    )
     return redirect(url_for(".synonyms_page"), 303)

@@ -29,18 +29,23 @@ def users():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(session, form.email.data, secrets.token_urlsafe(24),
-                                        form.role.data, form.name.data)
+            user = accounts.create_user(
+                session, form.email.data, secrets.token_urlsafe(24), form.role.data, form.name.data
+            )
         except accounts.AccountError:
             form.email.errors = [_("An account with this email address already exists.")]
             status = 400
         else:
-            publishing.audit(session, current_user, "user", str(user.id), "create_user",
-                             to_state=user.role)
+            publishing.audit(session, current_user, "user", str(user.id), "create_user", to_state=user.role)
             token = accounts.reset_token(current_app.config["SECRET_KEY"], user)
-            mail.send(user.email, _("Your account on the portal"),
-                      _("An account has been made for you. Choose your password here within one hour:")
-                      + "\n\n" + absolute_url("accounts.reset", token=token) + "\n")
+            mail.send(
+                user.email,
+                _("Your account on the portal"),
+                _("An account has been made for you. Choose your password here within one hour:")
+                + "\n\n"
+                + absolute_url("accounts.reset", token=token)
+                + "\n",
+            )
             flash(_("Account created; the person has been emailed a link to set a password."), "info")
             return redirect(url_for(".users")), 303
     elif form.is_submitted():
