@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from portal import db
 from portal.core.audit import AuditEntry
 from portal.core.content_checks import Problems
 from portal.core.offices import KINDS
+from portal.core.outbox import SearchOutbox
 from portal.eligibility import services as eligibility
 from portal.places.models import Place
 from portal.regions.models import Region
@@ -162,6 +163,74 @@ def test_staff_edit_review_and_publish_a_service_point(staff_app):
     assert "工作日 9:00-17:00（测试）" in reviewer.get(
         "/service-points?region=gansu-lanzhou-chengguan"
     ).get_data(as_text=True)
+
+
+def _stored(app, rid):
+    """What a decision on the revision would change: its state, the entry, the listing, the log."""
+    with app.app_context():
+        session = db.session()
+        rev = session.get(ServicePointRevision, rid)
+        return {
+            "state": (rev.state, rev.lock_version),
+            "hours": session.get(ServicePoint, POINT).definition.get("hours"),
+            "listing": session.get(Place, "sp-" + POINT).opening_hours,
+            "log": session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id == POINT)
+            ),
+            "outbox": session.scalar(
+                select(func.count()).select_from(SearchOutbox).where(SearchOutbox.entity_id == "sp-" + POINT)
+            ),
+        }
+
+
+def _flashes(client) -> list[str]:
+    with client.session_transaction() as flask_session:
+        return [text for _category, text in flask_session.pop("_flashes", [])]
+
+
+def test_a_refused_or_lost_decision_stores_nothing(staff_app, monkeypatch):
+    editor = client_for(staff_app, "editor@example.gov.cn")
+    reviewer = client_for(staff_app, "reviewer@example.gov.cn")
+    with staff_app.app_context():
+        data = {**db.session().get(ServicePoint, POINT).definition, "hours": "周一至周五 8:30-12:00"}
+    response = _save(editor, data)
+    rid = int(re.search(r"/revisions/(\d+)", response.headers["Location"]).group(1))
+    _act(editor, staff_app, rid, "submit")
+    before = _stored(staff_app, rid)
+    assert before["state"][0] == "in_review"
+
+    # Refused: returning without a reason, and a form showing an older version of the revision.
+    assert _act(reviewer, staff_app, rid, "reject").status_code == 303
+    assert any("Reason:" in text or "原因" in text for text in _flashes(reviewer))
+    stale = {"version": before["state"][1] - 1}
+    assert reviewer.post(f"/staff/service-points/revisions/{rid}/approve", data=stale).status_code == 303
+    assert _stored(staff_app, rid) == before
+
+    # Lost: the version matched when the form was read, but another reviewer's decision was
+    # committed while this approval was writing the published entry.
+    from portal.service_points import revisions
+
+    apply_definition = revisions.apply_definition
+
+    def another_reviewer_first(session, definition, content_hash):
+        with staff_app.extensions["db_engine"].begin() as other:
+            other.execute(
+                update(ServicePointRevision)
+                .where(ServicePointRevision.id == rid)
+                .values(
+                    state="rejected", reason="来源不明", lock_version=ServicePointRevision.lock_version + 1
+                )
+            )
+        return apply_definition(session, definition, content_hash)
+
+    monkeypatch.setattr(revisions, "apply_definition", another_reviewer_first)
+    assert _act(reviewer, staff_app, rid, "approve").status_code == 303
+    assert any("Someone else" in text or "其他人" in text for text in _flashes(reviewer))
+    after = _stored(staff_app, rid)
+    assert after["state"] == ("rejected", before["state"][1] + 1)  # the other reviewer's decision
+    assert {k: v for k, v in after.items() if k != "state"} == {
+        k: v for k, v in before.items() if k != "state"
+    }
 
 
 def test_every_benefit_and_policy_ends_with_an_office_and_a_flow(client, content_app):

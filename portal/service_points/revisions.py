@@ -60,7 +60,7 @@ def save_draft(db: Session, user: User, point_id: str, source: str, definition: 
     """Store a checked entry as the open draft (a returned revision becomes a draft again)."""
     revision = open_revision(db, point_id)
     if revision is not None and revision.state not in workflow.EDITABLE_STATES:
-        raise workflow.WorkflowError("not_editable", "the revision is in review: recall it first")
+        raise workflow.WorkflowError("not_editable")
     if revision is None:
         number = (
             db.scalar(
@@ -88,14 +88,14 @@ def act(
     user: User,
     revision: ServicePointRevision,
     action: str,
-    expected_version: int,
     reason: str | None,
 ) -> None:
-    """Submit, recall, approve (publish), return or discard a revision, checking role and state."""
+    """Submit, recall, approve (publish), return or discard a revision, checking role and state.
+
+    The caller checks the version the person saw (`core.actions.decide`); the revision's lock
+    version makes a concurrent decision fail when flushed."""
     if action not in ACTIONS:
-        raise workflow.WorkflowError("not_allowed", f"'{action}' is not a service point action")
-    if revision.lock_version != expected_version:
-        raise workflow.WorkflowError("stale", "someone else acted on this revision first")
+        raise workflow.WorkflowError("not_allowed", action=action, state=revision.state)
     t = workflow.check(
         workflow.REVISION_TRANSITIONS,
         action,

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from portal import db
 from portal.accounts.auth import role_required
+from portal.core.actions import decide
 from portal.core.audit import AuditEntry
 from portal.publishing import workflow
 from portal.service_points import revisions, services
@@ -155,6 +155,23 @@ def service_point_revision(revision_id: int):
     )
 
 
+# Refusals worded for a service point revision (core.messages words the rest).
+REFUSALS = {
+    "own_change": _l("A reviewer cannot approve or return their own change; another reviewer must."),
+    "not_author": _l("Only the author can recall a submission."),
+    "stale": _l("Someone else acted on this revision while you were reading it. Check it again."),
+    "reason_required": _l("Reason: write why the change is returned, so the author can fix it."),
+    "not_allowed": _l("This action is not possible in the revision's current state."),
+}
+DONE = {
+    "submit": _l("Submitted for review."),
+    "recall": _l("Recalled: it is a draft again."),
+    "approve": _l("Published: the directory, the map and every how-to-apply box use it now."),
+    "reject": _l("Returned to the author with your reason."),
+    "discard": _l("Draft discarded."),
+}
+
+
 @bp.post("/service-points/revisions/<int:revision_id>/<action>")
 @role_required("editor")
 def service_point_action(revision_id: int, action: str):
@@ -164,36 +181,11 @@ def service_point_action(revision_id: int, action: str):
         abort(404)
     if not DecisionForm().validate_on_submit():
         abort(400, description=_("The form has expired. Reload the page and try again."))
-    version = request.form.get("version", "")
     reason = (request.form.get("reason") or "").strip() or None
-    back = redirect(url_for(".service_point_revision", revision_id=revision_id), 303)
-    try:
-        revisions.act(session, current_user, rev, action, int(version) if version.isdigit() else -1, reason)
-        session.flush()
-    except workflow.WorkflowError as exc:
-        messages = {
-            "role": _("Your role does not allow this action."),
-            "own_change": _("A reviewer cannot approve or return their own change; another reviewer must."),
-            "not_author": _("Only the author can recall a submission."),
-            "stale": _("Someone else acted on this revision while you were reading it. Check it again."),
-            "reason_required": _("Reason: write why the change is returned, so the author can fix it."),
-        }
-        flash(
-            messages.get(exc.code, _("This action is not possible in the revision's current state.")), "error"
-        )
-        return back
-    except StaleDataError:
-        session.rollback()
-        flash(_("Someone else acted on this revision while you were reading it. Check it again."), "error")
-        return back
-    flash(
-        {
-            "submit": _("Submitted for review."),
-            "recall": _("Recalled: it is a draft again."),
-            "approve": _("Published: the directory, the map and every how-to-apply box use it now."),
-            "reject": _("Returned to the author with your reason."),
-            "discard": _("Draft discarded."),
-        }[action],
-        "success",
+    return decide(
+        lambda: revisions.act(session, current_user, rev, action, reason),
+        version=rev.lock_version,
+        back=url_for(".service_point_revision", revision_id=revision_id),
+        done=DONE[action],
+        refusals=REFUSALS,
     )
-    return back
