@@ -50,6 +50,17 @@ def test_chinese_text_is_compared_word_by_word():
     assert ("equal", "众创空间给予房租补贴") in pieces
 
 
+def test_every_field_a_revision_changes_has_a_label_and_the_form_edits_it():
+    from portal.policies import fields
+    from portal.publishing.readable import FIELD_LABELS, GUIDE_LABELS
+    from portal.staff.forms import PolicyForm
+
+    assert list(FIELD_LABELS) == list(fields.REVISION_FIELDS)
+    assert list(GUIDE_LABELS) == list(fields.GUIDE_FIELDS)
+    form_fields = {name for name, value in vars(PolicyForm).items() if hasattr(value, "field_class")}
+    assert {*fields.FORM_FIELDS, *fields.DATE_FIELDS, *fields.GUIDE_TEXTS} <= form_fields
+
+
 def test_the_review_page_names_fields_in_words_and_marks_words_changed(staff_app):
     editor = client_for(staff_app, "editor@example.gov.cn")
     reviewer = client_for(staff_app, "reviewer@example.gov.cn")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.policies.fields import GUIDE_TEXTS
+from portal.regions.models import LEVELS
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -131,10 +134,7 @@ SCHEMAS: dict[str, Any] = {
                         "items": _object({"title": STRING}, {"detail": _nullable("string")}),
                     }
                 },
-                {
-                    k: _nullable("string")
-                    for k in ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")
-                },
+                {k: _nullable("string") for k in GUIDE_TEXTS},
             ),
         },
         {
@@ -293,7 +293,7 @@ def _path_id(name: str) -> dict[str, Any]:
 def description(base_url: str) -> dict[str, Any]:
     """The whole OpenAPI document; `base_url` is where the portal is served."""
     region = _filter("region", f"{SEVERAL}: region ids (GET /api/v1/regions); includes what lies below.")
-    level = _filter("level", f"{SEVERAL}: national, provincial, city, district.")
+    level = _filter("level", f"{SEVERAL}: {', '.join(LEVELS)}.")
     lang = {"name": "lang", "in": "query", "required": False, "schema": {"enum": ["zh", "en"]}}
     place_filters = [
         Q,

@@ -19,20 +19,18 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.content.models import ContentConflict
+from portal.core.audit import audit
 from portal.core.clock import utcnow
+from portal.core.outbox import enqueue
 from portal.eligibility.models import Benefit, BenefitRevision
 from portal.policies.models import Category, Policy
-from portal.policies.services import apply_policy_data, policy_data
+from portal.policies.services import apply_policy_data, as_json, from_json, policy_data
 from portal.publishing.models import PolicyRevision
-from portal.publishing.services import (
-    DATE_FIELDS,
-    _jsonable,
-    audit,
-    enqueue,
-    field_diff,
-)
+from portal.publishing.services import field_diff
 
 SAME, KEEP, UPDATE, CONFLICT = "same", "keep", "update", "conflict"
+# What staff may decide: keep the database version, or take the file's.
+CHOICES = ("keep_db", "take_file")
 
 
 @dataclass
@@ -79,7 +77,7 @@ def benefit_published_by_staff(db: Session, benefit_id: str) -> bool:
 
 
 def policy_changes(db_policy: Policy, file_data: dict[str, Any]) -> list[dict[str, Any]]:
-    return field_diff(_jsonable(policy_data(db_policy)), _jsonable(file_data))
+    return field_diff(as_json(policy_data(db_policy)), as_json(file_data))
 
 
 def benefit_changes(db_definition: dict[str, Any], file_definition: dict[str, Any]) -> list[dict[str, Any]]:
@@ -123,7 +121,7 @@ def record(
                 entity_type=entity_type, entity_id=entity_id, state="open", created_at=utcnow()
             )
             db.add(row)
-        row.file_hash, row.file_data, row.db_data = file_hash, _jsonable(file_data), _jsonable(db_data)
+        row.file_hash, row.file_data, row.db_data = file_hash, as_json(file_data), as_json(db_data)
         row.fields = fields
         db.flush()
         audit(
@@ -159,7 +157,7 @@ def decide(db: Session, user: User, conflict: ContentConflict, choice: str) -> N
     """Keep the database version (the file is noted as seen) or take the file version; audited."""
     if conflict.state != "open":
         raise DecisionError("already decided")
-    if choice not in ("keep_db", "take_file"):
+    if choice not in CHOICES:
         raise DecisionError("unknown choice")
     if conflict.entity_type == "policy":
         item = db.get(Policy, conflict.entity_id)
@@ -169,7 +167,7 @@ def decide(db: Session, user: User, conflict: ContentConflict, choice: str) -> N
         raise DecisionError("the item no longer exists")
     if choice == "take_file":
         if conflict.entity_type == "policy":
-            apply_policy_file(db, _from_json(conflict.file_data))
+            apply_policy_file(db, from_json(conflict.file_data))
         else:
             apply_benefit_file(db, conflict.file_data, conflict.file_hash)
         enqueue(db, conflict.entity_type, conflict.entity_id)
@@ -206,13 +204,3 @@ def apply_benefit_file(db: Session, definition: dict[str, Any], file_hash: str) 
     outcome = apply_benefit_definition(db, definition, file_hash)
     db.get(Benefit, definition["id"]).file_hash = file_hash
     return outcome
-
-
-def _from_json(data: dict[str, Any]) -> dict[str, Any]:
-    import datetime as dt
-
-    out = dict(data)
-    for name in DATE_FIELDS:
-        if out.get(name):
-            out[name] = dt.date.fromisoformat(out[name])
-    return out

@@ -27,8 +27,17 @@ from portal.operators.services import operator_managed_ids
 from portal.places.content import read_places
 from portal.places.models import Place
 from portal.places.services import apply_place_data
-from portal.policies.models import DATE_PRECISIONS, LEVELS, STATUSES, Category, Policy
-from portal.policies.services import GUIDE_FIELDS, apply_policy_data
+from portal.policies.fields import GUIDE_FIELDS
+from portal.policies.models import (
+    DATE_PRECISIONS,
+    LEVELS,
+    SOURCE_KINDS,
+    STATUSES,
+    SUPERSEDED_SCOPES,
+    Category,
+    Policy,
+)
+from portal.policies.services import apply_policy_data
 from portal.regions.models import LEVELS as REGION_LEVELS
 from portal.regions.models import Region
 from portal.search.synonyms import load_synonyms, read_synonyms
@@ -115,9 +124,6 @@ def _categories(content_dir: Path, problems: Problems) -> list[dict[str, Any]]:
     return out
 
 
-SUPERSEDED_SCOPES = ("fully", "partly")
-
-
 def _superseded(rec: Record, where: str, problems: Problems) -> dict[str, str] | None:
     """`superseded_by: {policy: id, scope: fully|partly}`: the document that replaces this one."""
     raw = rec.data.get("superseded_by")
@@ -157,7 +163,7 @@ def _policy(path: Path, regions: set[str], categories: set[str], problems: Probl
         "summary_en": rec.text("summary_en", max_len=8000),
         "body": body,
         "full_text": rec.boolean("full_text"),
-        "source_kind": source.choice("kind", ("seed", "public")) if source else None,
+        "source_kind": source.choice("kind", SOURCE_KINDS) if source else None,
         "source_ref": source.text("ref", max_len=300) if source else None,
         "source_url": source.text("url", max_len=500) if source else None,
         "source_note": source.text("note", max_len=4000) if source else None,

@@ -39,6 +39,9 @@ SORTS = {
     "oldest": _l("Oldest first"),
     "title": _l("Title"),
 }
+DATE_PRECISIONS = {"day": _l("Day"), "month": _l("Month"), "year": _l("Year"), "unknown": _l("Unknown")}
+# Where a policy's text comes from.
+SOURCE_KINDS = {"public": _l("Published document"), "seed": _l("Seed plan text")}
 PRECISION_NOTE = {
     "year": _l("year only"),
     "month": _l("month only"),

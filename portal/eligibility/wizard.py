@@ -19,6 +19,7 @@ from portal.eligibility.rules import Question, Ruleset, facts_in
 from portal.eligibility.schema import Problem
 from portal.i18n import current_language
 from portal.places.models import Place
+from portal.regions.models import LEVELS
 
 HOSTING_FACT = "hosted_in_recognized_space"
 # Documents only someone with a registered business has.
@@ -150,7 +151,7 @@ def spaces_in_region(db: Session, rules: Ruleset, region: str | None) -> list:
     ).all()
     if region and region != "cn":
         rows = [r for r in rows if region in rules.ancestors(r.region_id)]
-    order = {"national": 0, "provincial": 1, "city": 2, "district": 3}
+    order = {level: i for i, level in enumerate(LEVELS)}  # national first
     return sorted(rows, key=lambda r: order.get(r.level, 9))
 
 

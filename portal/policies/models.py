@@ -11,12 +11,16 @@ from portal.core import labels
 from portal.core.clock import utcnow
 from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime, one_of
+from portal.policies.fields import GUIDE_TEXTS
 from portal.regions.models import LEVELS, Region
 
 STATUSES = tuple(labels.STATUSES)
 # Whether the public sees the policy: a draft was never published; withdrawn was taken down.
 PUBLICATION_STATES = tuple(labels.PUBLICATION_STATES)
-DATE_PRECISIONS = ("day", "month", "year", "unknown")
+DATE_PRECISIONS = tuple(labels.DATE_PRECISIONS)
+SOURCE_KINDS = tuple(labels.SOURCE_KINDS)
+# A successor replaces the document wholly or in part.
+SUPERSEDED_SCOPES = ("fully", "partly")
 
 policy_categories = Table(
     "policy_categories",
@@ -79,7 +83,7 @@ class Policy(PublicContent, Base):
     source_url: Mapped[str | None] = mapped_column(String(500))
     source_note: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
-    # The document that replaces this one, wholly ("fully") or in part ("partly"); from content files.
+    # The document that replaces this one, wholly or in part (SUPERSEDED_SCOPES); from content files.
     superseded_by_id: Mapped[str | None] = mapped_column(
         ForeignKey("policies.id", name="fk_policies_superseded_by_id")
     )
@@ -129,8 +133,7 @@ class Policy(PublicContent, Base):
     def has_usable_guide(self) -> bool:
         """A guide a founder can act on: steps, or at least one filled field (its source alone is not)."""
         guide = self.guide
-        fields = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")
-        return bool(self.steps) or (guide is not None and any(getattr(guide, f) for f in fields))
+        return bool(self.steps) or (guide is not None and any(getattr(guide, f) for f in GUIDE_TEXTS))
 
     @property
     def has_contact(self) -> bool:

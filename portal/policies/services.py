@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, load_only, selectinload
 
+from portal.policies.fields import DATE_FIELDS, GUIDE_FIELDS, GUIDE_TEXTS, SCALAR_FIELDS
 from portal.policies.models import Category, Policy, PolicyAttachment, PolicyGuide, PolicyStep
 
-GUIDE_FIELDS = ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url", "source")
-SCALAR_FIELDS = (
-    "title",
-    "title_en",
-    "doc_number",
-    "issuer",
-    "issuer_en",
-    "level",
-    "region_id",
-    "issued_on",
-    "date_precision",
-    "effective_from",
-    "effective_to",
-    "status",
-    "summary",
-    "summary_en",
-    "body",
-    "full_text",
-    "source_kind",
-    "source_ref",
-    "source_url",
-    "source_note",
-    "verified",
-    "content_hash",
-)
 PUBLIC = Policy.publication_state == "published"
 MAX_OUTLINES = 512  # policies whose numbered paragraphs are kept in memory (a few KB each)
 _outlines: dict[tuple[str, dt.datetime | None], tuple[list, dict]] = {}
@@ -194,12 +171,7 @@ def policy_json(policy: Policy, url: str) -> dict:
             "note": policy.source_note,
         },
         "guide": {
-            "beneficiaries": guide.beneficiaries if guide else None,
-            "conditions": guide.conditions if guide else None,
-            "time_limit": guide.time_limit if guide else None,
-            "address": guide.address if guide else None,
-            "phone": guide.phone if guide else None,
-            "online_url": guide.online_url if guide else None,
+            **{k: getattr(guide, k) if guide else None for k in GUIDE_TEXTS},
             "steps": [{"title": s.title, "detail": s.detail} for s in policy.steps],
         },
     }
@@ -267,3 +239,21 @@ def policy_data(policy: Policy) -> dict[str, Any]:
         {"title": a.title, "note": a.note, "url": a.url, "file_id": a.file_id} for a in policy.attachments
     ]
     return data
+
+
+def as_json(data: dict[str, Any]) -> dict[str, Any]:
+    """Policy data as revisions and conflicts store it: dates as ISO text."""
+    return json.loads(
+        json.dumps(
+            data, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v), ensure_ascii=False
+        )
+    )
+
+
+def from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """Stored policy data (`as_json`) ready to apply: ISO dates back to dates."""
+    out = dict(data)
+    for name in DATE_FIELDS:
+        if out.get(name):
+            out[name] = dt.date.fromisoformat(out[name])
+    return out

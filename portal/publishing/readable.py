@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.core import labels
+from portal.policies.fields import GUIDE_FIELDS
 from portal.publishing.diff import ADDED, EQUAL, REMOVED, shorten, word_diff
 
-# The same words as the policy form's labels.
+# The same words as the policy form's labels; one for each of policies.fields.REVISION_FIELDS.
 FIELD_LABELS = {
     "title": _l("Title"),
     "title_en": _l("Title in English"),
@@ -48,8 +49,6 @@ GUIDE_LABELS = {
     "online_url": _l("Apply online at"),
     "source": _l("Source of the guide"),
 }
-PRECISIONS = {"day": _l("Day"), "month": _l("Month"), "year": _l("Year"), "unknown": _l("Unknown")}
-SOURCE_KINDS = {"public": _l("Published document"), "seed": _l("Seed plan text")}
 
 
 def value_text(name: str, value: Any, names: dict[str, dict[str, str]]) -> str:
@@ -61,8 +60,8 @@ def value_text(name: str, value: Any, names: dict[str, dict[str, str]]) -> str:
     coded = {
         "level": labels.LEVELS,
         "status": labels.STATUSES,
-        "date_precision": PRECISIONS,
-        "source_kind": SOURCE_KINDS,
+        "date_precision": labels.DATE_PRECISIONS,
+        "source_kind": labels.SOURCE_KINDS,
     }.get(name)
     if coded is not None:
         return str(coded.get(value, value))
@@ -93,7 +92,8 @@ def readable_changes(
     for name in fields:
         if name == "guide":
             before_guide, after_guide = old.get("guide") or {}, new.get("guide") or {}
-            for part, label in GUIDE_LABELS.items():
+            for part in GUIDE_FIELDS:
+                label = GUIDE_LABELS[part]
                 before, after = (
                     value_text(part, before_guide.get(part), names),
                     value_text(part, after_guide.get(part), names),

@@ -20,39 +20,11 @@ from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.locks import try_transaction_lock
 from portal.core.outbox import enqueue
+from portal.policies.fields import REVISION_FIELDS
 from portal.policies.models import Category, Policy
-from portal.policies.services import apply_policy_data, policy_data
+from portal.policies.services import apply_policy_data, as_json, from_json, policy_data
 from portal.publishing import workflow
 from portal.publishing.models import PolicyRevision
-
-DIFF_LABELS = (
-    "title",
-    "title_en",
-    "doc_number",
-    "issuer",
-    "issuer_en",
-    "level",
-    "region_id",
-    "issued_on",
-    "date_precision",
-    "effective_from",
-    "effective_to",
-    "status",
-    "categories",
-    "summary",
-    "summary_en",
-    "body",
-    "guide",
-    "steps",
-    "attachments",
-    "cites",
-    "source_kind",
-    "source_ref",
-    "source_url",
-    "source_note",
-    "verified",
-    "full_text",
-)
 
 
 def open_revision(db: Session, policy_id: str) -> PolicyRevision | None:
@@ -82,7 +54,7 @@ def start_revision(db: Session, user: User, policy: Policy | None, data: dict[st
         policy_id=data["id"],
         number=number,
         state="draft",
-        data=_jsonable(data),
+        data=as_json(data),
         base_hash=policy.content_hash if policy else None,
         author_id=user.id,
         created_at=utcnow(),
@@ -99,7 +71,7 @@ def save_revision(db: Session, user: User, revision: PolicyRevision, data: dict[
     if revision.state not in workflow.EDITABLE_STATES:
         raise workflow.WorkflowError("not_editable")
     before = revision.state
-    revision.data = _jsonable(data)
+    revision.data = as_json(data)
     revision.updated_at = utcnow()
     if revision.state == "rejected":
         revision.state = "draft"
@@ -162,7 +134,7 @@ def act(
 
 
 def _publish(db: Session, revision: PolicyRevision, now: dt.datetime) -> None:
-    data = _from_json(revision.data)
+    data = from_json(revision.data)
     data["content_hash"] = data_hash(revision.data)
     categories = {c.id: c for c in db.scalars(select(Category))}
     policy = apply_policy_data(db, data, categories)
@@ -241,7 +213,7 @@ def field_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str
     """Field-by-field differences; long text fields get a line diff."""
     old = old or {}
     changes = []
-    for name in DIFF_LABELS:
+    for name in REVISION_FIELDS:
         before, after = _show(old.get(name)), _show(new.get(name))
         if before == after:
             continue
@@ -252,7 +224,7 @@ def field_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str
 
 def revision_base(db: Session, revision: PolicyRevision) -> dict[str, Any] | None:
     policy = db.get(Policy, revision.policy_id)
-    return _jsonable(policy_data(policy)) if policy is not None else None
+    return as_json(policy_data(policy)) if policy is not None else None
 
 
 def _show(value: Any) -> str:
@@ -261,22 +233,3 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
-
-
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(
-        json.dumps(
-            data, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v), ensure_ascii=False
-        )
-    )
-
-
-DATE_FIELDS = ("issued_on", "effective_from", "effective_to")
-
-
-def _from_json(data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    for name in DATE_FIELDS:
-        if out.get(name):
-            out[name] = dt.date.fromisoformat(out[name])
-    return out

@@ -17,7 +17,7 @@ from portal.core import params
 from portal.core.actions import decide
 from portal.core.audit import AuditEntry
 from portal.eligibility import revisions, services
-from portal.eligibility.models import Benefit, BenefitRevision, ResultFeedback
+from portal.eligibility.models import FEEDBACK_STATES, Benefit, BenefitRevision, ResultFeedback
 from portal.eligibility.wizard import problem_message
 from portal.staff import bp
 
@@ -195,7 +195,7 @@ def benefit_revision_action(revision_id: int, action: str):
 @role_required("editor")
 def result_feedback():
     session = db.session()
-    state = params.choice("state", ("new", "resolved"), "new")
+    state = params.choice("state", FEEDBACK_STATES, "new")
     rows = list(
         session.scalars(
             select(ResultFeedback)

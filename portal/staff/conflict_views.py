@@ -54,7 +54,7 @@ def decide_conflict(conflict_id: int):
     if not ConflictForm().validate_on_submit():
         abort(400, description=_("The form has expired. Reload the page and try again."))
     choice = request.form.get("choice", "")
-    if choice not in ("keep_db", "take_file"):
+    if choice not in conflicts.CHOICES:
         abort(400, description=_("Choose which version to keep."))
     try:
         conflicts.decide(session, current_user, row, choice)

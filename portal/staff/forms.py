@@ -44,12 +44,7 @@ class PolicyForm(FlaskForm):
     issued_on = DateField(_l("Issued on"), [Optional()])
     date_precision = SelectField(
         _l("Precision of the issue date"),
-        choices=[
-            ("day", _l("Day")),
-            ("month", _l("Month")),
-            ("year", _l("Year")),
-            ("unknown", _l("Unknown")),
-        ],
+        choices=list(labels.DATE_PRECISIONS.items()),
     )
     effective_from = DateField(_l("In force from"), [Optional()])
     effective_to = DateField(_l("In force until"), [Optional()])
@@ -90,9 +85,7 @@ class PolicyForm(FlaskForm):
         [Optional(), Length(max=2000)],
         description=_l("Identifiers of policies this one cites, separated by commas."),
     )
-    source_kind = SelectField(
-        _l("Source"), choices=[("public", _l("Published document")), ("seed", _l("Seed plan text"))]
-    )
+    source_kind = SelectField(_l("Source"), choices=list(labels.SOURCE_KINDS.items()))
     source_ref = StringField(_l("Source reference"), [Optional(), Length(max=300)])
     source_url = URLField(
         _l("Address of the official publication"),

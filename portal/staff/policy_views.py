@@ -17,8 +17,9 @@ from portal.core.files import StoredFile
 from portal.core.messages import message
 from portal.core.textmatch import contains
 from portal.i18n import localized
-from portal.policies.models import Category, Policy
-from portal.policies.services import policy_data
+from portal.policies.fields import DATE_FIELDS, FORM_FIELDS, GUIDE_TEXTS, OPTIONAL_TEXTS
+from portal.policies.models import PUBLICATION_STATES, Category, Policy
+from portal.policies.services import as_json, policy_data
 from portal.publishing import services as publishing
 from portal.publishing import workflow
 from portal.publishing.models import PolicyRevision
@@ -31,7 +32,7 @@ from portal.staff.forms import ActionForm, PolicyForm, parse_ids, parse_steps
 @role_required("editor")
 def policies():
     session = db.session()
-    state = params.choice("state", ("draft", "published", "withdrawn"), "")
+    state = params.choice("state", PUBLICATION_STATES, "")
     stmt = select(Policy).order_by(Policy.updated_at.desc())
     if state:
         stmt = stmt.where(Policy.publication_state == state)
@@ -65,34 +66,13 @@ def _policy_form(data: dict | None = None) -> PolicyForm:
     attachments = (data or {}).get("attachments", [])
     form.remove_attachments.choices = [(str(i), a["title"]) for i, a in enumerate(attachments)]
     if data and request.method == "GET":
-        for name in (
-            "id",
-            "title",
-            "title_en",
-            "doc_number",
-            "issuer",
-            "issuer_en",
-            "level",
-            "region_id",
-            "date_precision",
-            "status",
-            "summary",
-            "summary_en",
-            "body",
-            "full_text",
-            "source_kind",
-            "source_ref",
-            "source_url",
-            "source_note",
-            "verified",
-        ):
+        for name in ("id", *FORM_FIELDS):
             getattr(form, name).data = data.get(name)
-        for name in ("issued_on", "effective_from", "effective_to"):
-            value = data.get(name)
-            getattr(form, name).data = _date(value)
+        for name in DATE_FIELDS:
+            getattr(form, name).data = _date(data.get(name))
         form.categories.data = data.get("categories", [])
         guide = data.get("guide") or {}
-        for name in ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url"):
+        for name in GUIDE_TEXTS:
             getattr(form, name).data = guide.get(name)
         form.guide_source.data = guide.get("source")
         form.steps.data = "\n".join(
@@ -128,39 +108,13 @@ def _form_data(form: PolicyForm, previous: dict | None) -> dict:
         )
         title = record.original_name.rsplit(".", 1)[0]
         attachments.append({"title": title, "note": None, "url": None, "file_id": record.id})
-    guide = {
-        k: (getattr(form, k).data or None)
-        for k in ("beneficiaries", "conditions", "time_limit", "address", "phone", "online_url")
-    }
+    guide = {k: getattr(form, k).data or None for k in GUIDE_TEXTS}
     guide["source"] = form.guide_source.data or None
+    values = {"id": form.id.data, **{k: getattr(form, k).data for k in (*FORM_FIELDS, *DATE_FIELDS)}}
+    values.update({k: values[k] or None for k in OPTIONAL_TEXTS})
     return {
-        "id": form.id.data,
-        **{
-            k: (getattr(form, k).data or None)
-            for k in (
-                "title_en",
-                "doc_number",
-                "issuer",
-                "issuer_en",
-                "summary_en",
-                "source_ref",
-                "source_url",
-                "source_note",
-            )
-        },
-        "title": form.title.data,
-        "level": form.level.data,
-        "region_id": form.region_id.data,
-        "issued_on": form.issued_on.data,
-        "date_precision": form.date_precision.data,
-        "effective_from": form.effective_from.data,
-        "effective_to": form.effective_to.data,
-        "status": form.status.data,
-        "summary": form.summary.data,
-        "body": form.body.data or "",
-        "full_text": form.full_text.data,
-        "source_kind": form.source_kind.data,
-        "verified": form.verified.data,
+        **values,
+        "body": values["body"] or "",
         "categories": form.categories.data or [],
         "guide": guide if any(guide.values()) else None,
         "steps": parse_steps(form.steps.data),
@@ -221,7 +175,7 @@ def edit_policy(policy_id: str):
     if revision is not None and revision.state not in workflow.EDITABLE_STATES:
         flash(_("This policy has a change under review. Recall it or wait for the decision."), "error")
         return redirect(url_for(".revision", revision_id=revision.id))
-    current = revision.data if revision else publishing._jsonable(policy_data(policy))
+    current = revision.data if revision else as_json(policy_data(policy))
     form = _policy_form(current)
     form.id.render_kw = {"readonly": True}
     status = 200

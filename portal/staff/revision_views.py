@@ -13,6 +13,7 @@ from portal.accounts.auth import role_required
 from portal.core.actions import decide
 from portal.core.localtime import from_display
 from portal.i18n import localized
+from portal.policies.fields import REVISION_FIELDS
 from portal.policies.models import Category, Policy
 from portal.publishing import services as publishing
 from portal.publishing import workflow
@@ -51,7 +52,7 @@ def _readable_changes(session, base, data):
         "categories": {c.id: localized(c, "name") for c in session.scalars(select(Category))},
         "cites": dict(session.execute(select(Policy.id, Policy.title)).all()),
     }
-    return readable_changes(base, data, publishing.DIFF_LABELS, names)
+    return readable_changes(base, data, REVISION_FIELDS, names)
 
 
 ACTION_MESSAGES = {
