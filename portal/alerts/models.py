@@ -8,7 +8,7 @@ from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
-from portal.db import Base, UtcDateTime
+from portal.db import Base, UtcDateTime, one_of
 
 FREQUENCIES = ("daily", "weekly")
 
@@ -17,6 +17,7 @@ class AlertSubscription(Base):
     """One address asking for a digest of new or changed content matching its filters."""
 
     __tablename__ = "alert_subscriptions"
+    __table_args__ = (one_of("alert_subscriptions", "frequency", FREQUENCIES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)

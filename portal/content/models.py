@@ -9,10 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
-from portal.db import Base, UtcDateTime
+from portal.db import Base, UtcDateTime, one_of
 
 # open: waiting for staff; kept_db: the database version stays; took_file: the file version replaced it.
 CONFLICT_STATES = ("open", "kept_db", "took_file")
+# What a conflict is about: a policy file or a benefit file.
+ENTITY_TYPES = ("policy", "benefit")
 
 
 class ContentConflict(Base):
@@ -21,7 +23,7 @@ class ContentConflict(Base):
     __tablename__ = "content_conflicts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entity_type: Mapped[str] = mapped_column(String(20))  # policy | benefit
+    entity_type: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[str] = mapped_column(String(80))
     file_hash: Mapped[str] = mapped_column(String(64))
     file_data: Mapped[dict] = mapped_column(JSON)  # what the file says, ready to apply
@@ -34,4 +36,8 @@ class ContentConflict(Base):
 
     decider: Mapped[User | None] = relationship(lazy="joined")
 
-    __table_args__ = (Index("ix_content_conflicts_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_content_conflicts_entity", "entity_type", "entity_id"),
+        one_of("content_conflicts", "entity_type", ENTITY_TYPES),
+        one_of("content_conflicts", "state", CONFLICT_STATES),
+    )

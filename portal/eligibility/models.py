@@ -11,7 +11,7 @@ from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.contentversion import PublicContent
 from portal.db import Base, UtcDateTime, one_of
-from portal.eligibility.rules import KINDS
+from portal.eligibility.rules import KINDS, STATUSES
 from portal.regions.models import Region
 
 # A benefit revision is drafted by an editor and published by a reviewer once all its cases pass.
@@ -88,7 +88,10 @@ class ResultFeedback(Base):
     """ "This result looks wrong": what the founder saw and said, for staff to check."""
 
     __tablename__ = "eligibility_feedback"
-    __table_args__ = (one_of("eligibility_feedback", "state", FEEDBACK_STATES),)
+    __table_args__ = (
+        one_of("eligibility_feedback", "state", FEEDBACK_STATES),
+        one_of("eligibility_feedback", "status_shown", STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -8,14 +8,18 @@ from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.core import labels
 from portal.core.clock import utcnow
 from portal.core.contentversion import PublicContent
-from portal.db import Base, UtcDateTime
+from portal.db import Base, UtcDateTime, one_of
+from portal.operators.models import REVISION_KINDS
+from portal.operators.workflow import STATES
 from portal.places.models import Place
 from portal.regions.models import Region
 
 FEES = ("free", "paid", "unknown")
 RECURRENCES = ("annual",)
+PUBLICATION_STATES = tuple(labels.PUBLICATION_STATES)
 
 
 class Event(PublicContent, Base):
@@ -24,6 +28,12 @@ class Event(PublicContent, Base):
     Times are stored as naive UTC; pages and feeds show them in China Standard Time."""
 
     __tablename__ = "events"
+    # `kind` comes from content/taxonomies.yaml, which changes without a migration: no CHECK on it.
+    __table_args__ = (
+        one_of("events", "publication_state", PUBLICATION_STATES),
+        one_of("events", "fee", FEES),
+        one_of("events", "recurrence", RECURRENCES),
+    )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -84,11 +94,15 @@ class EventRevision(Base):
     """A proposed new event or change; the public sees the approved event until a reviewer approves."""
 
     __tablename__ = "event_revisions"
+    __table_args__ = (
+        one_of("event_revisions", "kind", REVISION_KINDS),
+        one_of("event_revisions", "state", STATES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(80), index=True)  # no FK: a new event has no row yet
     number: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(10))  # "new" or "edit"
+    kind: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(20), index=True)
     data: Mapped[dict] = mapped_column(JSON)
     base: Mapped[dict | None] = mapped_column(JSON)

@@ -37,10 +37,12 @@ class Place(PublicContent, Base):
 
     __tablename__ = "places"
     __table_args__ = (
+        one_of("places", "type", TYPES),
         one_of("places", "status", STATUSES),
         one_of("places", "level", LEVELS),
         one_of("places", "geo_precision", GEO_PRECISIONS),
         one_of("places", "publication_state", PUBLICATION_STATES),
+        one_of("places", "fund_type", FUND_TYPES),
         # The public photo lookup asks "which published place lists this file" (jsonb containment).
         Index("ix_places_photos", "photos", postgresql_using="gin", info={"only_on": "postgresql"}).ddl_if(
             dialect="postgresql"

@@ -59,6 +59,8 @@ class Policy(PublicContent, Base):
         one_of("policies", "status", STATUSES),
         one_of("policies", "publication_state", PUBLICATION_STATES),
         one_of("policies", "date_precision", DATE_PRECISIONS),
+        one_of("policies", "source_kind", SOURCE_KINDS),
+        one_of("policies", "superseded_scope", SUPERSEDED_SCOPES),
     )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
 from portal.core.contentversion import PublicContent
-from portal.db import Base, UtcDateTime
+from portal.db import Base, UtcDateTime, one_of
 
 
 class Synonym(PublicContent, Base):
@@ -52,6 +52,7 @@ class SynonymChange(Base):
     """A staff proposal to add or change a synonym entry; a reviewer approves or rejects it."""
 
     __tablename__ = "search_synonym_changes"
+    __table_args__ = (one_of("search_synonym_changes", "state", CHANGE_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     synonym_id: Mapped[str] = mapped_column(String(80))

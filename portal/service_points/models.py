@@ -11,16 +11,21 @@ from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.contentversion import PublicContent
 from portal.core.offices import KINDS
-from portal.db import Base, UtcDateTime
+from portal.db import Base, UtcDateTime, one_of
+from portal.publishing.workflow import REVISION_STATES as POLICY_REVISION_STATES
 from portal.regions.models import Region
 
-__all__ = ["KINDS", "ServicePoint", "ServicePointRevision"]
+__all__ = ["KINDS", "REVISION_STATES", "ServicePoint", "ServicePointRevision"]
+
+# A revision follows the policy revision table, without scheduling.
+REVISION_STATES = tuple(s for s in POLICY_REVISION_STATES if s != "scheduled")
 
 
 class ServicePoint(PublicContent, Base):
     """An office, platform or hotline; `definition` is the whole entry as written in the content file."""
 
     __tablename__ = "service_points"
+    __table_args__ = (one_of("service_points", "kind", KINDS),)
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)
@@ -38,6 +43,7 @@ class ServicePointRevision(Base):
     """A staff change to a service point: draft → in review → published (or returned)."""
 
     __tablename__ = "service_point_revisions"
+    __table_args__ = (one_of("service_point_revisions", "state", REVISION_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_point_id: Mapped[str] = mapped_column(String(80), index=True)
