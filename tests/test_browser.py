@@ -201,3 +201,15 @@ def test_wizard_without_javascript(page, live_url):
     assert "/eligibility/results" in page.url, page.url
     ineligible = page.locator("section.result-group-ineligible")
     assert ineligible.locator("#benefit-chengguan-guaranteed-startup-loan").count() == 1
+    # "Does a result look wrong?" is a page of its own: an empty message comes back named, then it is sent.
+    results_url = page.url
+    page.get_by_role("link", name="Tell the staff what looks wrong").click()
+    assert "/eligibility/results/feedback?" in page.url and "region=cn" in page.url
+    page.get_by_role("button", name="Send to staff").click()
+    assert page.locator("#error-summary").is_visible()
+    assert "What looks wrong?" in page.locator("#error-summary").inner_text()
+    page.get_by_label("Which benefit?").select_option("national-guaranteed-startup-loan-individual")
+    page.get_by_label("What looks wrong?").fill("I think this loan is also open to me.")
+    page.get_by_role("button", name="Send to staff").click()
+    assert page.url == results_url
+    assert "Thank you" in page.locator(".flash-success").inner_text()

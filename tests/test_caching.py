@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.dashboard.counting import flush
-from portal.dashboard.models import SearchQueryCount
+from portal.dashboard.models import SearchQueryCount, UsageCount
 from portal.eligibility.models import Benefit, EligibilityQuestion
 from portal.events.models import Event
 from portal.operators.models import PlaceDailyStat
@@ -45,6 +45,7 @@ PUBLIC_ENDPOINTS = {
     "opendata.download",
     "eligibility.start",
     "eligibility.question",
+    "eligibility.results",
     "events.index",
     "events.detail",
     "events.event_ics",
@@ -70,7 +71,7 @@ PUBLIC_ENDPOINTS = {
 # Public routes that answer 200 only for stored files (a photo, an attachment): 404 here, so private.
 NEEDS_A_FILE = {"place_help.public_photo", "policies.attachment"}
 # Public routes whose page holds a form with a CSRF token, or that answer with a redirect.
-PRIVATE_BY_CONTENT = {"place_help.place_feedback", "eligibility.results", "eligibility.answer"}
+PRIVATE_BY_CONTENT = {"place_help.place_feedback", "eligibility.feedback_form", "eligibility.answer"}
 PRIVATE_BLUEPRINTS = (
     "accounts.",
     "staff.",
@@ -258,6 +259,34 @@ def test_a_page_with_a_csrf_form_is_private(client):
     response = client.get(f"/places/{samples}/feedback")
     assert response.status_code == 200 and 'name="csrf_token"' in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == PRIVATE
+
+
+def test_the_eligibility_results_are_served_from_the_cache_and_hold_no_form_token(staff_app):
+    staff_app.config.update(COUNT_FLUSH_SECONDS=0, WTF_CSRF_ENABLED=True)  # forms carry tokens
+    client = staff_app.test_client()
+    url = "/eligibility/results?applicant=company&region=gansu-lanzhou-chengguan&company_registered=yes"
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == PUBLIC
+    assert "csrf_token" not in first.get_data(as_text=True) and "Set-Cookie" not in first.headers
+    again = client.get(url)
+    assert again.headers["X-Cache"] == "HIT" and again.data == first.data
+    assert client.get(url, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+    # Another visitor's answers are another entry; the feedback page for them makes its own token.
+    other = staff_app.test_client().get(url.replace("company_registered=yes", "company_registered=no"))
+    assert other.headers["X-Cache"] == "MISS" and other.data != first.data
+    feedback = client.get(url.replace("/results?", "/results/feedback?"))
+    assert 'name="csrf_token"' in feedback.get_data(as_text=True)
+    assert feedback.headers["Cache-Control"] == PRIVATE and feedback.headers.get("X-Cache") != "HIT"
+    # Completions are still counted when the page comes from the cache: the first page, its repeat
+    # from the cache and the other visitor's (the 304 is a repeat view in the same browser).
+    flush()
+    with staff_app.app_context():
+        hits = db.session().scalars(
+            select(UsageCount.hits).where(
+                UsageCount.metric == "wizard_completed", UsageCount.region_id == "gansu-lanzhou-chengguan"
+            )
+        )
+        assert sum(hits) == 3
 
 
 def test_each_language_has_its_own_entry(content_app):

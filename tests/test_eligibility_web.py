@@ -177,10 +177,31 @@ def test_unknown_question_is_404(client):
     assert client.get("/eligibility/questions/shoe_size").status_code == 404
 
 
+def test_feedback_has_its_own_page_linked_from_the_results(content_app):
+    client = content_app.test_client()
+    answers = "applicant=individual&region=cn"
+    results = parse(client.get(f"/eligibility/results?{answers}&lang=en").get_data(as_text=True))
+    assert results.find("form", method="post") is None  # nothing to post from the results page
+    link = results.find("section", id="feedback").find("a").attrs["href"]
+    assert urlsplit(link).path == "/eligibility/results/feedback"
+    assert parse_qs(urlsplit(link).query) == {"applicant": ["individual"], "region": ["cn"]}
+    page = client.get(link)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    doc = check_page(page.get_data(as_text=True), "en")
+    form = doc.find("form", method="post")
+    assert form.attrs["action"] == "/eligibility/feedback"
+    assert form.find("input", name="answers").attrs["value"] == answers
+    assert form.find("input", name="csrf_token") is not None
+    options = [o.attrs["value"] for o in form.find("select", name="benefit_id").find_all("option")]
+    assert options == ["", *(b.id for b in RULES.benefits)]
+    back = [a for a in doc.find_all("a") if a.text == "Back to your results"][0]
+    assert back.attrs["href"] == f"/eligibility/results?{answers}"
+
+
 def test_feedback_is_stored_and_needs_csrf(content_app):
     client = content_app.test_client()
-    page = client.get("/eligibility/results?applicant=individual&region=cn").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    page = client.get("/eligibility/results/feedback?applicant=individual&region=cn").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post("/eligibility/feedback", data={"message": "x"}).status_code == 400
     response = client.post(
         "/eligibility/feedback",
@@ -191,20 +212,42 @@ def test_feedback_is_stored_and_needs_csrf(content_app):
             "answers": "applicant=individual&region=cn",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/eligibility/results?applicant=individual&region=cn"
     with content_app.app_context():
         item = db.session().query(ResultFeedback).order_by(ResultFeedback.id.desc()).first()
         assert item.message == "我符合条件" and item.answers == "applicant=individual&region=cn"
-        assert item.ruleset_version
-    empty = client.post(
-        "/eligibility/feedback",
-        data={"csrf_token": token, "message": " ", "answers": "applicant=individual&region=cn"},
+        assert item.benefit_id == RULES.benefits[0].id and item.ruleset_version
+    # Back on the results, the thanks are shown once: that page is the visitor's own, not cached.
+    thanked = client.get(response.headers["Location"])
+    assert thanked.headers["Cache-Control"] == "private, no-store" and "X-Cache" not in thanked.headers
+    assert parse(thanked.get_data(as_text=True)).find("div", **{"class": "flash flash-success"}) is not None
+    assert "flash" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_empty_or_long_message_comes_back_with_the_error_named(content_app):
+    client = content_app.test_client()
+    page = client.get("/eligibility/results/feedback?applicant=individual&region=cn&lang=en")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(
+        1
     )
-    assert empty.status_code == 302
-    assert "#feedback" in empty.headers["Location"]
-    after = parse(client.get(empty.headers["Location"]).get_data(as_text=True))
-    section = after.find("section", id="feedback")
-    assert section.find("div", **{"class": "flash flash-error"}) is not None  # shown beside the form
+    benefit = RULES.benefits[1].id
+    for message in (" ", "长" * 2001):
+        response = client.post(
+            "/eligibility/feedback",
+            data={"csrf_token": token, "message": message, "benefit_id": benefit, "answers": "region=cn"},
+        )
+        assert response.status_code == 400
+        doc = check_page(response.get_data(as_text=True), "en")
+        summary = doc.find("div", id="error-summary")
+        assert "What looks wrong?: Write between 1 and 2000 characters." in summary.text
+        assert summary.find("a").attrs["href"] == "#feedback-message"
+        field = doc.find("textarea", id="feedback-message")
+        assert field.attrs["aria-invalid"] == "true" and field.text == message.strip()
+        assert doc.find("option", value=benefit).attrs.get("selected") is not None  # the choice is kept
+        assert doc.find("input", name="answers").attrs["value"] == "region=cn"
+    with content_app.app_context():
+        assert db.session().query(ResultFeedback).filter_by(benefit_id=benefit).count() == 0
 
 
 @pytest.mark.parametrize("lang,html_lang", [("zh", "zh-Hans"), ("en", "en")])

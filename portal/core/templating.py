@@ -14,6 +14,7 @@ from markupsafe import Markup
 from portal.core import labels
 from portal.core.localtime import local_time
 from portal.core.urls import lang_url, page_url, toggle_url, url_with
+from portal.core.versioncache import fragment
 from portal.i18n import current_language
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -143,6 +144,7 @@ def init_app(app: Flask) -> None:
         page_url=page_url,
         lang_url=lang_url,
         labels=labels,
+        fragment=fragment,
     )
     from portal.core import audit_labels
 

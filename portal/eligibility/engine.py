@@ -135,12 +135,18 @@ def _leaf(leaf: Leaf, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
 def _value(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> bool | None:
     if isinstance(node, Leaf):
         return _leaf(node, facts, ruleset)
-    values = [_value(child, facts, ruleset) for child in node.children]
     if node.op == "not":
-        return None if values[0] is None else not values[0]
-    if node.op == "all":
-        return False if False in values else (None if None in values else True)
-    return True if True in values else (None if None in values else False)
+        value = _value(node.children[0], facts, ruleset)
+        return None if value is None else not value
+    # `all` is decided by the first unmet part, `any` by the first met one: stop there.
+    decisive = node.op != "all"
+    unknown = False
+    for child in node.children:
+        value = _value(child, facts, ruleset)
+        if value is decisive:
+            return decisive
+        unknown = unknown or value is None
+    return None if unknown else not decisive
 
 
 def _only_not_applicable(node: Node, facts: dict[str, Any], ruleset: Ruleset) -> bool:
@@ -217,6 +223,21 @@ def evaluate_benefit(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset, 
     return BenefitResult(benefit, status, tuple(criteria), ordered, _in_force(benefit, on))
 
 
+def _still_open(benefit: Benefit, facts: dict[str, Any], ruleset: Ruleset) -> list[str] | None:
+    """The questions that could decide a benefit still `needs_info` (None once it is decided):
+    `evaluate_benefit`'s status and `missing` without the rest of its result."""
+    nodes = _criteria(benefit, ruleset)
+    values = [_value(node, facts, ruleset) for node in nodes]
+    if False in values or None not in values:
+        return None
+    missing: list[str] = []
+    for node, value in zip(nodes, values, strict=True):
+        if value is None:
+            for fact in _deciding_unknowns(node, facts, ruleset):
+                missing.extend(_askable(fact, facts, ruleset))
+    return missing
+
+
 def evaluate(
     answers: dict[str, Any], ruleset: Ruleset, on: dt.date | None = None, hints: bool = True
 ) -> Evaluation:
@@ -259,17 +280,28 @@ def asked_path(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> list[Q
     pending = list(ruleset.benefits)
     path: list[Question] = []
     while pending:
-        facts = facts_for(known, ruleset, on)
-        results = [evaluate_benefit(b, facts, ruleset, on) for b in pending]
-        undecided = [r for r in results if r.status == NEEDS_INFO]
-        pending = [r.benefit for r in undecided]
-        wanted = {f for r in undecided for f in r.missing}
+        if known:
+            facts = facts_for(known, ruleset, on)
+            open_now = [(b, _still_open(b, facts, ruleset)) for b in pending]
+        else:
+            open_now = _open_at_start(ruleset, on)
+        pending = [b for b, missing in open_now if missing is not None]
+        wanted = {f for _b, missing in open_now if missing for f in missing}
         q = next((q for q in ruleset.questions if q.id in wanted and q.id not in known), None)
         if q is None or q.id not in answers:
             break
         path.append(q)
         known[q.id] = answers[q.id]
     return path
+
+
+def _open_at_start(ruleset: Ruleset, on: dt.date) -> list[tuple[Benefit, list[str] | None]]:
+    """Every benefit with `_still_open` before any answer: the same for every path on a date."""
+    cache = ruleset.start_cache
+    if on not in cache:
+        facts = facts_for({}, ruleset, on)
+        cache[on] = [(b, _still_open(b, facts, ruleset)) for b in ruleset.benefits]
+    return cache[on]
 
 
 def remaining_questions(evaluation: Evaluation, answers: dict[str, Any]) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
+from portal.core.versioncache import per_version
 from portal.eligibility.models import Benefit, EligibilityQuestion, ResultFeedback
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.schema import FactTypes, read_benefit, read_questions
@@ -160,6 +161,12 @@ def policy_titles(db: Session, ids: list[str]) -> dict[str, Any]:
         )
     )
     return {r.id: r for r in rows}
+
+
+def cited_policies(db: Session, rules: Ruleset) -> dict[str, Any]:
+    """`policy_titles` of every policy the rules cite (what a results page links to), per content version."""
+    ids = sorted({pid for b in rules.benefits for pid in b.policy_ids})
+    return per_version(db, "cited_policies", rules.version, lambda: policy_titles(db, ids))
 
 
 def benefit_rows(db: Session, ids: list[str] | None = None) -> list[Benefit]:

@@ -7,22 +7,20 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal import db
-from portal.core import params, ratelimit
+from portal.core import labels, params, ratelimit
 from portal.core.urls import absolute_url
 from portal.eligibility import bp, engine, services, wizard
 from portal.eligibility.answers import to_query
+from portal.eligibility.forms import ResultFeedbackForm
 from portal.eligibility.rules import KINDS, STATUSES
 from portal.eligibility.schema import N_, Problem
 from portal.i18n import current_language
 
-MAX_FEEDBACK = 2000
 MAX_ANSWERS = 4000
 FEEDBACK_WINDOW = dt.timedelta(hours=1)
 GROUP_ORDER = (engine.ELIGIBLE, engine.NEEDS_INFO, engine.INELIGIBLE)
-FEEDBACK_LABEL = _l("What looks wrong?")
 
 
 def _state():
@@ -128,7 +126,7 @@ def results():
     session = db.session()
     worth = groups[engine.ELIGIBLE] + groups[engine.NEEDS_INFO]
     hosting = any(wizard.needs_hosting(r.benefit) for r in worth + groups[engine.INELIGIBLE])
-    policy_ids = {pid for r in evaluation.results for pid in r.benefit.policy_ids}
+    links = wizard.Links(answers, rules)
     return render_template(
         "eligibility/results.html",
         rules=rules,
@@ -140,13 +138,13 @@ def results():
         checklist=wizard.checklist(worth, answers),
         elsewhere=elsewhere,
         approach=approach,
-        policies=services.policy_titles(session, sorted(policy_ids)),
+        policies=services.cited_policies(session, rules),
         spaces=wizard.spaces_in_region(session, rules, answers.get("region")) if hosting else None,
         spaces_url=wizard.spaces_url(answers.get("region")),
         spaces_url_all=wizard.spaces_url(None),
-        share_url=absolute_url("eligibility.results") + "?" + wizard.query_string(answers, rules),
+        share_url=absolute_url("eligibility.results") + "?" + links.query,
         print_view=request.args.get("view") == "print",
-        feedback_label=FEEDBACK_LABEL,
+        links=links,
     )
 
 
@@ -154,43 +152,60 @@ def _only_region_fails(result) -> bool:
     return any(c.id == "region" and c.met is False for c in result.criteria)
 
 
+def _answers_query(raw: str) -> str:
+    """The answers a result came from, as a query string: re-encoded, so no header break can reach
+    a redirect, and bounded."""
+    answers_qs = urlencode(parse_qsl(raw, keep_blank_values=True))
+    if len(answers_qs) > MAX_ANSWERS:
+        abort(400, description=_("The answers are too long."))
+    return answers_qs
+
+
+def _render_feedback(form: ResultFeedbackForm, answers_qs: str, status: int = 200):
+    back = url_for("eligibility.results") + "?" + answers_qs
+    return render_template("eligibility/feedback.html", form=form, back=back), status
+
+
+@bp.get("/eligibility/results/feedback")
+def feedback_form():
+    """ "Does a result look wrong?" for the answers in the query string (a page of its own, so the
+    results page holds no form token and can be cached)."""
+    answers_qs = _answers_query(request.query_string.decode("utf-8", "replace"))
+    form = ResultFeedbackForm(answers=answers_qs)
+    form.offer(services.ruleset(db.session()))
+    return _render_feedback(form, answers_qs)
+
+
 @bp.post("/eligibility/feedback")
 def feedback():
     """Store "this result looks wrong" for staff; nothing else about the visitor is kept."""
     rules = services.ruleset(db.session())
-    message = (request.form.get("message") or "").strip()
-    benefit_id = request.form.get("benefit_id") or None
-    # The answers come back as a query string: re-encoded, so no header break can reach the redirect.
-    answers_qs = urlencode(parse_qsl(request.form.get("answers") or "", keep_blank_values=True))
+    form = ResultFeedbackForm()
+    form.offer(rules)
+    answers_qs = form.answers.data = _answers_query(form.answers.data or "")
+    benefit_id = form.benefit_id.data or None
     status = request.form.get("status") or None
-    if len(answers_qs) > MAX_ANSWERS:
-        abort(400, description=_("The answers are too long."))
-    back = url_for("eligibility.results") + "?" + answers_qs
     if benefit_id is not None and rules.benefit(benefit_id) is None:
         abort(400, description=_("Unknown benefit."))
     if status is not None and status not in STATUSES:
         abort(400, description=_("Unknown result."))
-    if not message or len(message) > MAX_FEEDBACK:
-        flash(
-            _("%(field)s: write between 1 and %(n)s characters.", field=FEEDBACK_LABEL, n=MAX_FEEDBACK),
-            "error",
-        )
-        return redirect(back + "#feedback")
+    if not form.validate():
+        return _render_feedback(form, answers_qs, 400)
     config = current_app.config
     who = ratelimit.address_key("result_feedback", config["SECRET_KEY"], request.remote_addr or "?")
     if not ratelimit.take(db.session(), who, config["FEEDBACK_PER_HOUR"], FEEDBACK_WINDOW):
-        flash(_("Too many reports from your connection in the last hour. Try again later."), "error")
-        return redirect(back + "#feedback"), 303
+        form.message.errors = [_("Too many reports from your connection in the last hour. Try again later.")]
+        return _render_feedback(form, answers_qs, 429)
     services.record_feedback(
         db.session(),
         benefit_id=benefit_id,
         answers=answers_qs,
         version=rules.version,
         status=status,
-        message=message,
+        message=form.message.data.strip(),
     )
     flash(_("Thank you. Staff who keep the rules will check this result."), "success")
-    return redirect(back + "#feedback")
+    return redirect(url_for("eligibility.results") + "?" + answers_qs), 303
 
 
 @bp.get("/benefits")
@@ -235,6 +250,14 @@ def benefit_detail(benefit_id: str):
 
 
 def _region_label(rules, region_id: str) -> str:
+    """A region with the regions above it ("Gansu › Lanzhou › Chengguan"), once per language and rules."""
+    key = (current_language(), region_id)
+    if key not in rules.label_cache:
+        rules.label_cache[key] = _chain_label(rules, region_id)
+    return rules.label_cache[key]
+
+
+def _chain_label(rules, region_id: str) -> str:
     if region_id == "cn":
         return _("All of China")
     chain = [
@@ -253,6 +276,17 @@ def _region_choices(rules) -> list[dict]:
     ]
 
 
+def _criterion_texts() -> dict:
+    """How a criterion's state reads (class, symbol, words), and the word before its source."""
+    return {
+        True: ("met", "✓", str(labels.CRITERION[True])),
+        False: ("unmet", "✗", str(labels.CRITERION[False])),
+        None: ("unknown", "?", str(labels.CRITERION[None])),
+        "undefined": ("undefined", "?", _("Not defined by the published text; the office decides")),
+        "source": _("source"),
+    }
+
+
 @bp.app_context_processor
 def _helpers():
     return {
@@ -265,6 +299,7 @@ def _helpers():
         "results_link": wizard.results_url,
         "region_choices": _region_choices,
         "region_label": _region_label,
+        "criterion_texts": _criterion_texts,
         "today": dt.date.today,
         "plain_labels": lambda mapping: {k: str(v) for k, v in mapping.items()},
     }

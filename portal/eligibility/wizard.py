@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -83,6 +83,37 @@ def results_url(answers: dict[str, Any], rules: Ruleset, **extra: str) -> str:
     if extra:
         qs = "&".join(p for p in (qs, urlencode(extra)) if p)
     return url_for("eligibility.results") + "?" + qs
+
+
+# How the router writes a path segment (werkzeug's converters): links built here read the same.
+SEGMENT_SAFE = "!$&'()*+,/:;=@"
+
+
+def _base(endpoint: str, arg: str) -> str:
+    return url_for(endpoint, **{arg: "ID"}).rsplit("ID", 1)[0]
+
+
+class Links:
+    """A results page's links to questions, benefits and its other views, each built from one base
+    and the answers' query string read once (a page has dozens of them)."""
+
+    def __init__(self, answers: dict[str, Any], rules: Ruleset) -> None:
+        self.query = query_string(answers, rules)
+        self._question = _base("eligibility.question", "question_id")
+        self._benefit = _base("eligibility.benefit_detail", "benefit_id")
+
+    def question(self, q: Question) -> str:
+        return f"{self._question}{quote(q.id, safe=SEGMENT_SAFE)}?{self.query}"
+
+    def benefit(self, benefit_id: str) -> str:
+        return self._benefit + quote(benefit_id, safe=SEGMENT_SAFE)
+
+    def results(self, **extra: str) -> str:
+        qs = "&".join(p for p in (self.query, urlencode(extra)) if p)
+        return url_for("eligibility.results") + "?" + qs
+
+    def feedback(self) -> str:
+        return url_for("eligibility.feedback_form") + "?" + self.query
 
 
 def answer_text(q: Question, value: Any, rules: Ruleset) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 
 from portal import db
+from portal.core.versioncache import per_version
 from portal.service_points import bp, services, topics
 from portal.service_points.labels import KIND_LABELS, WHO_LABELS
 
@@ -15,12 +16,9 @@ def office_of(benefit) -> str | None:
 
 
 def next_step_for(region_id: str | None, kind: str | None) -> dict:
-    """The next step for a region and kind of office, computed once per request."""
-    cache = g.setdefault("next_steps", {})
-    key = (region_id, kind or "government_service")
-    if key not in cache:
-        cache[key] = services.next_step(db.session(), region_id, key[1])
-    return cache[key]
+    """The next step for a region and kind of office, looked up once per content version."""
+    session, key = db.session(), (region_id, kind or "government_service")
+    return per_version(session, "next_step", key, lambda: services.shown_next_step(session, *key))
 
 
 def policy_topic(policy) -> topics.Topic | None:
@@ -33,14 +31,8 @@ def basis_link(policy_id: str | None, clause: str | None) -> dict | None:
         return None
     from flask import url_for
 
-    from portal.policies import services as policies
-
     session = db.session()
-    if "policy_versions" not in g:
-        g.policy_versions = policies.published_versions(session)
-    if policy_id not in g.policy_versions:
-        return None
-    found = policies.clause_anchor(session, policy_id, g.policy_versions[policy_id], clause)
+    found = per_version(session, "basis_anchor", (policy_id, clause), lambda: _anchor(policy_id, clause))
     if found is None:
         return None
     anchor, label = found
@@ -48,6 +40,17 @@ def basis_link(policy_id: str | None, clause: str | None) -> dict | None:
         "url": url_for("policies.detail", policy_id=policy_id, _anchor=anchor),
         "label": label if label and label not in (clause or "") else "",
     }
+
+
+def _anchor(policy_id: str, clause: str | None) -> tuple[str | None, str] | None:
+    from portal.policies import services as policies
+
+    session = db.session()
+    if "policy_versions" not in g:
+        g.policy_versions = policies.published_versions(session)
+    if policy_id not in g.policy_versions:
+        return None
+    return policies.clause_anchor(session, policy_id, g.policy_versions[policy_id], clause)
 
 
 @bp.app_context_processor

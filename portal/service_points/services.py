@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -132,3 +134,42 @@ def next_step(db: Session, region_id: str | None, kind: str) -> dict[str, Any]:
     hotline = db.get(ServicePoint, "cn-government-service-12345")
     online = [p for p in online_entries(db, region_id) if p.region_id != "cn"][:1]
     return {"offices": offices, "online": online, "hotline": hotline, "kind": kind, "region_id": region_id}
+
+
+@dataclass(frozen=True)
+class RegionName:
+    id: str
+    name: str
+    name_en: str | None
+
+
+@dataclass(frozen=True)
+class Office:
+    """A service point as pages show it, detached from any session (kept per content version)."""
+
+    id: str
+    kind: str
+    region_id: str
+    region: RegionName
+    definition: dict[str, Any]
+    verified: bool
+    checked_on: dt.date | None
+
+
+def _office(point: ServicePoint) -> Office:
+    region = RegionName(point.region.id, point.region.name, point.region.name_en)
+    return Office(
+        point.id, point.kind, point.region_id, region, point.definition, point.verified, point.checked_on
+    )
+
+
+def shown_next_step(db: Session, region_id: str | None, kind: str) -> dict[str, Any]:
+    """`next_step` with plain offices, which requests can share once it is read."""
+    step = next_step(db, region_id, kind)
+    hotline = step["hotline"]
+    return {
+        **step,
+        "offices": [_office(p) for p in step["offices"]],
+        "online": [_office(p) for p in step["online"]],
+        "hotline": _office(hotline) if hotline is not None else None,
+    }
