@@ -360,12 +360,14 @@ class PostgresBackend:
             )
             params["top"] = max(limit, PRE_RANK)
             params["terms"] = list(plan.weighted_terms(groups))
-            # The candidates with how often each query word occurs in them: their (larger) word
-            # lists are read only for these few, after the pre-rank has chosen them.
+            # The candidates with the positions of each query word in them (a title's words come
+            # first), read only for these few, after the pre-rank has chosen them. The query's words
+            # are marked with the otherwise unused weight B and kept: unnesting only those is many
+            # times cheaper than unnesting every word of the document and filtering.
             best = (
                 "SELECT json_agg(json_build_array(t.key, t.names, t.prior, t.guide, t.type, t.title_len,"
-                " t.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.weights))"
-                " FROM unnest(d.tsv) u WHERE u.lexeme = ANY(CAST(:terms AS text[])))))"
+                " t.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.positions))"
+                " FROM unnest(ts_filter(setweight(d.tsv, 'B', CAST(:terms AS text[])), '{b}')) u)))"
                 " FROM (SELECT * FROM m ORDER BY exact DESC, cover DESC, pre DESC, key LIMIT :top) t"
                 " JOIN search_documents d ON d.ctid = t.tid"
             )
@@ -464,10 +466,12 @@ class PostgresBackend:
         self._counts(conn, weighted, counts)
         freq: dict[str, dict[str, tuple[int, int]]] = {}
         for b in best:
-            # (word, weight of each position) for the query's words: A in the title, D in the text.
-            freq[b[0]] = {
-                word: (weights.count("A"), len(weights) - weights.count("A")) for word, weights in b[9] or ()
-            }
+            # (word, its positions) for the query's words: up to the title's length, in the title.
+            title_len = b[5]
+            freq[b[0]] = {}
+            for word, positions in b[9] or ():
+                in_title = sum(p <= title_len for p in positions)
+                freq[b[0]][word] = (in_title, len(positions) - in_title)
 
         def bm25(df: int, tf: float, length: int, avg: float) -> float:
             idf = math.log(n_docs / (df + 1)) + 1 if n_docs else 1.0
