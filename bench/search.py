@@ -7,9 +7,11 @@ Each query is timed as the API runs it: top 20, exact total and the facet counts
 
 The PostgreSQL backend runs on the server TEST_DATABASE_URL names (a database per size is created
 and dropped); without one the script starts itself again under scripts/with_postgres.sh, which
-starts a throw-away cluster. `--no-postgres` leaves it out.
+starts a throw-away cluster. `--backends` chooses the portal's backends (the FTS5 baseline always
+runs): `--backends postgres` leaves out Whoosh, whose 100 000-document build takes half an hour
+on a busy machine; `--no-postgres` is `--backends whoosh`.
 
-Usage: python bench/search.py [--sizes 10000,100000] [--repeat 5] [--no-postgres]
+Usage: python bench/search.py [--sizes 10000,100000] [--repeat 5] [--backends whoosh,postgres]
 """
 
 from __future__ import annotations
@@ -197,13 +199,16 @@ def fts_search(db: sqlite3.Connection, text: str) -> tuple[list[str], int, dict]
     return top, total, facets
 
 
-def timed(fn, repeat: int) -> list[float]:
-    samples = []
+def timed(engines: dict, repeat: int) -> dict[str, list[float]]:
+    """Milliseconds per query for each engine, taking turns query by query: a change in the
+    machine's load falls on every engine alike, so their ratios hold on a shared machine."""
+    samples: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(repeat):
         for q in QUERIES:
-            start = time.perf_counter()
-            fn(q)
-            samples.append((time.perf_counter() - start) * 1000)
+            for name, fn in engines.items():
+                start = time.perf_counter()
+                fn(q)
+                samples[name].append((time.perf_counter() - start) * 1000)
     return samples
 
 
@@ -247,66 +252,69 @@ def build_postgres(docs: list[IndexDoc], server: str, size: int):
     return backend, lambda: drop(engine)
 
 
-def run(size: int, repeat: int, server: str | None) -> dict:
+BACKENDS = ("whoosh", "postgres")  # the portal's; the FTS5 baseline always runs beside them
+
+
+def run(size: int, repeat: int, server: str | None, backends: tuple[str, ...] = ("whoosh",)) -> dict:
+    """Build every index asked for over the same documents and time the same queries on each."""
     docs = make_documents(size)
     work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
     original = memoise_jieba()
-    t0 = time.perf_counter()
-    backend = WhooshBackend(work / "whoosh")
-    backend.rebuild(docs)
-    whoosh_build = time.perf_counter() - t0
+    search = {}  # backend name → (search function, build seconds)
+    if "whoosh" in backends:
+        t0 = time.perf_counter()
+        whoosh = WhooshBackend(work / "whoosh")
+        whoosh.rebuild(docs)
+        search["whoosh"] = (whoosh.search, time.perf_counter() - t0)
     t0 = time.perf_counter()
     fts = build_fts(docs, work / "fts.db")
     fts_build = time.perf_counter() - t0
-    pg = drop_pg = None
-    if server:
+    drop_pg = None
+    if "postgres" in backends and server:
         t0 = time.perf_counter()
         pg, drop_pg = build_postgres(docs, server, size)
-        pg_build = time.perf_counter() - t0
+        search["postgres"] = (pg.search, time.perf_counter() - t0)
     jieba.tokenize = original
 
     # The synonym list is applied to every query, as the site does.
     entries = yaml.safe_load((ROOT / "content" / "synonyms.yaml").read_text(encoding="utf-8"))
     synonyms = analyse_synonyms({e["word"]: tuple(e["terms"]) for e in entries})
 
-    def whoosh_query(q: str):
-        return backend.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS, synonyms=synonyms))
+    def query(name: str):
+        def ask(q: str):
+            return search[name][0](SearchQuery(text=q, per_page=20, facets=FACET_FIELDS, synonyms=synonyms))
 
-    def pg_query(q: str):
-        return pg.search(SearchQuery(text=q, per_page=20, facets=FACET_FIELDS, synonyms=synonyms))
+        return ask
 
     for q in QUERIES:  # warm every engine (first searcher, page cache, connection pool)
-        whoosh_query(q)
         fts_search(fts, q)
-        if pg:
-            pg_query(q)
-    matches = {q: whoosh_query(q).total for q in QUERIES}
-    w = timed(whoosh_query, repeat)
-    f = timed(lambda q: fts_search(fts, q), repeat)
-    out = {
-        "documents": size,
-        "whoosh": {
-            "p50_ms": round(pct(w, 50), 1),
-            "p95_ms": round(pct(w, 95), 1),
-            "build_s": round(whoosh_build, 1),
-        },
-        "fts5_baseline": {
-            "p50_ms": round(pct(f, 50), 1),
-            "p95_ms": round(pct(f, 95), 1),
-            "build_s": round(fts_build, 1),
-        },
-        "median_matches_per_query": int(statistics.median(matches.values())),
-        "max_matches_per_query": max(matches.values()),
-    }
-    if pg:
-        p = timed(pg_query, repeat)
-        pg_matches = {q: pg_query(q).total for q in QUERIES}
-        out["postgres"] = {
-            "p50_ms": round(pct(p, 50), 1),
-            "p95_ms": round(pct(p, 95), 1),
-            "build_s": round(pg_build, 1),
-            "same_totals_as_whoosh": sum(pg_matches[q] == matches[q] for q in QUERIES),
+        for name in search:
+            query(name)(q)
+    totals = {name: {q: query(name)(q).total for q in QUERIES} for name in search}
+    samples = timed({"fts5_baseline": lambda q: fts_search(fts, q)} | {n: query(n) for n in search}, repeat)
+    f = samples["fts5_baseline"]
+    out: dict = {"documents": size}
+    for name in search:
+        out[name] = {
+            "p50_ms": round(pct(samples[name], 50), 1),
+            "p95_ms": round(pct(samples[name], 95), 1),
+            "build_s": round(search[name][1], 1),
         }
+    out["fts5_baseline"] = {
+        "p50_ms": round(pct(f, 50), 1),
+        "p95_ms": round(pct(f, 95), 1),
+        "build_s": round(fts_build, 1),
+    }
+    if search:
+        # Whoosh's totals when it ran (the reference), else the PostgreSQL backend's.
+        matches = totals.get("whoosh") or totals["postgres"]
+        out["median_matches_per_query"] = int(statistics.median(matches.values()))
+        out["max_matches_per_query"] = max(matches.values())
+    if "whoosh" in totals and "postgres" in totals:
+        out["postgres"]["same_totals_as_whoosh"] = sum(
+            totals["postgres"][q] == totals["whoosh"][q] for q in QUERIES
+        )
+    if drop_pg:
         drop_pg()
     return out
 
@@ -315,21 +323,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--backends",
+        default=",".join(BACKENDS),
+        help="The portal's backends to build and time, of whoosh,postgres (the FTS5 baseline always runs).",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="Leave the PostgreSQL backend out.")
     args = parser.parse_args()
-    server = None if args.no_postgres else os.environ.get("TEST_DATABASE_URL")
-    if not args.no_postgres and not server:
+    backends = tuple(b.strip() for b in args.backends.split(",") if b.strip() and b.strip() != "fts5")
+    unknown = sorted(set(backends) - set(BACKENDS))
+    if unknown:
+        parser.error(f"--backends: unknown {', '.join(unknown)} (choose from whoosh, postgres, fts5)")
+    if args.no_postgres:
+        backends = tuple(b for b in backends if b != "postgres")
+    server = os.environ.get("TEST_DATABASE_URL") if "postgres" in backends else None
+    if "postgres" in backends and not server:
         # Start again under a throw-away PostgreSQL cluster (installed from Debian when missing).
         script = ROOT / "scripts" / "with_postgres.sh"
         sys.exit(subprocess.call([str(script), sys.executable, *sys.argv]))
     analysis.init()
     results = []
     for size in args.sizes.split(","):
-        results.append(run(int(size), args.repeat, server))
+        results.append(run(int(size), args.repeat, server, backends))
         print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)  # as each ends
     print(
         json.dumps(
-            {"queries": len(QUERIES), "repeat": args.repeat, "results": results}, ensure_ascii=False, indent=2
+            {
+                "queries": len(QUERIES),
+                "repeat": args.repeat,
+                "backends": ["fts5_baseline", *backends],
+                "results": results,
+            },
+            ensure_ascii=False,
+            indent=2,
         )
     )
 

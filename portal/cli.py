@@ -322,6 +322,9 @@ def reminders_send() -> None:
     with current_app.test_request_context(base_url=base):
         done = send_reminders(session)
     session.commit()  # re-ranked listings are indexed by the after-commit hook or the worker
+    if done is None:
+        click.echo("skipped: another host is sending the reminders")
+        return
     click.echo(f"reminders sent {done['sent']}, listings re-ranked {done['reranked']}")
 
 
@@ -357,6 +360,9 @@ def alerts_send() -> None:
     base = current_app.config["PUBLIC_BASE_URL"] or "http://localhost"
     with current_app.test_request_context(base_url=base):
         done = send_all(db.session())
+    if done is None:
+        click.echo("skipped: another host is sending the alerts")
+        return
     click.echo(
         f"digests sent {done['digests']}, result changes sent {done['checks']}, failed {done['failed']}"
     )

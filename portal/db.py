@@ -9,12 +9,14 @@ SQLAlchemy's `after_commit` event, registered by the package that owns that work
 from __future__ import annotations
 
 import datetime as dt
+import select
 from collections.abc import Iterable
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import JSON, CheckConstraint, DateTime, Interval, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -90,7 +92,33 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # psycopg 3 (the driver the README names) is checked without a round trip; others are pinged.
+    # Connections older than half an hour are replaced: a firewall may drop an idle one unseen.
+    psycopg3 = make_url(url).get_driver_name() == "psycopg"
+    engine = create_engine(url, pool_recycle=1800, pool_pre_ping=not psycopg3)
+    if psycopg3:
+        event.listen(engine, "checkout", _check_alive)
+    return engine
+
+
+def _check_alive(dbapi_conn, _record, _proxy) -> None:
+    """Refuse a pooled PostgreSQL connection that is closed, without a round trip to the server.
+
+    Instead of a ping per checkout (`pool_pre_ping`: a round trip before every request's first
+    statement), look at the socket: an idle connection receives nothing, so a readable socket
+    means the server ended it (a restart or `pg_terminate_backend` sends an error, then closes).
+    The pool then opens a new connection in its place.
+    """
+    import psycopg
+
+    if dbapi_conn.closed or dbapi_conn.broken:
+        raise DisconnectionError("connection closed")
+    try:
+        readable, _, _ = select.select([dbapi_conn.pgconn.socket], [], [], 0)
+    except (psycopg.Error, OSError, ValueError) as exc:  # the socket is already gone
+        raise DisconnectionError(str(exc)) from exc
+    if readable:
+        raise DisconnectionError("the server ended the connection while it was idle")
 
 
 def init_app(app: Flask) -> None:

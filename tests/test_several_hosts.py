@@ -1,5 +1,6 @@
 """Work that several hosts share through one PostgreSQL database happens once: the scheduled
-publishing (an advisory lock) and the search outbox (rows taken with SKIP LOCKED)."""
+publishing, the listing reminders and the email alerts (advisory locks) and the search outbox
+(rows taken with SKIP LOCKED)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from portal.alerts import sending
 from portal.core.clock import utcnow
+from portal.core.locks import run_lock
 from portal.core.outbox import SearchOutbox, enqueue
+from portal.operators import freshness
 from portal.publishing import services as publishing
 from portal.search.indexer import drain
 from tests.conftest import make_app
@@ -36,6 +40,50 @@ def test_only_one_host_runs_the_scheduled_publishing(tmp_path):
     assert publishing.run_due(second, now=later) == {"published": 0, "expired": 0}
     second.commit()
     assert "published 0, expired 0" in app.test_cli_runner().invoke(args=["publishing", "run-due"]).output
+    first.close()
+    second.close()
+
+
+@requires_postgres
+def test_only_one_host_sends_the_reminders(tmp_path):
+    app = make_app(tmp_path)
+    first, second = _sessions(app)
+    with app.app_context():
+        assert freshness.send_reminders(first) == {"sent": 0, "reranked": 0}
+        # While the first run's transaction is open, a second host (another session) does nothing.
+        assert freshness.send_reminders(second) is None
+        result = app.test_cli_runner().invoke(args=["reminders", "send"])
+        assert result.exit_code == 0, result.output
+        assert "skipped: another host is sending the reminders" in result.output
+        first.commit()  # the lock goes with the transaction
+        second.rollback()
+        assert freshness.send_reminders(second) == {"sent": 0, "reranked": 0}
+        second.commit()
+    assert "reminders sent 0" in app.test_cli_runner().invoke(args=["reminders", "send"]).output
+    first.close()
+    second.close()
+
+
+@requires_postgres
+def test_only_one_host_sends_the_alerts_and_its_commits_keep_the_lock(tmp_path):
+    app = make_app(tmp_path)
+    first, second = _sessions(app)
+    with app.app_context(), run_lock(first, sending.SEND_LOCK) as held:
+        assert held
+        # A run commits once per message: the lock outlives those commits ...
+        first.commit()
+        first.rollback()
+        with run_lock(second, sending.SEND_LOCK) as also:
+            assert not also
+        assert sending.send_all(second) is None
+        result = app.test_cli_runner().invoke(args=["alerts", "send"])
+        assert result.exit_code == 0, result.output
+        assert "skipped: another host is sending the alerts" in result.output
+    # ... and goes when the run ends (not left behind on a pooled connection).
+    result = app.test_cli_runner().invoke(args=["alerts", "send"])
+    assert "digests sent 0, result changes sent 0, failed 0" in result.output, result.output
+    with app.app_context():
+        assert sending.send_all(second) == {"digests": 0, "checks": 0, "failed": 0}
     first.close()
     second.close()
 

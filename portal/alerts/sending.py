@@ -8,10 +8,21 @@ from sqlalchemy.orm import Session
 from portal.alerts import messages, services
 from portal.alerts.models import AlertSubscription
 from portal.core.clock import utcnow
+from portal.core.locks import run_lock
+
+SEND_LOCK = "alerts.send"
 
 
-def send_all(db: Session) -> dict[str, int]:
-    """Commit per message: the watermark first, then send; a failed send rewinds it."""
+def send_all(db: Session) -> dict[str, int] | None:
+    """Commit per message: the watermark first, then send; a failed send rewinds it.
+
+    Returns None, doing nothing, while another host runs it: two runs reading the same watermark
+    before either commits would both send the same news."""
+    with run_lock(db, SEND_LOCK) as held:
+        return _send_all(db) if held else None
+
+
+def _send_all(db: Session) -> dict[str, int]:
     from portal.alerts import checks
 
     done = {"digests": 0, "checks": 0, "failed": 0}

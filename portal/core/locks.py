@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,3 +24,28 @@ def try_transaction_lock(db: Session, name: str) -> bool:
     if db.get_bind().dialect.name != "postgresql":
         return True
     return bool(db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": lock_key(name)}))
+
+
+@contextmanager
+def run_lock(db: Session, name: str) -> Iterator[bool]:
+    """Hold the lock `name` for a run that commits many times; yields False when another holds it.
+
+    PostgreSQL: a session-level advisory lock on a connection of its own, kept out of `db`'s
+    transactions (their commits would release a transaction lock; a lock left on a pooled
+    connection would outlive the run). It is released when the block ends, and by the server
+    when the process dies. SQLite: always granted, as `try_transaction_lock`.
+    """
+    engine = db.get_bind()
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = {"key": lock_key(name)}
+    with engine.connect() as conn:
+        held = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), key))
+        conn.commit()  # the lock belongs to the connection, not to this transaction
+        try:
+            yield held
+        finally:
+            if held:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                conn.commit()

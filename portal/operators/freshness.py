@@ -13,6 +13,7 @@ from portal.accounts import mail
 from portal.accounts.models import User
 from portal.core.audit import audit
 from portal.core.clock import utcnow
+from portal.core.locks import try_transaction_lock
 from portal.core.outbox import enqueue
 from portal.core.urls import absolute_url
 from portal.operators import workflow
@@ -33,9 +34,17 @@ def confirm(db: Session, user: User, place: Place, today: dt.date | None = None)
     audit(db, user, "place", place.id, "confirm_listing", before, today.isoformat())
 
 
-def send_reminders(db: Session, today: dt.date | None = None) -> dict[str, int]:
+REMINDERS_LOCK = "operators.reminders"
+
+
+def send_reminders(db: Session, today: dt.date | None = None) -> dict[str, int] | None:
     """Email the operators of listings whose confirmation runs out soon (once per confirmation),
-    and re-rank listings whose confirmation has run out since the last runs."""
+    and re-rank listings whose confirmation has run out since the last runs.
+
+    Returns None, doing nothing, while another host runs it (a lock held until the caller's
+    commit, which also records who was reminded: a run after it finds them done)."""
+    if not try_transaction_lock(db, REMINDERS_LOCK):
+        return None
     today = today or utcnow().date()
     days, lead = period(), current_app.config["LISTING_REMINDER_DAYS"]
     managed = select(PlaceClaim.place_id).where(PlaceClaim.state == "approved")

@@ -32,7 +32,7 @@ RERANK_DEPTH = 30  # how many of the best-scored matches the ranking rules reord
 PRE_RANK = 100  # matches scored in full; a larger match set is cut to this many by a cheap pre-rank
 DF_CAP = 500  # document frequencies are counted up to this (terms above it are all "common")
 FEW = 3  # fewer matches than this for a long query: try with one word missing
-STATS_TTL = 30.0  # seconds the document count and average lengths are reused
+STATS_TTL = 30.0  # seconds the document count, average lengths and common words are reused
 FIX_TTL = 300.0  # seconds a word's typo corrections are reused
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 AND, ALL_BUT_ONE, OR = "and", "all-but-one", "or"
@@ -82,12 +82,24 @@ _NEXT_GENERATION = text(
     " DO UPDATE SET value = (CAST(search_state.value AS bigint) + 1)::text RETURNING CAST(value AS bigint)"
 )
 _WORDS = text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING")
+# A word the statistics already show in many documents is not counted: building its index bitmap
+# (every document holding it) is the dear part of counting, and its count would be capped anyway.
 _COUNTS = text(
     "SELECT t.term,"
-    " (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE tsv @@ t.q LIMIT :cap) a),"
-    " (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE title_tsv @@ t.q LIMIT :cap) b),"
+    " CASE WHEN t.many THEN :cap ELSE"
+    " (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE tsv @@ t.q LIMIT :cap) a) END,"
+    " CASE WHEN t.many_titles THEN :cap ELSE"
+    " (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE title_tsv @@ t.q LIMIT :cap) b) END,"
     " EXISTS (SELECT 1 FROM search_words w WHERE w.word = t.term)"
-    " FROM unnest(CAST(:terms AS text[]), CAST(:queries AS tsquery[])) AS t(term, q)"
+    " FROM unnest(CAST(:terms AS text[]), CAST(:queries AS tsquery[]), CAST(:many AS boolean[]),"
+    " CAST(:many_titles AS boolean[])) AS t(term, q, many, many_titles)"
+)
+# The words ANALYZE found most often in the text and in the titles, with the share of rows holding
+# each (PostgreSQL's statistics for tsvector columns).
+_COMMON_WORDS = text(
+    "SELECT attname, CAST(CAST(most_common_elems AS text) AS text[]), most_common_elem_freqs FROM pg_stats"
+    " WHERE schemaname = current_schema() AND tablename = 'search_documents'"
+    " AND attname IN ('tsv', 'title_tsv') AND most_common_elems IS NOT NULL"
 )
 
 
@@ -223,8 +235,21 @@ class PostgresBackend:
         title word; one round trip for all."""
         wanted = [t for t in dict.fromkeys(terms) if t not in cache]
         if wanted:
+            n_docs, _title, _text, common = self._statistics(conn)
+
+            def many(column: str) -> list[bool]:
+                # Twice the cap: a sampled share is an estimate; a word near the cap is counted.
+                return [common[column].get(t, 0.0) * n_docs >= 2 * DF_CAP for t in wanted]
+
             rows = conn.execute(
-                _COUNTS, {"terms": wanted, "queries": [lexeme(t) for t in wanted], "cap": DF_CAP}
+                _COUNTS,
+                {
+                    "terms": wanted,
+                    "queries": [lexeme(t) for t in wanted],
+                    "cap": DF_CAP,
+                    "many": many("tsv"),
+                    "many_titles": many("title_tsv"),
+                },
             )
             cache.update({term: (docs, titles, listed) for term, docs, titles, listed in rows})
         return cache
@@ -328,49 +353,57 @@ class PostgresBackend:
         start = (q.page - 1) * q.per_page
         ranked = bool(groups) and q.sort not in SORT_ORDER and q.sort != "distance"
         sort = q.sort if q.sort in SORT_ORDER else "newest"
+        # Each match is carried as a narrow row: its id (for the facet counts), where it lies (to
+        # read the chosen candidates' other columns afterwards), its key and what it is ordered by.
+        columns = "id, ctid AS tid, key"
+        if ranked:
+            # The cheap pre-rank: an exact name first, then (any-word searches) the most words,
+            # then the query's words in the short title times the document's own prior.
+            columns += (
+                ", (names @> ARRAY[CAST(:exact AS text)]) AS exact,"
+                " prior * (1 + ts_rank(title_tsv, CAST(:tsq AS tsquery))) AS pre"
+            )
+        else:
+            columns += ", date_ordinal, sort_title"
         if join == AND:
             where, params = self._where(groups, q, join)
-            source, cover = "search_documents s", "1"
+            match = f"SELECT {columns}, 1 AS cover FROM search_documents WHERE {where}"  # noqa: S608
         else:
-            # How many of the query's words each document has, from one index scan per word (the
-            # documents' own words are never read), for "all but one" and "any word" searches.
+            # How many of the query's words each document has, for "all but one" and "any word"
+            # searches: one index scan per word, each row carrying its own pre-rank, then grouped
+            # (the documents' own words are never read, and no row is looked up again by key).
             conditions, params = self._filters(q)
             parts = self._tsquery(groups)
             scans = " UNION ALL ".join(
-                f"SELECT key FROM search_documents WHERE tsv @@ CAST(:g{i} AS tsquery)"  # noqa: S608
+                f"SELECT {columns} FROM search_documents WHERE "  # noqa: S608
+                + " AND ".join([f"tsv @@ CAST(:g{i} AS tsquery)", *conditions])
                 for i in range(len(parts))
             )
             params.update({f"g{i}": part for i, part in enumerate(parts)})
             params["tsq"] = " | ".join(parts)
             params["need"] = len(parts) - 1 if join == ALL_BUT_ONE else 1
-            source = (
-                f"search_documents s JOIN (SELECT key, count(*) AS cover FROM ({scans}) u"  # noqa: S608
-                " GROUP BY key) g USING (key)"
+            kept = "exact, pre" if ranked else "date_ordinal, sort_title"
+            match = (
+                f"SELECT id, tid, key, {kept}, count(*) AS cover FROM ({scans}) u"  # noqa: S608
+                f" GROUP BY id, tid, key, {kept} HAVING count(*) >= :need"
             )
-            where, cover = " AND ".join(["cover >= :need", *conditions]), "cover"
-        columns = "id, key"
         if ranked:
-            # The cheap pre-rank: an exact name first, then (any-word searches) the most words,
-            # then the query's words in the short title times the document's own prior.
             params["exact"] = exact_form(q.text)
-            columns += (
-                f", s.ctid AS tid, names, prior, guide, type, title_len, text_len, {cover} AS cover,"
-                " (names @> ARRAY[CAST(:exact AS text)]) AS exact,"
-                " prior * (1 + ts_rank(title_tsv, CAST(:tsq AS tsquery))) AS pre"
-            )
             params["top"] = max(limit, PRE_RANK)
             params["terms"] = list(plan.weighted_terms(groups))
-            # The candidates with how often each query word occurs in them: their (larger) word
-            # lists are read only for these few, after the pre-rank has chosen them.
+            # The candidates, with the positions of each query word in them (a title's words come
+            # first), read only for these few, after the pre-rank has chosen them. The query's words
+            # are marked with the otherwise unused weight B and kept: unnesting only those is many
+            # times cheaper than unnesting every word of the document and filtering.
             best = (
-                "SELECT json_agg(json_build_array(t.key, t.names, t.prior, t.guide, t.type, t.title_len,"
-                " t.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.weights))"
-                " FROM unnest(d.tsv) u WHERE u.lexeme = ANY(CAST(:terms AS text[])))))"
+                "SELECT json_agg(json_build_array(t.key, d.names, d.prior, d.guide, d.type, d.title_len,"
+                " d.text_len, t.cover, t.exact, (SELECT json_agg(json_build_array(u.lexeme, u.positions))"
+                " FROM unnest(ts_filter(setweight(d.tsv, 'B', CAST(:terms AS text[])), '{b}')) u))"
+                " ORDER BY t.exact DESC, t.cover DESC, t.pre DESC, t.key)"
                 " FROM (SELECT * FROM m ORDER BY exact DESC, cover DESC, pre DESC, key LIMIT :top) t"
                 " JOIN search_documents d ON d.ctid = t.tid"
             )
         else:
-            columns += ", date_ordinal, sort_title"
             params["top"] = limit
             order = SORT_ORDER[sort]
             best = (
@@ -381,7 +414,7 @@ class PostgresBackend:
         # than grouping their values in SQL), or just how many there are.
         matched = "SELECT array_agg(id) FROM m" if q.facets else "SELECT count(*) FROM m"
         sql = (
-            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {source} WHERE {where}) "  # noqa: S608
+            f"WITH m AS MATERIALIZED ({match}) "  # noqa: S608
             f"SELECT ({matched}), ({best}), (SELECT value FROM search_state WHERE name = 'generation'),"
             " (SELECT value FROM search_state WHERE name = 'built_at')"
         )
@@ -443,8 +476,9 @@ class PostgresBackend:
             return self._facets
 
     # -- scoring -------------------------------------------------------------------------------
-    def _statistics(self, conn: Connection) -> tuple[int, float, float]:
-        """Documents and average title and text lengths, reused for a short while (they move slowly)."""
+    def _statistics(self, conn: Connection) -> tuple[int, float, float, dict[str, dict[str, float]]]:
+        """Documents, average title and text lengths, and the share of documents holding each of
+        the most common words (by column), reused for a short while (they move slowly)."""
         now = time.monotonic()
         cached = self._stats
         if cached is None or now - cached[0] > STATS_TTL:
@@ -454,20 +488,25 @@ class PostgresBackend:
                     " coalesce(avg(text_len), 0) FROM search_documents"
                 )
             ).one()
-            cached = self._stats = (now, (n, float(title) or 1.0, float(body) or 1.0))
+            common: dict[str, dict[str, float]] = {"tsv": {}, "title_tsv": {}}
+            for column, words, shares in conn.execute(_COMMON_WORDS):
+                common[column] = dict(zip(words, shares, strict=False))  # shares end with 3 summary values
+            cached = self._stats = (now, (n, float(title) or 1.0, float(body) or 1.0, common))
         return cached[1]
 
     def _ranked(self, conn, groups, q, join, best: list, start: int, limit: int, counts: dict) -> list[Hit]:
         """BM25F over the pre-ranked matches, as Whoosh scores them, then the shared ranking rules."""
-        n_docs, avg_title, avg_text = self._statistics(conn)
+        n_docs, avg_title, avg_text, _common = self._statistics(conn)
         weighted = plan.weighted_terms(groups)
         self._counts(conn, weighted, counts)
         freq: dict[str, dict[str, tuple[int, int]]] = {}
         for b in best:
-            # (word, weight of each position) for the query's words: A in the title, D in the text.
-            freq[b[0]] = {
-                word: (weights.count("A"), len(weights) - weights.count("A")) for word, weights in b[9] or ()
-            }
+            # (word, its positions) for the query's words: up to the title's length, in the title.
+            title_len = b[5]
+            freq[b[0]] = {}
+            for word, positions in b[9] or ():
+                in_title = sum(p <= title_len for p in positions)
+                freq[b[0]][word] = (in_title, len(positions) - in_title)
 
         def bm25(df: int, tf: float, length: int, avg: float) -> float:
             idf = math.log(n_docs / (df + 1)) + 1 if n_docs else 1.0
