@@ -8,11 +8,13 @@ from: the content version, the language, the China-local and UTC dates, the time
 release (code, templates, translations, configuration). If-None-Match with that tag gets 304
 before anything is rendered. Every other response is `private, no-store`.
 
-Public pages are also kept in a bounded in-process cache (Flask-Caching's SimpleCache) under the
-same parts plus the host, path and normalised query string; a response says `X-Cache: HIT` or
-`MISS`. As the version is read from the database on each request, a published change is served at
-once by every worker and host. Signals a page sends while rendering (a search to count, a listing
-view) are kept with the entry and sent again when it is served from the cache.
+Public pages are also kept in a bounded cache (Flask-Caching: each worker's memory, or with
+PAGE_CACHE_TYPE=filesystem files every worker of the host shares) under the same parts plus the
+host, path and normalised query string; a response says `X-Cache: HIT` or `MISS`. As the version is
+read from the database on each request (one plain statement, no ORM session), a published change is
+served at once by every worker and host. Hits and 304s are answered by the first before_request hook
+after scheduled publishing, with the headers stored beside the body. Signals a page sends while
+rendering (a search to count, a listing view) are kept with the entry and sent again on a hit.
 """
 
 from __future__ import annotations
