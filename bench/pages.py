@@ -4,7 +4,8 @@ beside a bare Flask "hello" and a 50-item Jinja page served the same way, in the
 wrk (16 connections, 2 threads) drives bench/pages.lua over request lists from bench/workload.py:
 a mixed workload (home, lists with filters, search in Chinese and English, policy and place pages,
 the map and its GeoJSON, wizard questions and results, API calls), cold (page cache off:
-PAGE_CACHE_SIZE=0) and warm (the default), then every page type alone with the cache off. Each run
+PAGE_CACHE_SIZE=0) and warm (the default, then one file store shared by both workers:
+PAGE_CACHE_TYPE=filesystem), then every page type alone with the cache off. Each run
 reports requests/s as a share of the hello ceiling, p50/p95/p99 latency, errors and the page-cache
 hit rate (the X-Cache response header, when the portal sends it).
 
@@ -158,20 +159,29 @@ class Bench:
                 )
             self.stop(cold)
             env.pop("PAGE_CACHE_SIZE", None)
-            warm = self.start(f"portal-{database}-warm", "wsgi:app", env, PROBE)
-            first_requests(warm, samples)
-            # Warm: the page cache has first seen as much traffic of the same mix as is measured.
-            self.measure(
-                f"{database}: mixed, warm (default cache)",
-                warm,
-                lists / "mixed.txt",
-                lists / "mixed-warmup.txt",
-                max(self.args.warmup, self.args.duration),
-                kind="mixed",
-                **tag,
-                distinct=mixed["distinct"],
-            )
-            self.stop(warm)
+            stores = {
+                "default cache": {},
+                # One store for both workers (files under the instance), beside the per-worker default.
+                "PAGE_CACHE_TYPE=filesystem": {
+                    "PAGE_CACHE_TYPE": "filesystem",
+                    "PAGE_CACHE_DIR": str(self.folder / f"page-cache-{database}"),
+                },
+            }
+            for store, extra in stores.items():
+                warm = self.start(f"portal-{database}-warm-{len(extra)}", "wsgi:app", {**env, **extra}, PROBE)
+                first_requests(warm, samples)
+                # Warm: the page cache has first seen as much traffic of the same mix as is measured.
+                self.measure(
+                    f"{database}: mixed, warm ({store})",
+                    warm,
+                    lists / "mixed.txt",
+                    lists / "mixed-warmup.txt",
+                    max(self.args.warmup, self.args.duration),
+                    kind="mixed",
+                    **tag,
+                    distinct=mixed["distinct"],
+                )
+                self.stop(warm)
         finally:
             self.stop_all()
             cleanup()
@@ -183,7 +193,7 @@ def prepare(database: str, folder: Path):
     from portal.search.backend import BACKENDS
 
     instance = folder / f"instance-{database}"
-    env = {k: v for k, v in os.environ.items() if k not in ("PAGE_CACHE_SIZE", "SEARCH_DIR")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGE_CACHE_") and k != "SEARCH_DIR"}
     env.update({"INSTANCE_PATH": str(instance), "FLASK_APP": "portal", "SEARCH_BACKEND": "whoosh"})
     cleanup = lambda: None  # noqa: E731
     if database == "sqlite":

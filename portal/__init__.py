@@ -64,7 +64,8 @@ def _init_caching(app: Flask, private_blueprints) -> None:
     from portal.places.signals import place_viewed
     from portal.search.signals import searched
 
-    # Last, so that its before_request hook runs after scheduled publishing and the others.
+    # Last, so that its after_request hook sees what every other one set; its before_request hook
+    # goes first but for scheduled publishing.
     caching.init_app(app, private_blueprints=private_blueprints, replay=(searched, place_viewed))
 
 

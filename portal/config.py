@@ -146,6 +146,12 @@ def load_config(instance_path: Path) -> dict:
         # Anonymous public pages kept in each worker's memory (entries; 0 turns the page cache off).
         # Keyed by the content version, so a published change is never served from it.
         "PAGE_CACHE_SIZE": int(_env("PAGE_CACHE_SIZE", "2000")),
+        # Where the page cache lives: "simple" (each worker's memory; every worker renders each page
+        # once) or "filesystem" (files under PAGE_CACHE_DIR that every worker of this host shares, so
+        # a page rendered by one is a hit in the others; nothing personal is ever stored). Either is
+        # keyed by the content version read from the database, so neither can serve a stale page.
+        "PAGE_CACHE_TYPE": _env("PAGE_CACHE_TYPE", "simple"),
+        "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR", str(instance_path / "page-cache"))),
         # Largest page body the page cache keeps, in bytes (larger pages are rendered every time).
         "PAGE_CACHE_MAX_ENTRY_BYTES": int(_env("PAGE_CACHE_MAX_ENTRY_BYTES", str(2 * 1024 * 1024))),
         # Seconds after which cached pages and validators are renewed even if no content changed,

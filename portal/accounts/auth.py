@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user
+from flask_login.config import COOKIE_NAME
 
 from portal import db
 from portal.accounts.models import User
 
-login_manager = LoginManager()
 GENERATION_KEY = "_gen"
+
+
+class _LoginManager(LoginManager):
+    """Flask-Login with its "strong" protection kept to sessions that can sign someone in."""
+
+    def _session_protection_failed(self) -> bool:
+        # An anonymous visitor's session (a form's CSRF token) signs nobody in: left as it is, not
+        # rewritten on every page, so their public pages stay public and cacheable. A session
+        # holding a user, or a "remember me" cookie, is checked as before.
+        remember = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+        if "_user_id" not in session and remember not in request.cookies:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _LoginManager()
 
 
 def init_app(app: Flask) -> None:

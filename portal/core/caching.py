@@ -8,11 +8,13 @@ from: the content version, the language, the China-local and UTC dates, the time
 release (code, templates, translations, configuration). If-None-Match with that tag gets 304
 before anything is rendered. Every other response is `private, no-store`.
 
-Public pages are also kept in a bounded in-process cache (Flask-Caching's SimpleCache) under the
-same parts plus the host, path and normalised query string; a response says `X-Cache: HIT` or
-`MISS`. As the version is read from the database on each request, a published change is served at
-once by every worker and host. Signals a page sends while rendering (a search to count, a listing
-view) are kept with the entry and sent again when it is served from the cache.
+Public pages are also kept in a bounded cache (Flask-Caching: each worker's memory, or with
+PAGE_CACHE_TYPE=filesystem files every worker of the host shares) under the same parts plus the
+host, path and normalised query string; a response says `X-Cache: HIT` or `MISS`. As the version is
+read from the database on each request (one plain statement, no ORM session), a published change is
+served at once by every worker and host. Hits and 304s are answered by the first before_request hook
+after scheduled publishing, with the headers stored beside the body. Signals a page sends while
+rendering (a search to count, a listing view) are kept with the entry and sent again on a hit.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ from flask_caching import Cache
 from portal import db
 from portal.config import ROOT
 from portal.core import contentversion
-from portal.i18n import current_language
+from portal.i18n import COOKIE as LANGUAGE_COOKIE
+from portal.i18n import LANGUAGES, current_language
 
 CHINA = ZoneInfo("Asia/Shanghai")
 PRIVATE = "private, no-store"
 READS = ("GET", "HEAD")
-# Headers never stored with a page: set again per response, or personal.
+# Headers not copied with a page: set again per response, or personal (_store adds the validator
+# and Cache-Control as _finish made them, which the key determines).
 NOT_STORED = {"set-cookie", "date", "content-length", "x-cache", "etag", "cache-control"}
 # Config values left out of the release token: they cannot change a page, and some are secret.
 NOT_RELEASE = ("SECRET", "PASSWORD", "DATABASE_URL", "SMTP_USER")
@@ -57,24 +61,37 @@ def init_app(app: Flask, private_blueprints: Iterable[Blueprint] = (), replay: I
     app.extensions["cache_release"] = app.config["CACHE_RELEASE"] or _release(app)
     if app.config["PAGE_CACHE_SIZE"] > 0:
         cache = Cache()
-        cache.init_app(
-            app,
-            config={
-                "CACHE_TYPE": "SimpleCache",
-                "CACHE_THRESHOLD": app.config["PAGE_CACHE_SIZE"],
-                "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_RENEW_SECONDS"] or 24 * 3600,
-            },
-        )
+        cache.init_app(app, config=_store_config(app.config))
         app.extensions["page_cache"] = cache
     for signal in replay:
         if signal.name not in _signals:
             _signals[signal.name] = signal
             signal.connect(_keep_send(signal.name), weak=False)
-    # Registered last: runs after every other before_request hook (scheduled publishing first).
-    app.before_request(_answer_early)
+    # As early as it may: before every other before_request hook but those that must run on every
+    # request (scheduled publishing), so a hit or a 304 skips the rest.
+    hooks = app.before_request_funcs.setdefault(None, [])
+    first = max(
+        (i + 1 for i, hook in enumerate(hooks) if getattr(hook, "before_page_cache", False)), default=0
+    )
+    hooks.insert(first, _answer_early)
     # Flask runs after_request hooks in reverse order of registration: put this one first, so it
     # runs last and sees every cookie and header the others set.
     app.after_request_funcs.setdefault(None, []).insert(0, _finish)
+
+
+def _store_config(config) -> dict:
+    """Flask-Caching's settings for PAGE_CACHE_TYPE: memory per worker, or files every worker of
+    this host shares (a page is then rendered once per host, not once per worker)."""
+    shared = {
+        "CACHE_THRESHOLD": config["PAGE_CACHE_SIZE"],
+        "CACHE_DEFAULT_TIMEOUT": config["CACHE_RENEW_SECONDS"] or 24 * 3600,
+    }
+    kind = config["PAGE_CACHE_TYPE"]
+    if kind == "simple":
+        return {**shared, "CACHE_TYPE": "SimpleCache"}
+    if kind == "filesystem":
+        return {**shared, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(config["PAGE_CACHE_DIR"])}
+    raise ValueError(f"PAGE_CACHE_TYPE must be simple or filesystem, not {kind!r}")
 
 
 def _keep_send(name: str):
@@ -117,56 +134,82 @@ def _personal_request() -> bool:
 
 def tag() -> str:
     """The validator of a public response to this request (one query for the content version)."""
-    if "cache_tag" not in g:
+    tag_ = g.get("cache_tag")
+    if tag_ is None:
         config = current_app.config
-        now = time.time()
-        renew = config["CACHE_RENEW_SECONDS"]
-        china = dt.datetime.fromtimestamp(now, CHINA).date()
-        utc = dt.datetime.fromtimestamp(now, dt.UTC).date()
-        slot = int(now // renew) if renew > 0 else 0
-        version = contentversion.current(db.session())
-        g.cache_tag = (
-            f"{version}.{current_language()}.{china:%Y%m%d}.{utc:%Y%m%d}.{slot}."
+        version = contentversion.current_quick(current_app)
+        g.cache_tag = tag_ = (
+            f"{version}.{current_language()}.{_clock(config['CACHE_RENEW_SECONDS'])}."
             f"{current_app.extensions['cache_release']}"
         )
-    return g.cache_tag
+    return tag_
+
+
+_clock_seen: tuple[int, int, str] = (-1, -1, "")  # (second, renew, its dates and slot)
+
+
+def _clock(renew: int) -> str:
+    """The China-local and UTC dates and the time slot, worked out once a second (not per request)."""
+    global _clock_seen
+    now = time.time()
+    second = int(now)
+    seen_second, seen_renew, text = _clock_seen
+    if second != seen_second or renew != seen_renew:
+        china = dt.datetime.fromtimestamp(second, CHINA).date()
+        utc = dt.datetime.fromtimestamp(second, dt.UTC).date()
+        slot = second // renew if renew > 0 else 0
+        text = f"{china:%Y%m%d}.{utc:%Y%m%d}.{slot}"
+        _clock_seen = (second, renew, text)
+    return text
 
 
 def _key() -> str:
     args = sorted(request.args.items(multi=True), key=lambda item: item[0])  # stable: repeats keep order
-    return f"{tag()}|{request.host_url}|{request.path}|{urlencode(args)}"
+    # request.host is checked against TRUSTED_HOSTS; host_url would build the whole URL again.
+    return f"{tag()}|{request.scheme}://{request.host}|{request.path}|{urlencode(args)}"
 
 
 def _answer_early() -> Response | None:
     """304 for a current validator; otherwise the page from the cache when it holds it."""
     if request.method not in READS or request.endpoint == "static" or _private_route() or _personal_request():
         return None
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
+        return None  # the answer sets the language cookie: the visitor's own
     etag = tag()
     if request.if_none_match.contains_weak(etag):
         return _not_modified(etag)
     cache = current_app.extensions.get("page_cache")
     if cache is None:
         return None
-    _forget_older(cache)
+    if current_app.config["PAGE_CACHE_TYPE"] == "simple":
+        # A shared store is not cleared: another worker may already hold the new version's pages
+        # there. Its keys hold the version too, and its bound drops the oldest files first.
+        _forget_older(cache)
     key = _key()
     entry = cache.get(key)
     if entry is None:
         g.cache_key, g.cache_sends = key, []
         return None
     g.cache_hit = True
-    if request.method == "GET":
+    if request.method == "GET" and entry["sends"]:
+        app = current_app._get_current_object()
         for name, kwargs in entry["sends"]:
-            _signals[name].send(current_app._get_current_object(), session=db.session(), **kwargs)
+            _signals[name].send(app, session=db.session(), **kwargs)
+    # Stored with every header a public answer carries (the ETag is this request's tag: it is
+    # part of the key), so _finish has nothing left to add.
     return current_app.response_class(entry["body"], status=entry["status"], headers=entry["headers"])
 
 
 def _forget_older(cache: Cache) -> None:
     """Drop every entry as soon as this process sees a newer version: none can be served again."""
-    version = contentversion.current(db.session())
+    version = contentversion.current_quick(current_app)
     seen = current_app.extensions.get("page_cache_version", version)
-    current_app.extensions["page_cache_version"] = max(version, seen)
     if version > seen:
+        current_app.extensions["page_cache_version"] = version
         cache.clear()
+    elif "page_cache_version" not in current_app.extensions:
+        current_app.extensions["page_cache_version"] = version
 
 
 def _not_modified(etag: str) -> Response:
@@ -186,17 +229,27 @@ def _is_public(response: Response) -> bool:
         and not session.modified
         and "_flashes" not in session
         and "Set-Cookie" not in response.headers
-        and not response.cache_control.no_store
-        and not response.cache_control.private
+        and not _says_private(response.headers.get("Cache-Control", ""))
     )
+
+
+def _says_private(cache_control: str) -> bool:
+    """Whether a view marked its response personal (read as text: parsing it costs more per hit)."""
+    return any(word in cache_control.lower() for word in ("no-store", "private"))
 
 
 def _finish(response: Response) -> Response:
     """Label the response public or private; validate, store and answer 304 where it applies."""
+    hit = g.get("cache_hit")
     if not _is_public(response):
         response.headers["Cache-Control"] = PRIVATE
-        if g.get("cache_key"):
+        if hit:  # made personal after all by a later hook: none of the shared labels stay
+            for name in ("ETag", "X-Cache"):
+                response.headers.pop(name, None)
+        elif g.get("cache_key"):
             response.headers["X-Cache"] = "MISS"
+        return response
+    if hit:
         return response
     config = current_app.config
     own = response.cache_control.max_age  # files sent with their own lifetime keep it
@@ -207,11 +260,9 @@ def _finish(response: Response) -> Response:
     response.vary.add("Cookie")
     if "ETag" not in response.headers:  # files keep the validator send_file gave them
         response.set_etag(tag(), weak=True)
-    if g.get("cache_hit"):
-        response.headers["X-Cache"] = "HIT"
-    elif g.get("cache_key"):
-        response.headers["X-Cache"] = "MISS"
+    if g.get("cache_key"):
         _store(response)
+        response.headers["X-Cache"] = "MISS"
     return response.make_conditional(request)
 
 
@@ -227,6 +278,8 @@ def _store(response: Response) -> None:
     if len(body) > current_app.config["PAGE_CACHE_MAX_ENTRY_BYTES"]:
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED]
+    headers += [(k, response.headers[k]) for k in ("Cache-Control", "ETag")]
+    headers.append(("X-Cache", "HIT"))
     current_app.extensions["page_cache"].set(
         g.cache_key,
         {"status": response.status_code, "headers": headers, "body": body, "sends": g.cache_sends},

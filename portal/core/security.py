@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -14,8 +15,20 @@ CSP = (
 )
 
 
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer made once per key rather than per request."""
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = app.extensions.get("session_signer")
+        if made is None or made[0] != keys:
+            made = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app))
+        return made[1]
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.session_interface = _Sessions()
 
     @app.after_request
     def _headers(response):

@@ -19,6 +19,7 @@ from portal.places.signals import place_viewed
 
 KINDS = FEEDBACK_KINDS
 WINDOW = dt.timedelta(hours=1)
+RECORDED_VIEWS_KEPT = 20_000  # (listing, day, visitor) a worker remembers as counted, then forgets
 
 
 class RateLimited(Exception):
@@ -120,16 +121,21 @@ def record_view(db: Session, place_id: str, from_map: bool, visitor: str, day: d
 def count_view_after_response(place_id: str, from_map: bool) -> None:
     """Count this visitor once per listing and day, in its own transaction after a good response.
 
-    The page never waits on the write and never fails because of it (a read-only or busy database
-    loses a count, not the page).
+    The page never fails because of the write (a read-only or busy database loses a count, not the
+    page); a view this worker has already seen recorded today costs no database round trip.
     """
     app = current_app._get_current_object()
+    day = utcnow().date()
     key = visitor_key(
         app.config["SECRET_KEY"],
         request.remote_addr or "?",
         request.headers.get("User-Agent", "")[:200],
-        utcnow().date(),
+        day,
     )
+    recorded = app.extensions.setdefault("place_views_recorded", set())
+    seen = (place_id, day, key)
+    if seen in recorded:  # the database holds this visitor's view already: nothing would change
+        return
 
     @after_this_request
     def _count(response):
@@ -141,6 +147,10 @@ def count_view_after_response(place_id: str, from_map: bool) -> None:
                 session.commit()
         except Exception:  # noqa: BLE001 - a lost count must not become a failed page
             app.logger.warning("page view of %s not counted", place_id, exc_info=True)
+            return response
+        if len(recorded) >= RECORDED_VIEWS_KEPT:
+            recorded.clear()
+        recorded.add(seen)
         return response
 
 

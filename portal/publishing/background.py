@@ -33,3 +33,5 @@ def init_app(app: Flask) -> None:
             current_app.logger.exception("scheduled publishing failed; will retry")
         finally:
             _tick_lock.release()
+
+    _publish_due.before_page_cache = True  # due work is published before a cached page is served
