@@ -249,27 +249,45 @@ def next_question(
     return None
 
 
+MAX_PATH_STEPS = 4096  # wizard steps remembered per ruleset (a few hundred bytes each)
+
+
 def asked_path(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> list[Question]:
     """The questions the wizard asked, in order, to reach these answers (for "back" and "change").
 
     Adding answers never changes a decided benefit (the logic is monotone), so each step only
-    re-evaluates the benefits still undecided.
+    re-evaluates the benefits still undecided. Steps are remembered per ruleset and date: the
+    page for the next question repeats every step of the page before it.
     """
     known: dict[str, Any] = {}
-    pending = list(ruleset.benefits)
+    pending = ruleset.benefits
     path: list[Question] = []
     while pending:
-        facts = facts_for(known, ruleset, on)
-        results = [evaluate_benefit(b, facts, ruleset, on) for b in pending]
-        undecided = [r for r in results if r.status == NEEDS_INFO]
-        pending = [r.benefit for r in undecided]
-        wanted = {f for r in undecided for f in r.missing}
-        q = next((q for q in ruleset.questions if q.id in wanted and q.id not in known), None)
+        pending, q = _path_step(known, pending, ruleset, on)
         if q is None or q.id not in answers:
             break
         path.append(q)
         known[q.id] = answers[q.id]
     return path
+
+
+def _path_step(
+    known: dict[str, Any], pending: tuple[Benefit, ...], ruleset: Ruleset, on: dt.date
+) -> tuple[tuple[Benefit, ...], Question | None]:
+    """The benefits still undecided by the answers `known` and the next question to ask."""
+    steps: dict = ruleset.path_steps  # type: ignore[attr-defined]
+    key = (on, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in known.items()))
+    if key not in steps:
+        facts = facts_for(known, ruleset, on)
+        undecided = [
+            r for r in (evaluate_benefit(b, facts, ruleset, on) for b in pending) if r.status == NEEDS_INFO
+        ]
+        wanted = {f for r in undecided for f in r.missing}
+        q = next((q for q in ruleset.questions if q.id in wanted and q.id not in known), None)
+        if len(steps) >= MAX_PATH_STEPS:
+            steps.clear()
+        steps[key] = (tuple(r.benefit for r in undecided), q)
+    return steps[key]
 
 
 def remaining_questions(evaluation: Evaluation, answers: dict[str, Any]) -> int:

@@ -222,6 +222,7 @@ class Ruleset:
         object.__setattr__(self, "_excluders", excluders)
         object.__setattr__(self, "_ancestors", {})
         object.__setattr__(self, "criteria_cache", {})  # benefit id -> top-level criteria (engine)
+        object.__setattr__(self, "path_steps", {})  # (date, answers so far) -> wizard step (engine)
 
     def question(self, fact: str) -> Question | None:
         return self._questions.get(fact)  # type: ignore[attr-defined]
