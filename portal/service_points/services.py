@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
@@ -140,15 +140,17 @@ def online_entries(db: Session, region_id: str | None) -> list[ServicePoint]:
     return _online(db.scalars(select(ServicePoint).where(ServicePoint.region_id.in_(chain))), chain)
 
 
+# The service points of a region chain and the national hotline (built once, run on many pages).
+_ON_THE_WAY_UP = select(ServicePoint).where(
+    or_(ServicePoint.region_id.in_(bindparam("chain", expanding=True)), ServicePoint.id == HOTLINE)
+)
+
+
 def next_step(db: Session, region_id: str | None, kind: str) -> dict[str, Any]:
     """Everything a founder needs to take the next step: the office, the online entry, the hotline
     (one query for all three: the service points of the region's chain and the hotline)."""
     chain = _chain(db, region_id)
-    points = list(
-        db.scalars(
-            select(ServicePoint).where(or_(ServicePoint.region_id.in_(chain), ServicePoint.id == HOTLINE))
-        )
-    )
+    points = list(db.scalars(_ON_THE_WAY_UP, {"chain": chain}))
     offices = _nearest(points, chain, kind if kind in KINDS else "government_service")
     hotline = next((p for p in points if p.id == HOTLINE), None)
     online = [p for p in _online(points, chain) if p.region_id != "cn"][:1]
