@@ -4,9 +4,12 @@ All of content/ is loaded and indexed; every page type is asked with a set of va
 (words in Chinese and English, filters, sorts, later pages) through the Flask test client, after a
 warm-up, and reported as p50/p95 beside a trivial Flask route timed the same way in the same run:
 wall-clock time, and the process's CPU time (steadier on a machine other work is loading).
-`--profile PATH` also writes a cProfile of one page type's requests (`--page`, /policies by default).
+Detail pages (a policy, a place, a wizard question, the home page and the API's detail answers)
+are asked over a spread of real ids, and each page type also reports the SQL statements a request
+runs (median). `--only` limits the run to some page types; `--profile PATH` also writes a cProfile
+of one page type's requests (`--page`, /policies by default).
 
-Usage: python bench/render.py [--repeat N] [--profile PATH [--page /search]]
+Usage: python bench/render.py [--repeat N] [--only /,/policies/<id>] [--profile PATH [--page /search]]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from alembic import command  # noqa: E402
 from flask import Flask  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from bench.timing import summary, timed  # noqa: E402
 from portal import create_app, db  # noqa: E402
@@ -108,6 +112,64 @@ def results_queries(app) -> list[str]:
         return ["&".join(f"{k}={v}" for k, v in to_query(a, rules)) for a in answers[:10]]
 
 
+def detail_urls(app) -> dict[str, list[str]]:
+    """Whole paths of the detail page types, over a spread of the loaded ids (longest bodies too)."""
+    from sqlalchemy import func, select
+
+    from portal.eligibility import services, wizard
+    from portal.places.models import Place
+    from portal.policies.models import Policy
+
+    def spread(ids: list[str], n: int = 10) -> list[str]:
+        return [ids[i * len(ids) // n] for i in range(min(n, len(ids)))]
+
+    with app.app_context():
+        session = db.session()
+        by_length = select(Policy.id).where(Policy.publication_state == "published")
+        policies = list(session.scalars(by_length.order_by(func.length(Policy.body).desc(), Policy.id)))
+        places = list(
+            session.scalars(select(Place.id).where(Place.publication_state == "published").order_by(Place.id))
+        )
+        rules = services.ruleset(session)
+        case = max((c.answers for b in rules.benefits for c in b.cases), key=len)
+    policy_ids = policies[:3] + spread(policies[3:], 7)  # the three longest texts, then a spread
+    with app.test_request_context():
+        questions = [wizard.question_url(q, {}, rules) for q in rules.questions[:5]]
+        questions += [wizard.question_url(q, case, rules) for q in rules.questions[:5]]
+    benefits = spread([b.id for b in rules.benefits])
+    return {
+        "/": ["/"],
+        "/policies/<id>": [f"/policies/{i}" for i in policy_ids],
+        "/places/<id>": [f"/places/{i}" for i in spread(places)],
+        "/eligibility/questions/<id>": questions,
+        "/api/v1/policies/<id>": [f"/api/v1/policies/{i}" for i in spread(policies)],
+        "/api/v1/benefits/<id>": [f"/api/v1/benefits/{i}" for i in benefits],
+        "/api/v1/benefits": ["/api/v1/benefits", "/api/v1/benefits?kind=grant", "/api/v1/benefits?region=cn"],
+        "/api/v1/regions": ["/api/v1/regions"],
+        "/api/v1/eligibility/questions": ["/api/v1/eligibility/questions"],
+    }
+
+
+class StatementCounter:
+    """SQL statements the app's engine runs, counted per request."""
+
+    def __init__(self, app) -> None:
+        self.count = 0
+        event.listen(app.extensions["db_engine"], "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+    def per_request(self, client, urls: list[str]) -> int:
+        """Median statements of one request to each of `urls`."""
+        counts = []
+        for url in urls:
+            before = self.count
+            client.get(url)
+            counts.append(self.count - before)
+        return sorted(counts)[len(counts) // 2]
+
+
 def cpu_timed(fn, repeat: int) -> list[float]:
     """Milliseconds of this process's CPU time each of `repeat` calls of `fn` took."""
     out = []
@@ -127,20 +189,44 @@ def measure(client, path: str, queries: list[str], repeat: int, timer=timed) -> 
     ]
 
 
+def measure_urls(client, urls: list[str], repeat: int, timer=timed) -> list[float]:
+    """Like `measure`, for page types asked by whole paths (detail pages)."""
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return [ms for _ in range(repeat) for url in urls for ms in timer(lambda url=url: client.get(url), 1)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--profile", type=Path)
-    parser.add_argument("--page", default="/policies", choices=[*PAGES, "/eligibility/results"])
+    parser.add_argument("--page", default="/policies")
+    parser.add_argument("--only", help="comma-separated page types to measure (default: all)")
     args = parser.parse_args()
     app = make_app(Path(tempfile.mkdtemp(prefix="bench-render-")))
     client = app.test_client()
     pages = {**PAGES, "/eligibility/results": results_queries(app)}
+    details = detail_urls(app)
+    only = set(args.only.split(",")) if args.only else None
+    if args.page not in {**pages, **details} or (only and only - {*pages, *details}):
+        parser.error(f"page types: {', '.join([*pages, *details])}")
+    statements = StatementCounter(app)
     out = {}
     for path, queries in pages.items():
+        if only and path not in only:
+            continue
         samples = measure(client, path, queries, args.repeat)
         cpu = measure(client, path, queries, args.repeat, cpu_timed)
-        out[path] = {"n": len(samples), "wall": summary(samples), "cpu": summary(cpu)}
+        sql = statements.per_request(client, [f"{path}?{q}" for q in queries])
+        out[path] = {"n": len(samples), "wall": summary(samples), "cpu": summary(cpu), "statements": sql}
+    for kind, urls in details.items():
+        if only and kind not in only:
+            continue
+        samples = measure_urls(client, urls, args.repeat)
+        cpu = measure_urls(client, urls, args.repeat, cpu_timed)
+        sql = statements.per_request(client, urls)
+        out[kind] = {"n": len(samples), "wall": summary(samples), "cpu": summary(cpu), "statements": sql}
     hello_app = Flask("hello")
     hello_app.add_url_rule("/", "hello", lambda: "hello")
     hello = hello_app.test_client()
@@ -152,7 +238,10 @@ def main() -> None:
     }
     if args.profile:
         profiler = cProfile.Profile()
-        profiler.runcall(measure, client, args.page, pages[args.page], args.repeat)
+        if args.page in details:
+            profiler.runcall(measure_urls, client, details[args.page], args.repeat)
+        else:
+            profiler.runcall(measure, client, args.page, pages[args.page], args.repeat)
         profiler.dump_stats(args.profile)
     print(json.dumps(out, ensure_ascii=False, indent=2))
 

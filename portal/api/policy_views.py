@@ -35,7 +35,7 @@ def policy_list():
 
 @bp.get("/policies/<policy_id>")
 def policy_detail(policy_id: str):
-    policy = policies.get_policy(db.session(), policy_id)
+    policy = policies.get_policy_record(db.session(), policy_id)
     if policy is None:
         abort(404, description=f"No policy with id '{policy_id[:80]}'.")
     return jsonify(policies.policy_json(policy, absolute_url("policies.detail", policy_id=policy.id)))

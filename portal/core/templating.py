@@ -65,10 +65,17 @@ _EDGE_PUNCT = " ;；,，、。.:："
 
 def policy_body(text: str) -> Markup:
     """A policy's text with stable anchors on every heading and paragraph (三（三）→ #s3-3)."""
+    return Markup(_policy_body_html(text or "", current_language()))  # noqa: S704 - sanitised below
+
+
+@lru_cache(maxsize=256)
+def _policy_body_html(text: str, language: str) -> str:
+    """The HTML of a policy's text, made once per text and interface language (the masked-year
+    label is in that language): Markdown and sanitising cost milliseconds on a long document."""
     from portal.core.outline import number_blocks
 
     html, _blocks = number_blocks(str(render_markdown(text)))
-    return Markup(html)  # noqa: S704 - sanitised by render_markdown; only generated ids are added
+    return html  # sanitised by render_markdown; only generated ids are added
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from portal import db as database
@@ -25,13 +25,17 @@ MAX_ENTRIES = 512  # per namespace, unless the caller says otherwise: all are dr
 def per_version(
     db: Session, namespace: str, key: Hashable, build: Callable[[], T], limit: int = MAX_ENTRIES
 ) -> T:
-    """`build()` once per content version and `key` in `namespace`; entries of older versions go."""
-    if db.info.get(CHANGED) or db.dirty or db.new or db.deleted:
+    """`build()` once per content version and `key` in `namespace`; entries of older versions go.
+    Values must be plain data, not ORM objects (those belong to the session that loaded them)."""
+    if not has_app_context() or db.info.get(CHANGED) or db.dirty or db.new or db.deleted:
         return build()  # this transaction changed something not yet committed: not for others
     kept: dict = current_app.extensions.setdefault("per_version", {})
     version = current(db)
     entry = kept.get(namespace)
+    if entry is not None and version < entry[0]:
+        return build()  # a request that began before a change another thread has already seen
     if entry is None or entry[0] != version or len(entry[1]) >= limit:
+        # One assignment, so a thread never sees a version paired with another version's values.
         entry = kept[namespace] = (version, {})
     values = entry[1]
     if key not in values:

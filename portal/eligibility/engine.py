@@ -270,24 +270,21 @@ def next_question(
     return None
 
 
+MAX_PATH_STEPS = 4096  # wizard steps remembered per ruleset (a few hundred bytes each)
+
+
 def asked_path(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> list[Question]:
     """The questions the wizard asked, in order, to reach these answers (for "back" and "change").
 
     Adding answers never changes a decided benefit (the logic is monotone), so each step only
-    re-evaluates the benefits still undecided.
+    re-evaluates the benefits still undecided. Steps are remembered per ruleset and date: the
+    page for the next question repeats every step of the page before it.
     """
     known: dict[str, Any] = {}
-    pending = list(ruleset.benefits)
+    pending = ruleset.benefits
     path: list[Question] = []
     while pending:
-        if known:
-            facts = facts_for(known, ruleset, on)
-            open_now = [(b, _still_open(b, facts, ruleset)) for b in pending]
-        else:
-            open_now = _open_at_start(ruleset, on)
-        pending = [b for b, missing in open_now if missing is not None]
-        wanted = {f for _b, missing in open_now if missing for f in missing}
-        q = next((q for q in ruleset.questions if q.id in wanted and q.id not in known), None)
+        pending, q = _path_step(known, pending, ruleset, on)
         if q is None or q.id not in answers:
             break
         path.append(q)
@@ -295,13 +292,21 @@ def asked_path(answers: dict[str, Any], ruleset: Ruleset, on: dt.date) -> list[Q
     return path
 
 
-def _open_at_start(ruleset: Ruleset, on: dt.date) -> list[tuple[Benefit, list[str] | None]]:
-    """Every benefit with `_still_open` before any answer: the same for every path on a date."""
-    cache = ruleset.start_cache
-    if on not in cache:
-        facts = facts_for({}, ruleset, on)
-        cache[on] = [(b, _still_open(b, facts, ruleset)) for b in ruleset.benefits]
-    return cache[on]
+def _path_step(
+    known: dict[str, Any], pending: tuple[Benefit, ...], ruleset: Ruleset, on: dt.date
+) -> tuple[tuple[Benefit, ...], Question | None]:
+    """The benefits still undecided by the answers `known` and the next question to ask."""
+    steps: dict = ruleset.path_steps  # type: ignore[attr-defined]
+    key = (on, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in known.items()))
+    if key not in steps:
+        facts = facts_for(known, ruleset, on)
+        open_now = [(b, _still_open(b, facts, ruleset)) for b in pending]
+        wanted = {f for _b, missing in open_now if missing for f in missing}
+        q = next((q for q in ruleset.questions if q.id in wanted and q.id not in known), None)
+        if len(steps) >= MAX_PATH_STEPS:
+            steps.clear()
+        steps[key] = (tuple(b for b, missing in open_now if missing is not None), q)
+    return steps[key]
 
 
 def remaining_questions(evaluation: Evaluation, answers: dict[str, Any]) -> int:

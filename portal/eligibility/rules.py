@@ -222,8 +222,8 @@ class Ruleset:
         object.__setattr__(self, "_excluders", excluders)
         object.__setattr__(self, "_ancestors", {})
         object.__setattr__(self, "criteria_cache", {})  # benefit id -> top-level criteria (engine)
-        object.__setattr__(self, "start_cache", {})  # date -> what is open before any answer (engine)
         object.__setattr__(self, "label_cache", {})  # (language, region id) -> its name in pages
+        object.__setattr__(self, "path_steps", {})  # (date, answers so far) -> wizard step (engine)
 
     def question(self, fact: str) -> Question | None:
         return self._questions.get(fact)  # type: ignore[attr-defined]

@@ -14,6 +14,6 @@ def index():
     session = db.session()
     return render_template(
         "home.html",
-        latest=policies.latest_policies(session, limit=6),
+        latest=policies.latest_policies(session, limit=6, rows_only=True),
         categories=policies.all_categories(session),
     )

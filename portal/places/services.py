@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select, type_coerce
+from sqlalchemy import Row, exists, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from portal.core.versioncache import per_version
 from portal.places.models import Place
 from portal.policies.models import Policy
+from portal.policies.services import LINK_COLUMNS
+from portal.regions.services import chain_of
 
 # Which seed plan a source reference points into (citation prefixes of SEED-CONTENT.md).
 SOURCE_PLANS = {
@@ -61,34 +65,54 @@ def mentioning_policy_ids(place: Place) -> list[str]:
     return found
 
 
-def related_policies(db: Session, place: Place, limit: int = 6) -> list[Policy]:
-    """The plans that name the place, then published policies of its region and the regions above."""
+def related_policies(db: Session, place: Place, limit: int = 6) -> list[Row]:
+    """The plans that name the place, then published policies of its region and the regions above
+    (as links: their titles, never their bodies)."""
     ids = mentioning_policy_ids(place)
-    chain = []
-    region = place.region
-    while region is not None:
-        chain.append(region.id)
-        region = db.get(type(region), region.parent_id) if region.parent_id else None
+    chain = list(chain_of(db, place.region_id))
     stmt = (
-        select(Policy)
+        select(*LINK_COLUMNS)
         .where(
             Policy.publication_state == "published",
             (Policy.id.in_(ids)) | (Policy.region_id.in_(chain[:-1] or chain)),
         )
         .order_by(Policy.issued_on.desc().nulls_last())
     )
-    rows = list(db.scalars(stmt))
+    rows = list(db.execute(stmt))
     rows.sort(key=lambda p: (p.id not in ids, chain.index(p.region_id) if p.region_id in chain else 99))
     return rows[:limit]
 
 
-def places_mentioned_in(db: Session, policy_id: str, limit: int = 200) -> list[Place]:
+@dataclass(frozen=True)
+class PlaceLink:
+    """What a plan's page shows of a place it names: a link with the place's name and type."""
+
+    id: str
+    type: str
+    name: str
+    name_en: str | None
+
+
+def places_mentioned_in(db: Session, policy_id: str, limit: int = 200) -> list[PlaceLink]:
     """Places whose source is this seed plan (shown on the plan's page)."""
-    prefixes = [k for k, v in SOURCE_PLANS.items() if v == policy_id]
-    if not prefixes:
+    if policy_id not in SOURCE_PLANS.values():
         return []
-    rows = db.scalars(select(Place).where(PUBLIC).order_by(Place.type, Place.name))
-    return [p for p in rows if any(re.search(rf"\b{k}\b", p.source_ref or "") for k in prefixes)][:limit]
+    return per_version(db, "places_by_plan", None, lambda: _places_by_plan(db)).get(policy_id, [])[:limit]
+
+
+def _places_by_plan(db: Session) -> dict[str, list[PlaceLink]]:
+    """Every seed plan's named places, by type and name: one read of four columns per content version."""
+    cited = re.compile(rf"\b({'|'.join(SOURCE_PLANS)})\b")
+    rows = db.execute(
+        select(Place.id, Place.type, Place.name, Place.name_en, Place.source_ref)
+        .where(PUBLIC)
+        .order_by(Place.type, Place.name)
+    )
+    found: dict[str, list[PlaceLink]] = {}
+    for row in rows:
+        for plan in dict.fromkeys(SOURCE_PLANS[k] for k in cited.findall(row.source_ref or "")):
+            found.setdefault(plan, []).append(PlaceLink(row.id, row.type, row.name, row.name_en))
+    return found
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -6,32 +6,87 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, load_only, selectinload
+from sqlalchemy import Row, bindparam, case, or_, select, true
+from sqlalchemy.orm import Session, defaultload, defer, joinedload, lazyload, load_only, selectinload
 
 from portal.policies.fields import DATE_FIELDS, GUIDE_FIELDS, GUIDE_TEXTS, SCALAR_FIELDS
-from portal.policies.models import Category, Policy, PolicyAttachment, PolicyGuide, PolicyStep
+from portal.policies.models import (
+    Category,
+    Policy,
+    PolicyAttachment,
+    PolicyGuide,
+    PolicyStep,
+    policy_citations,
+)
 
 PUBLIC = Policy.publication_state == "published"
 MAX_OUTLINES = 512  # policies whose numbered paragraphs are kept in memory (a few KB each)
 _outlines: dict[tuple[str, dt.datetime | None], tuple[list, dict]] = {}
 
 
-def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | None:
-    """One policy with everything its page shows; only published ones unless `public` is False."""
-    stmt = (
+# What a link to another policy shows (related documents, the one replacing it): bodies stay unread.
+LINK_COLUMNS = (
+    Policy.id,
+    Policy.title,
+    Policy.title_en,
+    Policy.doc_number,
+    Policy.region_id,
+    Policy.issued_on,
+    Policy.publication_state,
+)
+_ID = bindparam("policy_id")
+
+
+def _page_statement(public: bool):
+    """A policy with everything its page shows (the one replacing it read as a link only). Built
+    once: making a statement with its loader options costs more than running it. Its few
+    categories come in the same query; steps and attachments in one more each."""
+    return (
         select(Policy)
-        .where(Policy.id == policy_id, PUBLIC if public else True)
+        .where(Policy.id == _ID, PUBLIC if public else true())
         .options(
-            selectinload(Policy.categories),
-            selectinload(Policy.guide),
+            joinedload(Policy.categories),
+            joinedload(Policy.guide),
             selectinload(Policy.steps),
             selectinload(Policy.attachments),
-            selectinload(Policy.cites),
-            selectinload(Policy.cited_by),
+            defaultload(Policy.superseded_by).options(load_only(*LINK_COLUMNS), lazyload(Policy.region)),
         )
     )
-    return db.scalar(stmt)
+
+
+_PAGE = {True: _page_statement(True), False: _page_statement(False)}
+# What an API record holds: no text, citations or attachments.
+_RECORD = (
+    select(Policy)
+    .where(Policy.id == _ID, PUBLIC)
+    .options(
+        defer(Policy.body),
+        lazyload(Policy.region),
+        selectinload(Policy.categories),
+        joinedload(Policy.guide),
+        selectinload(Policy.steps),
+    )
+)
+# The published documents a policy cites (first) and those citing it, as links.
+_OTHER_END = case(
+    (policy_citations.c.policy_id == _ID, policy_citations.c.cited_id), else_=policy_citations.c.policy_id
+)
+_CITATIONS = (
+    select(*LINK_COLUMNS)
+    .join(policy_citations, Policy.id == _OTHER_END)
+    .where(or_(policy_citations.c.policy_id == _ID, policy_citations.c.cited_id == _ID), PUBLIC)
+    .order_by((policy_citations.c.policy_id == _ID).desc(), Policy.id)
+)
+
+
+def get_policy(db: Session, policy_id: str, public: bool = True) -> Policy | None:
+    """One policy with everything its page shows; only published ones unless `public` is False."""
+    return db.scalars(_PAGE[public], {"policy_id": policy_id}).unique().one_or_none()
+
+
+def get_policy_record(db: Session, policy_id: str) -> Policy | None:
+    """One published policy with what its API record holds."""
+    return db.scalar(_RECORD, {"policy_id": policy_id})
 
 
 def policies_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
@@ -72,29 +127,47 @@ def list_rows_by_ids(db: Session, ids: list[str]) -> dict[str, Policy]:
     return {p.id: p for p in db.scalars(stmt)}
 
 
-def related_policies(db: Session, policy: Policy, limit: int = 6) -> list[Policy]:
-    """Documents it cites, documents citing it, then others sharing a category."""
+# Published documents sharing a category with a policy, newest first, as links.
+_SHARING = (
+    select(*LINK_COLUMNS)
+    .where(
+        Policy.categories.any(Category.id.in_(bindparam("categories", expanding=True))),
+        Policy.id.notin_(bindparam("seen", expanding=True)),
+        PUBLIC,
+    )
+    .order_by(Policy.issued_on.desc().nulls_last(), Policy.id)
+    .limit(bindparam("limit"))
+)
+
+
+def related_policies(db: Session, policy: Policy, limit: int = 6) -> list[Row]:
+    """Documents it cites, documents citing it, then others sharing a category (as links)."""
     seen = {policy.id}
-    related: list[Policy] = []
-    for other in [*policy.cites, *policy.cited_by]:
-        if other.id not in seen and other.is_public:
+    related: list[Row] = []
+    for other in db.execute(_CITATIONS, {"policy_id": policy.id}):
+        if other.id not in seen:
             seen.add(other.id)
             related.append(other)
     if len(related) < limit and policy.categories:
-        cat_ids = [c.id for c in policy.categories]
-        stmt = (
-            select(Policy)
-            .where(Policy.categories.any(Category.id.in_(cat_ids)), Policy.id.notin_(seen), PUBLIC)
-            .order_by(Policy.issued_on.desc().nulls_last(), Policy.id)
-            .limit(limit - len(related))
-        )
-        related.extend(db.scalars(stmt))
+        more = {
+            "categories": [c.id for c in policy.categories],
+            "seen": list(seen),
+            "limit": limit - len(related),
+        }
+        related.extend(db.execute(_SHARING, more))
     return related[:limit]
 
 
-def latest_policies(db: Session, limit: int = 20, category: str | None = None) -> list[Policy]:
-    """Newest first, by when the library last changed them (what a feed reader wants)."""
-    stmt = select(Policy).where(PUBLIC).options(selectinload(Policy.categories))
+def latest_policies(
+    db: Session, limit: int = 20, category: str | None = None, rows_only: bool = False
+) -> list[Policy]:
+    """Newest first, by when the library last changed them (what a feed reader wants); `rows_only`:
+    just what a list row shows (the home page), no bodies or categories."""
+    stmt = select(Policy).where(PUBLIC)
+    if rows_only:
+        stmt = stmt.options(load_only(*LIST_COLUMNS), lazyload(Policy.region))
+    else:
+        stmt = stmt.options(selectinload(Policy.categories))
     if category:
         stmt = stmt.where(Policy.categories.any(Category.id == category))
     stmt = stmt.order_by(

@@ -6,16 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
 from portal.places.services import apply_place_data
 from portal.regions.models import Region
+from portal.regions.services import chain_of
 from portal.service_points.content import checked_on
 from portal.service_points.models import KINDS, ServicePoint
 
 PLACE_PREFIX = "sp-"  # the directory entry of service point `x` is place `sp-x`
+HOTLINE = "cn-government-service-12345"  # the national hotline every next step ends with
 
 
 def place_id(point_id: str) -> str:
@@ -92,11 +94,32 @@ def all_points(db: Session) -> list[ServicePoint]:
 
 def _chain(db: Session, region_id: str | None) -> list[str]:
     """The region and its ancestors, nearest first, ending with `cn`."""
-    chain, current = [], db.get(Region, region_id) if region_id else None
-    while current is not None and current.id not in chain:
-        chain.append(current.id)
-        current = db.get(Region, current.parent_id) if current.parent_id else None
+    chain = list(chain_of(db, region_id)) if region_id else []
     return chain if "cn" in chain else [*chain, "cn"]
+
+
+def _nearest(points, chain: list[str], kind: str) -> list[ServicePoint]:
+    """Of `points`, the offices of `kind` of the nearest region in `chain`, then the national one."""
+    points = sorted(
+        (p for p in points if p.kind == kind and p.region_id in chain),
+        key=lambda p: (chain.index(p.region_id), p.id),
+    )
+    local = [p for p in points if p.region_id != "cn"]
+    national = [p for p in points if p.region_id == "cn"]
+    nearest = [p for p in local if p.region_id == local[0].region_id] if local else []
+    return nearest + national[:1]
+
+
+def _online(points, chain: list[str]) -> list[ServicePoint]:
+    """Of `points`, the online platforms on the way up `chain` (provincial platform, then national)."""
+    found = [
+        p
+        for p in points
+        if p.region_id in chain
+        and p.kind == "government_service"
+        and (p.definition.get("online") or {}).get("url")
+    ]
+    return sorted(found, key=lambda p: chain.index(p.region_id))
 
 
 def office_for(db: Session, region_id: str | None, kind: str) -> list[ServicePoint]:
@@ -107,32 +130,32 @@ def office_for(db: Session, region_id: str | None, kind: str) -> list[ServicePoi
     if kind not in KINDS:
         kind = "government_service"
     chain = _chain(db, region_id)
-    points = list(
-        db.scalars(select(ServicePoint).where(ServicePoint.kind == kind, ServicePoint.region_id.in_(chain)))
+    points = db.scalars(
+        select(ServicePoint).where(ServicePoint.kind == kind, ServicePoint.region_id.in_(chain))
     )
-    points.sort(key=lambda p: (chain.index(p.region_id), p.id))
-    local = [p for p in points if p.region_id != "cn"]
-    national = [p for p in points if p.region_id == "cn"]
-    nearest = [p for p in local if p.region_id == local[0].region_id] if local else []
-    return nearest + national[:1]
+    return _nearest(points, chain, kind)
 
 
 def online_entries(db: Session, region_id: str | None) -> list[ServicePoint]:
     """The online platforms on the way up from a region (provincial platform, then national)."""
     chain = _chain(db, region_id)
-    points = [
-        p
-        for p in db.scalars(select(ServicePoint).where(ServicePoint.region_id.in_(chain)))
-        if (p.definition.get("online") or {}).get("url") and p.kind == "government_service"
-    ]
-    return sorted(points, key=lambda p: chain.index(p.region_id))
+    return _online(db.scalars(select(ServicePoint).where(ServicePoint.region_id.in_(chain))), chain)
+
+
+# The service points of a region chain and the national hotline (built once, run on many pages).
+_ON_THE_WAY_UP = select(ServicePoint).where(
+    or_(ServicePoint.region_id.in_(bindparam("chain", expanding=True)), ServicePoint.id == HOTLINE)
+)
 
 
 def next_step(db: Session, region_id: str | None, kind: str) -> dict[str, Any]:
-    """Everything a founder needs to take the next step: the office, the online entry, the hotline."""
-    offices = office_for(db, region_id, kind)
-    hotline = db.get(ServicePoint, "cn-government-service-12345")
-    online = [p for p in online_entries(db, region_id) if p.region_id != "cn"][:1]
+    """Everything a founder needs to take the next step: the office, the online entry, the hotline
+    (one query for all three: the service points of the region's chain and the hotline)."""
+    chain = _chain(db, region_id)
+    points = list(db.scalars(_ON_THE_WAY_UP, {"chain": chain}))
+    offices = _nearest(points, chain, kind if kind in KINDS else "government_service")
+    hotline = next((p for p in points if p.id == HOTLINE), None)
+    online = [p for p in _online(points, chain) if p.region_id != "cn"][:1]
     return {"offices": offices, "online": online, "hotline": hotline, "kind": kind, "region_id": region_id}
 
 
