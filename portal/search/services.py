@@ -56,14 +56,15 @@ def query_from_request(
     return q
 
 
-def run(q: SearchQuery) -> SearchResult:
-    """Run a query with the current synonym list; "nearest first" is ordered here, over every
-    match's stored coordinates, so no backend has to know about distances."""
+def run(q: SearchQuery, *, synonyms=None) -> SearchResult:
+    """Run a query with the current synonym list (or `synonyms`, read for an earlier query of the
+    same request); "nearest first" is ordered here, over every match's stored coordinates, so no
+    backend has to know about distances."""
     from portal import db
     from portal.search.synonyms import synonym_map
 
     session = db.session()
-    q.synonyms = synonym_map(session)
+    q.synonyms = synonym_map(session) if synonyms is None else synonyms
     if q.sort == "distance" and q.near is not None:
         return _by_distance(session, q)
     return backend().search(q)
