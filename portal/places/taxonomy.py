@@ -23,14 +23,14 @@ def _names(vocabulary: str) -> dict[str, str]:
 
 def _shared_names(vocabulary: str) -> dict[str, str]:
     """The names in the interface language, shared: list pages ask for a type's name on every row."""
-    path = Path(current_app.config["CONTENT_DIR"]) / "taxonomies.yaml"
-    return _names_in(path, vocabulary, current_language())
+    return _names_in(str(current_app.config["CONTENT_DIR"]), vocabulary, current_language())
 
 
 @lru_cache(maxsize=32)
-def _names_in(path: Path, vocabulary: str, language: str) -> dict[str, str]:
+def _names_in(content_dir: str, vocabulary: str, language: str) -> dict[str, str]:
     key = "name_en" if language == "en" else "name"
-    return {item["id"]: item.get(key) or item["name"] for item in _load(path).get(vocabulary, [])}
+    data = _load(Path(content_dir) / "taxonomies.yaml")
+    return {item["id"]: item.get(key) or item["name"] for item in data.get(vocabulary, [])}
 
 
 def type_labels() -> dict[str, str]:
