@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
@@ -169,11 +169,16 @@ def cited_policies(db: Session, rules: Ruleset) -> dict[str, Any]:
     return per_version(db, "cited_policies", rules.version, lambda: policy_titles(db, ids))
 
 
+# Built once: search result pages ask for a few benefits by id on every request.
+_ROWS_BY_IDS = (
+    select(Benefit).where(Benefit.id.in_(bindparam("ids", expanding=True))).order_by(Benefit.kind, Benefit.id)
+)
+
+
 def benefit_rows(db: Session, ids: list[str] | None = None) -> list[Benefit]:
-    stmt = select(Benefit).order_by(Benefit.kind, Benefit.id)
     if ids is not None:
-        stmt = stmt.where(Benefit.id.in_(ids))
-    return list(db.scalars(stmt))
+        return list(db.scalars(_ROWS_BY_IDS, {"ids": list(ids)})) if ids else []
+    return list(db.scalars(select(Benefit).order_by(Benefit.kind, Benefit.id)))
 
 
 def record_feedback(

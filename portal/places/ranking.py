@@ -14,6 +14,7 @@ from portal.search.backend import SearchQuery, SearchResult
 
 OPEN = ("active", "unknown")  # "unknown": named by the plans as existing, status not confirmed
 LATER = ("planned", "closed")
+BY_COLUMN = ("title", "newest", "oldest")  # orders that score nothing
 
 
 def only_open(query: SearchQuery) -> None:
@@ -26,16 +27,26 @@ def only_open(query: SearchQuery) -> None:
 
 def run(query: SearchQuery) -> SearchResult:
     """The page of results asked for, open places first."""
-    # Totals and facets first, unscored (one row by title): which ranked searches follow depends on them.
-    full = search.run(
-        replace(
-            query, facets=tuple(dict.fromkeys((*query.facets, "status"))), sort="title", page=1, per_page=1
-        )
-    )
+    facets = tuple(dict.fromkeys((*query.facets, "status")))
+    asked = set(query.filters.get("status") or ())
+    one_group = bool(asked) and (asked <= set(OPEN) or asked <= set(LATER))
+    if one_group or query.sort in BY_COLUMN:
+        # The page as asked, with the totals: when every match is in one group ("open only") it is
+        # the answer, and a page ordered by a column costs no more than the count alone.
+        full_query = replace(query, facets=facets)
+        whole = True
+    else:
+        # Totals and facets first, unscored (one row by title): whether the open and the other
+        # places are ranked apart depends on them.
+        full_query = replace(query, facets=facets, sort="title", page=1, per_page=1)
+        whole = False
+    full = search.run(full_query)
+    synonyms = full_query.synonyms  # read once: the searches below are of the same request
     counts = full.facets.pop("status", {}) if "status" not in query.facets else full.facets["status"]
     later = sum(counts.get(s, 0) for s in LATER)
     if later == 0 or later == full.total:
-        full.hits = search.run(replace(query, facets=())).hits
+        if not whole:
+            full.hits = search.run(replace(query, facets=()), synonyms=synonyms).hits
         return full
     chosen = query.filters.get("status") or STATUSES
 
@@ -43,7 +54,7 @@ def run(query: SearchQuery) -> SearchResult:
         sub = replace(
             query, filters={**query.filters, "status": statuses}, page=page, per_page=per_page, facets=()
         )
-        return search.run(sub).hits
+        return search.run(sub, synonyms=synonyms).hits
 
     start, end = (query.page - 1) * query.per_page, query.page * query.per_page
     first = full.total - later

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, exists, func, select, type_coerce
+from sqlalchemy import Row, bindparam, exists, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -49,10 +49,14 @@ def get_place(db: Session, place_id: str) -> Place | None:
     return db.scalar(select(Place).where(Place.id == place_id, PUBLIC))
 
 
+# Built once: constructing the statement took about as long as running it for a page of rows.
+_BY_IDS = select(Place).where(Place.id.in_(bindparam("ids", expanding=True)), PUBLIC)
+
+
 def places_by_ids(db: Session, ids: list[str]) -> dict[str, Place]:
     if not ids:
         return {}
-    return {p.id: p for p in db.scalars(select(Place).where(Place.id.in_(ids), PUBLIC))}
+    return {p.id: p for p in db.scalars(_BY_IDS, {"ids": list(ids)})}
 
 
 def mentioning_policy_ids(place: Place) -> list[str]:

@@ -18,8 +18,18 @@ def _load(path: Path) -> dict:
 
 
 def _names(vocabulary: str) -> dict[str, str]:
-    data = _load(Path(current_app.config["CONTENT_DIR"]) / "taxonomies.yaml")
-    key = "name_en" if current_language() == "en" else "name"
+    return dict(_shared_names(vocabulary))
+
+
+def _shared_names(vocabulary: str) -> dict[str, str]:
+    """The names in the interface language, shared: list pages ask for a type's name on every row."""
+    return _names_in(str(current_app.config["CONTENT_DIR"]), vocabulary, current_language())
+
+
+@lru_cache(maxsize=32)
+def _names_in(content_dir: str, vocabulary: str, language: str) -> dict[str, str]:
+    key = "name_en" if language == "en" else "name"
+    data = _load(Path(content_dir) / "taxonomies.yaml")
     return {item["id"]: item.get(key) or item["name"] for item in data.get(vocabulary, [])}
 
 
@@ -39,4 +49,4 @@ def type_label(value: str) -> str:
     """Display name of a search result type: policy, benefit or a kind of place."""
     if value in labels.TYPES:
         return str(labels.TYPES[value])
-    return type_labels().get(value, value)
+    return _shared_names("place_types").get(value, value)

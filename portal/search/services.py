@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core import params
-from portal.core.contentversion import current as content_version
+from portal.core.versioncache import per_version
 from portal.i18n import current_language, localized
 from portal.regions.models import LEVELS, Region
 from portal.search import registry
@@ -24,7 +24,7 @@ def backend() -> SearchBackend:
 
 def allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
     """Valid values for each filter, for rejecting unknown ones with a clear message."""
-    return _per_version(db, "allowed", lambda: _allowed_values(db))
+    return per_version(db, "search_allowed", None, lambda: _allowed_values(db))
 
 
 def _allowed_values(db: Session) -> dict[str, tuple[str, ...]]:
@@ -56,14 +56,15 @@ def query_from_request(
     return q
 
 
-def run(q: SearchQuery) -> SearchResult:
-    """Run a query with the current synonym list; "nearest first" is ordered here, over every
-    match's stored coordinates, so no backend has to know about distances."""
+def run(q: SearchQuery, *, synonyms=None) -> SearchResult:
+    """Run a query with the current synonym list (or `synonyms`, read for an earlier query of the
+    same request); "nearest first" is ordered here, over every match's stored coordinates, so no
+    backend has to know about distances."""
     from portal import db
     from portal.search.synonyms import synonym_map
 
     session = db.session()
-    q.synonyms = synonym_map(session)
+    q.synonyms = synonym_map(session) if synonyms is None else synonyms
     if q.sort == "distance" and q.near is not None:
         return _by_distance(session, q)
     return backend().search(q)
@@ -117,24 +118,9 @@ def rows(db: Session, result: SearchResult, text: str) -> list[Row]:
     return [found[(h.type, h.id)] for h in result.hits if (h.type, h.id) in found]
 
 
-MAX_CACHED = 64  # entries of the per-version caches below (a handful per language and content version)
-
-
-def _per_version(db: Session, what: str, build, language: str = ""):
-    """`build()` once per content version (which moves with every published change) and language,
-    kept by the application (one database per application: versions of two databases never mix)."""
-    cached: dict = current_app.extensions.setdefault("search_per_version", {})
-    key = (what, content_version(db), language)
-    if key not in cached:
-        if len(cached) >= MAX_CACHED:
-            cached.clear()
-        cached[key] = build()
-    return cached[key]
-
-
 def facet_labels(db: Session) -> dict[str, dict[str, str]]:
     """Display names for facet values in the interface language."""
-    return _per_version(db, "labels", lambda: _facet_labels(db), current_language())
+    return per_version(db, "search_labels", current_language(), lambda: _facet_labels(db))
 
 
 def _facet_labels(db: Session) -> dict[str, dict[str, str]]:

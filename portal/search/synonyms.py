@@ -89,9 +89,12 @@ def load_synonyms(db: Session, entries: list[dict]) -> int:
     return len(wanted)
 
 
+_STAMP = select(func.count(), func.max(Synonym.updated_at))  # built once: it runs on every search
+
+
 def synonym_map(db: Session) -> dict:
     """The list analysed for queries, cached until a row changes (one small query per search)."""
-    stamp = db.execute(select(func.count(), func.max(Synonym.updated_at))).one()
+    stamp = db.execute(_STAMP).one()
     key = (db.get_bind().url.render_as_string(), tuple(stamp))
     cached = _cache.get("map")
     if cached is not None and cached[0] == key:

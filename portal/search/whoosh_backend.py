@@ -443,13 +443,17 @@ class WhooshBackend:
             hits.append(Hit(type=type_, id=id_, score=0.0, snippet=snippet))
         return hits
 
-    @staticmethod
-    def _snippets(searcher, docs: list[int]) -> list[tuple[str, str, str] | None]:
+    def _snippets(self, searcher, docs: list[int]) -> list[tuple[str, str, str] | None]:
         """The prepared snippet text of a page's documents (None from an index built without it)."""
         reader = searcher.reader()
         if not docs or not reader.has_column("snippet"):
             return [None] * len(docs)
-        column = reader.column_reader("snippet")
+        # Opening the column reads the offsets of every document (milliseconds at 10 000): keep
+        # one reader per thread for as long as its searcher lives.
+        cached = getattr(self._local, "snippet_column", None)
+        if cached is None or cached[0] is not reader:
+            cached = self._local.snippet_column = (reader, reader.column_reader("snippet"))
+        column = cached[1]
         out = []
         for doc in docs:
             raw = column[doc]
