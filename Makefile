@@ -9,6 +9,10 @@ PORT ?= 5000
 WEB_CONCURRENCY ?= 2
 # Search backend of the PostgreSQL pass of `make test`.
 PG_SEARCH_BACKEND ?= postgres
+# pytest-xdist processes of `make test` (one per core by default; 0 runs in this process alone).
+# A test file stays on one process, so its module fixtures are built once.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 export FLASK_APP := portal
 
 .PHONY: run test install translations database content basemap lint bench bench-postgres extract-messages \
@@ -57,8 +61,8 @@ lint: install
 # The whole suite on the embedded default (SQLite), then every database test again on a throw-away
 # PostgreSQL cluster (installed from Debian's packages when missing; see scripts/with_postgres.sh).
 test: translations browser-deps lint basemap
-	$(BIN)/pytest -q
-	SEARCH_BACKEND=$(PG_SEARCH_BACKEND) scripts/with_postgres.sh $(BIN)/pytest -q -m "db and not browser"
+	$(BIN)/pytest -q $(PYTEST_PARALLEL)
+	SEARCH_BACKEND=$(PG_SEARCH_BACKEND) scripts/with_postgres.sh $(BIN)/pytest -q $(PYTEST_PARALLEL) -m "db and not browser"
 
 # bench/pages.py serves the portal with gunicorn as `make run` does and loads it with wrk (installed
 # from Debian when missing); PAGES_ARGS passes options, e.g. PAGES_ARGS="--duration 5 --types home".

@@ -83,22 +83,23 @@ def _empty_template() -> Path:
 
 @functools.cache
 def _pg_empty_template() -> str:
-    postgres.create_template("tmpl_empty")
-    command.upgrade(alembic_config(postgres.url_of("tmpl_empty")), "head")
-    return "tmpl_empty"
+    name = postgres.template_name("empty")
+    postgres.create_template(name)
+    command.upgrade(alembic_config(postgres.url_of(name)), "head")
+    return name
 
 
 @functools.cache
 def _content_template() -> Path:
     """A folder with portal.db (all content, three staff accounts) and its search index; on
-    PostgreSQL the database is the template database tmpl_content and the folder holds the index."""
+    PostgreSQL the database is the template database tmpl_content_<worker> and the folder holds the index."""
     from tests.staffing import make_user
 
     folder = _WORK / "content"
     folder.mkdir()
     if postgres.enabled():
-        postgres.create_template("tmpl_content", source=_pg_empty_template())
-        app = _create(folder, DATABASE_URL=postgres.url_of("tmpl_content"))
+        postgres.create_template(postgres.template_name("content"), source=_pg_empty_template())
+        app = _create(folder, DATABASE_URL=postgres.url_of(postgres.template_name("content")))
     else:
         shutil.copyfile(_empty_template(), folder / "portal.db")
         app = _create(folder)
@@ -138,7 +139,7 @@ def make_app(tmp: Path, *, loaded: bool = False, **config):
         if (template / "search").exists():  # the Whoosh index (the PostgreSQL one is in the database)
             shutil.copytree(template / "search", tmp / "search", symlinks=True)
     if postgres.enabled():
-        name = postgres.create("tmpl_content" if loaded else _pg_empty_template())
+        name = postgres.create(postgres.template_name("content") if loaded else _pg_empty_template())
         app = _create(tmp, **{"DATABASE_URL": postgres.url_of(name), **config})
         postgres.track(name, app.extensions["db_engine"])
         return app

@@ -22,6 +22,12 @@ def enabled() -> bool:
     return bool(os.environ.get("TEST_DATABASE_URL"))
 
 
+def template_name(kind: str) -> str:
+    """The name of this process's template database of `kind` ("empty" or "content"): each
+    pytest-xdist worker builds its own, so that one worker never drops another's."""
+    return f"tmpl_{kind}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
 def base_url() -> URL:
     return make_url(os.environ["TEST_DATABASE_URL"])
 

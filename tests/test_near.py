@@ -102,6 +102,12 @@ def test_unknown_place_says_so_and_claims_no_distance_order(client):
     assert re.search(r'<option value="distance"\s+selected', html)
 
 
+def test_a_nul_character_names_no_place(client):
+    assert client.get("/places", query_string={"near": "\x00"}).status_code == 200
+    assert client.get("/places", query_string={"near": "兰州\x00"}).status_code == 200
+    assert client.get("/api/v1/places", query_string={"near": "\x00"}).status_code == 200
+
+
 def test_ambiguous_page_lists_the_choices_as_links(client):
     html = client.get("/places?near=城关区&lang=en").get_data(as_text=True)
     assert "Several districts are called “城关区”" in html

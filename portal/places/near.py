@@ -48,7 +48,8 @@ class Ambiguous:
 
 def resolve(db: Session, text: str, map_dir: Path | None = None) -> Point | Ambiguous | None:
     """A Point, an Ambiguous choice, or None when nothing of that name is known."""
-    text = text.strip()
+    # A NUL names no place, and PostgreSQL refuses it in a text parameter (a 500 otherwise).
+    text = text.replace("\x00", "").strip()
     if not text:
         return None
     match = COORDS.match(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from flask import Flask
 from sqlalchemy import event
 
@@ -38,9 +40,15 @@ def init_app(app: Flask) -> None:
         event.listen(app.extensions["db_sessionmaker"], "before_commit", _before_commit)
         return
 
+    # A weak reference: SQLAlchemy keeps the listener as long as the sessionmaker's class, which
+    # the app holds, so a strong one would keep every app ever made (each test's) alive.
+    app_ref = weakref.ref(app)
+
     def _after_commit(session) -> None:
         session.info.pop("outbox_rows", None)  # only a transactional backend reads them
-        if session.info.pop("outbox_written", False) and app.config["SEARCH_INDEXER"] == "inline":
-            drain_now(app)
+        written = session.info.pop("outbox_written", False)
+        current = app_ref()
+        if written and current is not None and current.config["SEARCH_INDEXER"] == "inline":
+            drain_now(current)
 
     db.after_commit(app, _after_commit)
