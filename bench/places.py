@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from alembic import command  # noqa: E402
 
-from bench.timing import summary, timed  # noqa: E402
+from bench.timing import cpu_timed, summary, timed  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from portal.content.loader import load_content, read_content  # noqa: E402
@@ -122,16 +122,6 @@ def geojson_bench(repeat: int) -> dict:
         ),
         "baseline_sqlite_json_dumps": summary(timed(floor, repeat)),
     }
-
-
-def cpu_timed(fn, repeat: int) -> list[float]:
-    """Milliseconds of this process's CPU time each of `repeat` calls of `fn` took."""
-    out = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        out.append((time.process_time() - start) * 1000)
-    return out
 
 
 def search_bench(repeat: int, profile: Path | None = None) -> dict:

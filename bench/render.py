@@ -30,7 +30,7 @@ from alembic import command  # noqa: E402
 from flask import Flask  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from bench.timing import summary, timed  # noqa: E402
+from bench.timing import cpu_timed, summary, timed  # noqa: E402
 from portal import create_app, db  # noqa: E402
 from portal.cli import alembic_config  # noqa: E402
 from portal.content.loader import load_content  # noqa: E402
@@ -168,16 +168,6 @@ class StatementCounter:
             client.get(url)
             counts.append(self.count - before)
         return sorted(counts)[len(counts) // 2]
-
-
-def cpu_timed(fn, repeat: int) -> list[float]:
-    """Milliseconds of this process's CPU time each of `repeat` calls of `fn` took."""
-    out = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        out.append((time.process_time() - start) * 1000)
-    return out
 
 
 def measure(client, path: str, queries: list[str], repeat: int, timer=timed) -> list[float]:

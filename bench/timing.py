@@ -16,6 +16,16 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def cpu_timed(fn, repeat: int) -> list[float]:
+    """Milliseconds of this process's CPU time each of `repeat` calls of `fn` took."""
+    out = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        out.append((time.process_time() - start) * 1000)
+    return out
+
+
 def summary(samples: list[float], digits: int = 1) -> dict:
     """Median and 95th percentile of millisecond samples."""
     ordered = sorted(samples)
