@@ -9,6 +9,7 @@ SQLAlchemy's `after_commit` event, registered by the package that owns that work
 from __future__ import annotations
 
 import datetime as dt
+import os
 import select
 from collections.abc import Iterable
 
@@ -81,6 +82,7 @@ def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, durable commits and a busy timeout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+        _keep_to_own_process(engine)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -96,9 +98,31 @@ def make_engine(url: str) -> Engine:
     # Connections older than half an hour are replaced: a firewall may drop an idle one unseen.
     psycopg3 = make_url(url).get_driver_name() == "psycopg"
     engine = create_engine(url, pool_recycle=1800, pool_pre_ping=not psycopg3)
+    _keep_to_own_process(engine)
     if psycopg3:
         event.listen(engine, "checkout", _check_alive)
     return engine
+
+
+def _keep_to_own_process(engine: Engine) -> None:
+    """Never hand a process a connection its parent opened.
+
+    `gunicorn --preload` builds the app (which reads the database) before forking its workers: a
+    pooled connection would then be shared by every worker, whose statements interleave on one
+    socket (wrong rows, "result object does not return rows"). A connection checked out in
+    another process than the one that opened it is dropped unclosed (closing would end the
+    parent's session too) and the pool opens a new one.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _remember_process(_dbapi_conn, record) -> None:
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _refuse_inherited(_dbapi_conn, record, proxy) -> None:
+        if record.info.get("pid") != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise DisconnectionError("connection opened by another process")
 
 
 def _check_alive(dbapi_conn, _record, _proxy) -> None:

@@ -1,8 +1,9 @@
-"""Pooled PostgreSQL connections are checked without a round trip, and ones the server ended are
-replaced before a request uses them."""
+"""Pooled PostgreSQL connections are checked without a round trip, ones the server ended are
+replaced before a request uses them, and a forked worker never uses its parent's."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from sqlalchemy import text
@@ -54,3 +55,37 @@ def test_taking_a_pooled_connection_sends_nothing_to_the_server(tmp_path):
     with engine.connect() as conn:  # checked out again: no ping (pool_pre_ping would send one)
         assert _last_statement(pid) == before
         assert conn.scalar(text("SELECT pg_backend_pid()")) == pid
+
+
+def _in_child(engine) -> tuple[int, bool]:
+    """Fork; the child checks out a connection and reports whether it is the parent's object."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+        parent = id(conn.connection.dbapi_connection)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe and leave without running pytest's exit
+        code = 1
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+                os.write(write, b"same" if id(conn.connection.dbapi_connection) == parent else b"new")
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    answer = os.read(read, 16)
+    os.close(read)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), answer == b"new"
+
+
+def test_a_forked_worker_opens_its_own_connection(tmp_path):
+    """As under `gunicorn --preload`: the app reads the database, then workers are forked."""
+    app = make_app(tmp_path)
+    engine = app.extensions["db_engine"]
+    code, own = _in_child(engine)
+    assert code == 0
+    assert own, "the child used the connection its parent opened"
+    with engine.connect() as conn:  # the parent's pooled connection still answers
+        assert conn.scalar(text("SELECT 1")) == 1
