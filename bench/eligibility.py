@@ -52,6 +52,7 @@ def main() -> None:
             "SEARCH_DIR": tmp / "search",
             "SECRET_KEY": "bench",
             "PUBLISHING_SCHEDULER": "cron",
+            "PAGE_CACHE_SIZE": 0,  # the pages' own cost: repeats would be page-cache hits
         }
     )
     with app.app_context():
