@@ -136,12 +136,6 @@ def office_for(db: Session, region_id: str | None, kind: str) -> list[ServicePoi
     return _nearest(points, chain, kind)
 
 
-def online_entries(db: Session, region_id: str | None) -> list[ServicePoint]:
-    """The online platforms on the way up from a region (provincial platform, then national)."""
-    chain = _chain(db, region_id)
-    return _online(db.scalars(select(ServicePoint).where(ServicePoint.region_id.in_(chain))), chain)
-
-
 # The service points of a region chain and the national hotline (built once, run on many pages).
 _ON_THE_WAY_UP = select(ServicePoint).where(
     or_(ServicePoint.region_id.in_(bindparam("chain", expanding=True)), ServicePoint.id == HOTLINE)
