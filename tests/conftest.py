@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import pickle
 import shutil
 import sqlite3
 import tempfile
@@ -25,6 +26,7 @@ from portal import create_app, db
 from portal.cli import alembic_config
 from portal.config import ROOT
 from portal.content.loader import load_content
+from portal.core import content_files
 from portal.policies.models import Category, Policy
 from portal.regions.models import Region
 from portal.search.indexer import rebuild
@@ -48,6 +50,25 @@ STAFF = (
     ("reviewer@example.gov.cn", "reviewer"),
     ("reviewer2@example.gov.cn", "reviewer"),
 )
+
+
+def _parse_each_text_once() -> None:
+    """Tests load the same content/ files dozens of times per process: each distinct YAML text is
+    parsed once, and every caller gets a copy of its own (the loader changes what it reads).
+    Texts that fail to parse are not kept, so each bad file still raises where it is read."""
+    parse = content_files.parse_yaml
+    parsed: dict[str, bytes] = {}
+
+    def parse_once(text: str):
+        kept = parsed.get(text)
+        if kept is None:
+            kept = parsed[text] = pickle.dumps(parse(text))
+        return pickle.loads(kept)  # noqa: S301 - pickled by this process a moment ago
+
+    content_files.parse_yaml = parse_once
+
+
+_parse_each_text_once()
 
 
 class CheckedClient(FlaskClient):

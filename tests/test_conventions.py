@@ -1,5 +1,5 @@
 """The code's shape: imports point down the layers, views never import each other, no cycles,
-every blueprint defined in its package's `__init__.py`.
+every blueprint defined in its package's `__init__.py`, YAML read in one place.
 
 Read with `ast`, so a violation fails here before it becomes a tangle. The order is the README's
 architecture picture: a package may import the packages before it, never those after it.
@@ -140,3 +140,20 @@ def test_blueprints_are_defined_in_package_inits():
             if getattr(called, "id", getattr(called, "attr", "")) == "Blueprint":
                 wrong.append(f"{'.'.join(parts)} line {node.lineno}")
     assert not wrong, "blueprints defined outside a package's __init__.py:\n" + "\n".join(wrong)
+
+
+def test_yaml_is_parsed_in_one_place():
+    """Every YAML file is read through portal/core/content_files.py, with libyaml's C parser:
+    `yaml.safe_load` builds the pure-Python parser, several times slower on the content files."""
+    wrong = []
+    for path, parts in _modules():
+        if parts[-2:] == ["core", "content_files"]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node, "func", None)
+            if (
+                getattr(called, "attr", "") in {"safe_load", "load", "full_load", "unsafe_load"}
+                and getattr(getattr(called, "value", None), "id", "") == "yaml"
+            ):
+                wrong.append(f"{'.'.join(parts)} line {node.lineno}")
+    assert not wrong, "YAML parsed outside portal.core.content_files:\n" + "\n".join(wrong)

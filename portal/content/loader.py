@@ -252,6 +252,12 @@ def read_content(content_dir: Path) -> dict[str, list[dict]]:
     }
 
 
+def _by_id(db: Session, model: type[T]) -> dict[str, T]:
+    """Every stored row of `model` by id, in one query: asking row by row cost a query (and, for a
+    new row, a flush of everything pending) per file."""
+    return {row.id: row for row in db.scalars(select(model))}
+
+
 def _upsert(db: Session, model: type[T], key: str, fields: dict[str, Any]) -> tuple[T, bool]:
     obj = db.get(model, key)
     created = obj is None
@@ -289,11 +295,12 @@ def load_content(
     db.flush()
     cats = {c.id: c for c in db.query(Category)}
     applied: list[dict[str, Any]] = []
+    stored = _by_id(db, Policy)
     for data in progress(policies):
-        existing = db.get(Policy, data["id"])
+        existing = stored.get(data["id"])
         if existing is None:
-            apply_policy_data(db, data, cats)
-            created = db.get(Policy, data["id"])
+            with db.no_autoflush:  # ids are unique across the files: nothing pending is asked for
+                created = apply_policy_data(db, data, cats)
             created.publication_state, created.file_hash = "published", data["content_hash"]
             applied.append(data)
             report.policies_created += 1
@@ -340,13 +347,15 @@ def load_content(
             policy.published_at = policy.updated_at
     db.flush()
     managed = operator_managed_ids(db)
+    stored = _by_id(db, Place)
     for data in places:
-        existing = db.get(Place, data["id"])
+        existing = stored.get(data["id"])
         if existing is not None and (existing.content_hash == data["content_hash"] or existing.id in managed):
             # Unchanged, or kept by its operators: their approved data wins over the seed files.
             report.places_unchanged += 1
             continue
-        apply_place_data(db, data)
+        with db.no_autoflush:  # as for policies: one flush for all of them below
+            apply_place_data(db, data)
         changed.append(("place", data["id"]))
         if existing is None:
             report.places_created += 1

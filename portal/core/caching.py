@@ -20,6 +20,7 @@ rendering (a search to count, a listing view) are kept with the entry and sent a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import time
 from collections.abc import Iterable
@@ -103,12 +104,20 @@ def _keep_send(name: str):
     return keep
 
 
-def _release(app: Flask) -> str:
-    """A token for the code, templates, translations and configuration pages are made with."""
+@functools.cache
+def _code_digest() -> bytes:
+    """The code, templates and translations this process runs (read once: a changed file means a
+    new process, since every server reloads its code by starting again)."""
     digest = hashlib.sha256()
     for folder, pattern in (("portal", "**/*.py"), ("templates", "**/*.html"), ("translations", "**/*.mo")):
         for path in sorted((ROOT / folder).glob(pattern)):
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _release(app: Flask) -> str:
+    """A token for the code, templates, translations and configuration pages are made with."""
+    digest = hashlib.sha256(_code_digest())
     for name, value in sorted(app.config.items()):
         if isinstance(value, str | int | float | bool | Path) and not any(w in name for w in NOT_RELEASE):
             digest.update(f"{name}={value}\0".encode())

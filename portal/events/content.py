@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from portal.core.content_checks import Problems, Record
-from portal.core.content_files import read_yaml
+from portal.core.content_files import parse_yaml, read_yaml
 from portal.events import dates
 from portal.events.locations import coordinate_problem
 from portal.events.models import FEES, RECURRENCES
@@ -29,7 +27,7 @@ WHERE_MESSAGES = {
 
 
 def vocabulary(content_dir: Path, name: str) -> set[str]:
-    data = yaml.safe_load((content_dir / "taxonomies.yaml").read_text(encoding="utf-8")) or {}
+    data = parse_yaml((content_dir / "taxonomies.yaml").read_text(encoding="utf-8")) or {}
     return {item["id"] for item in data.get(name, []) if isinstance(item, dict) and "id" in item}
 
 

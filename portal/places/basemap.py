@@ -114,11 +114,11 @@ def _feature(geom, props: dict, level: str) -> dict:
 
 def covered_codes(content_dir: Path) -> set[str]:
     """The GB/T 2260 codes of the portal's regions (content/regions/*.yaml)."""
-    import yaml
+    from portal.core.content_files import parse_yaml
 
     codes = set()
     for path in sorted((content_dir / "regions").glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for item in parse_yaml(path.read_text(encoding="utf-8")) or []:
             if isinstance(item, dict) and item.get("code"):
                 codes.add(str(item["code"]))
     return codes

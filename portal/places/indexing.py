@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from flask import url_for
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core import labels
+from portal.core.content_files import parse_yaml
 from portal.i18n import localized
 from portal.places import taxonomy
 from portal.places.freshness import is_fresh
@@ -43,7 +43,7 @@ def region_words(regions: Regions, ids) -> str:
 
 @lru_cache(maxsize=4)
 def _taxonomy(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def type_words(type_id: str, content_dir: Path | None = None) -> str:

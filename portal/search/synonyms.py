@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.content_checks import Problems, Record
+from portal.core.content_files import parse_yaml
 from portal.search.models import Synonym, SynonymChange
 from portal.search.plan import analyse_synonyms
 
@@ -27,7 +28,7 @@ def read_synonyms(content_dir: Path, problems: Problems) -> list[dict] | None:
     if not path.exists():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = parse_yaml(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
         problems.add(str(path), "(file)", f"is not valid YAML: {exc}")
         return []

@@ -17,6 +17,7 @@ from portal.accounts.models import User, roles_of
 from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.content_checks import Problems
+from portal.core.content_files import parse_yaml
 from portal.core.outbox import enqueue
 from portal.publishing import workflow
 from portal.regions.models import Region
@@ -34,7 +35,7 @@ def check_source(db: Session, source: str, expected_id: str | None) -> tuple[dic
     if len(source) > MAX_SOURCE_CHARS:
         return None, [f"source: is longer than {MAX_SOURCE_CHARS} characters"]
     try:
-        data = yaml.safe_load(source)
+        data = parse_yaml(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [f"source: is not valid YAML (line {mark.line + 1 if mark else 0})"]

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from portal.config import ROOT
 from portal.core.content_checks import ContentError
+from portal.core.content_files import parse_yaml
 from portal.core.offices import KINDS
 
 TOPICS_FILE = ROOT / "content" / "guides" / "topics.yaml"
@@ -52,7 +51,7 @@ class Topic:
 def read_topics(path: Path) -> tuple[Topic, ...]:
     """Every topic of the file; a wrong field stops with a message naming the topic and field."""
     out = []
-    for i, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+    for i, raw in enumerate(parse_yaml(path.read_text(encoding="utf-8")) or []):
         where = f"{path} [{i}]"
         try:
             steps = tuple(Step(**s) for s in raw.get("steps") or [])
