@@ -7,11 +7,11 @@ import datetime as dt
 import re
 
 import pytest
-from flask import g
+from flask import g, url_for
 from sqlalchemy import select, update
 
 from portal import db
-from portal.core.urls import FilterLinks, toggle_url
+from portal.core.urls import DetailLinks, FilterLinks, toggle_url
 from portal.i18n import localized
 from portal.policies import services as policies
 from portal.policies.models import Policy
@@ -117,3 +117,68 @@ def test_a_changed_policy_text_gets_a_new_outline(staff_app):
         # The version read before the change still names the outline built from the old text.
         assert policies.clause_anchor(session, policy.id, versions[policy.id], "（一）") == (anchor, label)
         g.pop("policy_versions", None)
+
+
+@pytest.mark.parametrize(
+    "policy_id", ["plain", "with space", "斜杠/和？", "a%20b", "semi;colon&x=1", "#hash"]
+)
+def test_detail_links_equal_url_for(content_app, policy_id):
+    with content_app.test_request_context("/search?q=x"):
+        assert DetailLinks("policies.detail", "policy_id")(policy_id) == url_for(
+            "policies.detail", policy_id=policy_id
+        )
+
+
+TEMPLATE = """{{ _("Search") }}|{{ _("%(n)s km away", n=markup) }}|{{ _("Page %(page)s of %(pages)s", page=1, pages="<b>") }}
+{{ ngettext("%(num)s result", "%(num)s results", 1) }}|{{ ngettext("%(num)s result", "%(num)s results", 3) }}
+{% trans trimmed q="<i>" %}Search results for “{{ q }}”{% endtrans %}|{{ _("100%") if false }}{{ gettext("Home") }}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_gettext_does_what_flask_babels_does(content_app, lang, autoescape):
+    """Same strings, plural forms, `%` formatting and escaping as Flask-Babel's own callables."""
+    import flask_babel
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    theirs = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    theirs.install_gettext_callables(
+        gettext=lambda s: flask_babel.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: flask_babel.get_translations().ungettext(s, p, n),
+        newstyle=True,
+    )
+    ours = content_app.jinja_env.overlay(autoescape=autoescape)
+    values = {"markup": Markup("<b>1</b>")}
+    with content_app.test_request_context(f"/?lang={lang}"):
+        mine = ours.from_string(TEMPLATE).render(values)
+        assert mine == theirs.from_string(TEMPLATE).render(values)
+    assert ("搜索" in mine) == (lang == "zh") and ("results" in mine) == (lang == "en")
+
+
+def test_gettext_follows_force_locale_and_works_without_a_request(content_app):
+    import flask_babel
+
+    from portal.i18n import gettext, lazy_gettext, ngettext
+
+    label = lazy_gettext("Search")
+    assert gettext("Search") == "Search"  # no application context: the message itself
+    with content_app.test_request_context("/?lang=zh"):
+        assert gettext("Search") == str(label) == "搜索"
+        with flask_babel.force_locale("en"):
+            assert gettext("Search") == str(label) == "Search"
+            assert ngettext("%(num)s result", "%(num)s results", 2) == "2 results"
+        assert gettext("Search") == flask_babel.gettext("Search") == "搜索"
+        assert gettext("Page %(page)s of %(pages)s", page=1, pages=2) == flask_babel.gettext(
+            "Page %(page)s of %(pages)s", page=1, pages=2
+        )
+
+
+def test_the_navigation_marks_the_page_in_each_language(client):
+    """The navigation is kept per endpoint and language: each page still marks its own entry."""
+    for path, current in [("/policies", "/policies"), ("/search", "/search"), ("/", "/"), ("/map", "/map")]:
+        for lang, home in [("zh", "首页"), ("en", "Home")]:
+            page = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+            nav = page[page.index('class="wrap main-nav"') : page.index("</nav>", page.index("main-nav"))]
+            assert re.findall(r'href="([^"]+)" aria-current="page"', nav) == [current], (path, lang)
+            assert f">{home}</a>" in nav

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from portal.accounts.passwords import is_common
 from portal.accounts.services import MIN_PASSWORD
+from portal.i18n import lazy_gettext as _l
 
 # The address is proven by the emails we send; the form only catches obvious slips.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an email address like name@example.gov.cn."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from portal import db
 from portal.accounts import auth, bp, mail, services
@@ -11,6 +10,7 @@ from portal.accounts.forms import ForgotForm, ResetForm
 from portal.accounts.models import User
 from portal.core.audit import audit
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

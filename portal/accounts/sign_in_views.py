@@ -6,7 +6,6 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal import db
@@ -16,6 +15,7 @@ from portal.accounts.models import User
 from portal.core.audit import audit
 from portal.core.clock import utcnow
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 
 PENDING_SECONDS = 600  # time allowed between password and second factor
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from portal import db
 from portal.alerts import bp, messages, services
 from portal.i18n import current_language
+from portal.i18n import gettext as _
 
 
 @bp.route("/results/save", methods=["GET", "POST"])

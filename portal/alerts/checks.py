@@ -7,7 +7,6 @@ from urllib.parse import parse_qsl
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -19,6 +18,7 @@ from portal.core.clock import utcnow
 from portal.eligibility import engine, wizard
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.services import ruleset
+from portal.i18n import gettext as _
 
 
 def read_answers(answers_qs: str, rules: Ruleset, on: dt.date) -> dict:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.accounts.forms import EMAIL
 from portal.core.forms import MultiCheckboxField
+from portal.i18n import lazy_gettext as _l
 
 FREQUENCY_CHOICES = [("daily", _l("Daily")), ("weekly", _l("Weekly"))]
 CHOOSE_ONE = _l("Choose how often you want the email.")

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal.i18n import lazy_gettext as _l
 from portal.regions.models import Region
 
 # Filter name → label, as the subscribe form and messages name them.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.accounts import mail
 from portal.alerts import links
@@ -11,6 +10,7 @@ from portal.alerts.kinds import KINDS
 from portal.alerts.models import AlertSubscription, SavedCheck
 from portal.core.urls import absolute_url
 from portal.i18n import LANGUAGES
+from portal.i18n import gettext as _
 
 
 def locale_of(language: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal import db
@@ -13,6 +12,7 @@ from portal.alerts import bp, messages, services
 from portal.alerts.forms import SubscribeForm
 from portal.alerts.kinds import FILTER_LABELS, KINDS, allowed_filter_values
 from portal.i18n import current_language
+from portal.i18n import gettext as _
 
 
 def kind_choices() -> list[tuple[str, str]]:

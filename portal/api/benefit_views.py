@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, jsonify
-from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.api import bp
@@ -18,6 +17,7 @@ from portal.eligibility import services as eligibility
 from portal.eligibility.answers import answers_json, parse_answers
 from portal.eligibility.rules import KINDS
 from portal.eligibility.wizard import can_approach, hint_texts, problem_message, relevant_answers
+from portal.i18n import lazy_gettext as _l
 
 
 def _benefit_summary(b, rules, on) -> dict:

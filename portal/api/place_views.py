@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 from flask import current_app, jsonify, request
-from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.api import bp
 from portal.core.params import BadParameter
 from portal.core.urls import absolute_url
+from portal.i18n import lazy_gettext as _l
 from portal.places import geo, ranking
 from portal.places import services as places
 from portal.places.directory import directory_query

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core import labels
+from portal.i18n import lazy_gettext as _l
 
 ENTITIES = {
     "policy": _l("Policy"),

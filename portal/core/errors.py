@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.params import BadParameter
+from portal.i18n import gettext as _
 
 RETRY_AFTER_SECONDS = 60
 

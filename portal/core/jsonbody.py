@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from flask import request
-from flask_babel import gettext as _
+
+from portal.i18n import gettext as _
 
 MAX_DEPTH = 32
 

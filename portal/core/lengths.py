@@ -6,10 +6,10 @@ visitor or staff member types is checked here first, with a message naming the f
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length
 
 from portal.core.params import BadParameter
+from portal.i18n import lazy_gettext as _l
 
 
 def limit(attribute) -> int | None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.problems import UserError
+from portal.i18n import lazy_gettext as _l
 
 # Workflow refusals (portal.core.states and the services built on it).
 WORKFLOW = {

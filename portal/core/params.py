@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from urllib.parse import unquote_to_bytes
 
 from flask import g, request
-from flask_babel import lazy_gettext as _l
+
+from portal.i18n import lazy_gettext as _l
 
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 10_000

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 
 import nh3
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -15,7 +16,7 @@ from portal.core import labels
 from portal.core.localtime import local_time
 from portal.core.urls import lang_url, page_url, toggle_url, url_with
 from portal.core.versioncache import fragment
-from portal.i18n import current_language
+from portal.i18n import current_language, gettext
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 ALLOWED_TAGS = {
@@ -94,15 +95,11 @@ MASKED_YEAR = re.compile(r"20XX", re.IGNORECASE)
 
 def masked_year_label() -> str:
     """How a year the original publication masks as "20XX" reads, in the interface language."""
-    from flask_babel import gettext
-
     return gettext("year missing in the original (20XX)")
 
 
 def mark_masked_years(html: str) -> str:
     """Say plainly that a "20XX" year is missing in the original, with a short explanation."""
-    from flask_babel import gettext
-
     if not MASKED_YEAR.search(html):
         return html
     title = gettext("The published copy hides this year; the portal does not know it.")
@@ -138,6 +135,26 @@ def atom_date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+MAX_LAYOUT_PIECES = 1024  # language × endpoint × piece: a few hundred; all are dropped when full
+
+
+def layout_piece(name: str, *key: Hashable, caller: Callable[[], Markup]) -> Markup:
+    """`{% call layout_piece("name", key…) %}body{% endcall %}`: a part of the layout (navigation,
+    footer) rendered once per language, script root and key for the life of the process, as long
+    as templates are not reloaded. The body may depend on nothing else: no content, no visitor."""
+    app = current_app
+    if app.jinja_env.auto_reload or not has_request_context():
+        return caller()
+    kept: dict = app.extensions.setdefault("layout_pieces", {})
+    full_key = (current_language(), request.script_root, name, *key)
+    piece = kept.get(full_key)
+    if piece is None:
+        if len(kept) >= MAX_LAYOUT_PIECES:
+            kept.clear()
+        piece = kept[full_key] = caller()
+    return piece
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_date
@@ -152,6 +169,7 @@ def init_app(app: Flask) -> None:
         lang_url=lang_url,
         labels=labels,
         fragment=fragment,
+        layout_piece=layout_piece,
     )
     from portal.core import audit_labels
 

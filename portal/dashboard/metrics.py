@@ -11,11 +11,11 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core.audit import AuditEntry
+from portal.i18n import lazy_gettext as _l
 from portal.regions.models import Region
 
 MONTHLY_AFTER_DAYS = 62

@@ -7,14 +7,14 @@ import datetime as dt
 import io
 
 from flask import abort, current_app, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.accounts.auth import role_required
 from portal.core.clock import utcnow
 from portal.core.params import BadParameter
 from portal.dashboard import bp, charts, counting, metrics
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import localized
 
 MAX_DAYS = 3 * 366

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from portal.eligibility.rules import Ruleset
 from portal.eligibility.wizard import loc
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 
 MAX_FEEDBACK = 2000
 

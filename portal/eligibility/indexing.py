@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import url_for
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.core.urls import DetailLinks
 from portal.eligibility.models import Benefit
 from portal.eligibility.services import benefit_rows
 from portal.i18n import localized
@@ -72,6 +72,7 @@ def _document(db: Session, benefit_id: str, regions: Regions) -> IndexDoc | None
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    link = DetailLinks("eligibility.benefit_detail", "benefit_id")
     by_id = {h.id: h for h in hits}
     out = {}
     for b in benefit_rows(db, list(by_id)):
@@ -80,7 +81,7 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
             id=b.id,
             type="benefit",
             title=localized(b, "name"),
-            url=url_for("eligibility.benefit_detail", benefit_id=b.id),
+            url=link(b.id),
             obj=b,
             snippet=cut(by_id[b.id], lambda d=d: _snippet_parts(d), text),
         )

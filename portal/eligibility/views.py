@@ -6,7 +6,6 @@ import datetime as dt
 from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from portal import db
 from portal.core import labels, params, ratelimit
@@ -17,6 +16,7 @@ from portal.eligibility.forms import ResultFeedbackForm
 from portal.eligibility.rules import KINDS, STATUSES
 from portal.eligibility.schema import N_, Problem
 from portal.i18n import current_language
+from portal.i18n import gettext as _
 
 MAX_ANSWERS = 4000
 FEEDBACK_WINDOW = dt.timedelta(hours=1)

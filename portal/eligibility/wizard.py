@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from portal.eligibility.answers import parse_answers, to_query
 from portal.eligibility.rules import Question, Ruleset, facts_in
 from portal.eligibility.schema import Problem
 from portal.i18n import current_language
+from portal.i18n import gettext as _
 from portal.places.models import Place
 from portal.regions.models import LEVELS
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, request
-from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.core.clock import utcnow
@@ -12,6 +11,7 @@ from portal.core.security import csrf
 from portal.events import api_bp as bp
 from portal.events import dates, services
 from portal.events.views import event_url, filter_from_request
+from portal.i18n import lazy_gettext as _l
 
 csrf.exempt(bp)  # read-only JSON for token-less clients
 

@@ -10,7 +10,6 @@ import re
 import secrets
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from portal.events import dates, workflow
 from portal.events.locations import coordinate_problem
 from portal.events.models import FEES, Event, EventRevision
 from portal.events.services import apply_event_data
+from portal.i18n import lazy_gettext as _l
 from portal.places.models import Place
 from portal.regions.models import Region
 

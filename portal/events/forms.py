@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.forms import MultiCheckboxField
+from portal.i18n import lazy_gettext as _l
 from portal.operators.forms import plain_text
 
 TIME_HINT = _l("China Standard Time, e.g. 2026-10-15 09:30; only the date (2026-10-15) for an all-day event.")

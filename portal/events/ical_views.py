@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, abort
-from flask_babel import gettext as _
 
 from portal import db
 from portal.events import bp, ical, services
 from portal.events.views import event_url
+from portal.i18n import gettext as _
 from portal.i18n import localized
 from portal.places.services import get_place
 from portal.regions.models import Region

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import url_for
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.core.urls import DetailLinks
 from portal.events.models import Event
 from portal.events.services import events_by_ids
 from portal.i18n import localized
@@ -65,6 +65,7 @@ def _document(db: Session, event_id: str, regions: Regions) -> IndexDoc | None:
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    link = DetailLinks("events.detail", "event_id")
     by_id = {h.id: h for h in hits}
     out = {}
     for ev in events_by_ids(db, list(by_id)).values():
@@ -72,7 +73,7 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
             id=ev.id,
             type="event",
             title=localized(ev, "title"),
-            url=url_for("events.detail", event_id=ev.id),
+            url=link(ev.id),
             obj=ev,
             snippet=cut(by_id[ev.id], lambda ev=ev: _parts(ev), text),
         )

@@ -8,8 +8,6 @@ role and ownership and call these; services live in editing.py; errors name the 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -19,6 +17,8 @@ from portal.core.actions import decide
 from portal.events import editing, taxonomy, workflow
 from portal.events.forms import FIELD_LABELS, ActionForm, EventForm
 from portal.events.models import Event, EventRevision
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import localized
 from portal.operators import notify
 from portal.operators import services as operator_services

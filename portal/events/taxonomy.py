@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from portal.i18n import lazy_gettext as _l
 from portal.places.taxonomy import _names
 
 FEE_LABELS = {"free": _l("Free"), "paid": _l("Paid"), "unknown": _l("Fee not stated")}

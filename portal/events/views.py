@@ -6,8 +6,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 from flask import abort, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import db
@@ -18,6 +16,8 @@ from portal.core.urls import absolute_url
 from portal.events import bp, dates, services, taxonomy
 from portal.events.models import FEES, Event
 from portal.i18n import current_language, localized
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.places.directory import map_config
 from portal.places.models import Place
 from portal.places.services import PUBLIC as PUBLIC_PLACE

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+
+from portal.i18n import lazy_gettext as _l
 
 # References into the seed plans ("S3 L12; S1 L87") are editorial notes.
 SEED_REF = re.compile(r"[A-Z]{1,3}\d*\s+L\d+(?:\s*[-–]\s*L?\d+)?\s*[;；,，、]?\s*")

@@ -11,7 +11,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -22,6 +21,7 @@ from portal.core.files import StoredFile
 from portal.core.messages import message
 from portal.core.textmatch import contains
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.operators import bp, notify, services, workflow
 from portal.operators.access import operator_required
 from portal.operators.forms import AnswerForm, ClaimForm

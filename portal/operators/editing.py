@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from portal.core import files, photos
 from portal.core.messages import message
+from portal.i18n import gettext as _
 from portal.i18n import localized
 from portal.operators.forms import ListingForm
 from portal.places import taxonomy

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
@@ -34,6 +33,7 @@ from portal.accounts.forms import EMAIL, not_common
 from portal.accounts.services import MIN_PASSWORD
 from portal.core import labels
 from portal.core.forms import MultiCheckboxField
+from portal.i18n import lazy_gettext as _l
 
 PHONE = Regexp(r"^[0-9+()\- ,、/转]*$", message=_l("Use digits, spaces, +, - and parentheses only."))
 # Anything that looks like markup: descriptions are plain text, shown as typed.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from portal.core.clock import utcnow
 from portal.core.locks import try_transaction_lock
 from portal.core.outbox import enqueue
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.operators import workflow
 from portal.operators.models import PlaceClaim
 from portal.operators.services import operators_of

@@ -11,7 +11,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -21,6 +20,7 @@ from portal.core import files
 from portal.core.clock import utcnow
 from portal.core.files import StoredFile
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.operators import bp, feedback, freshness, locations, notify, services
 from portal.operators.access import operator_required, own_place
 from portal.operators.editing import EditError, form_data, listing_form, location_message

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from portal.accounts import mail
 from portal.accounts.models import User
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.operators import registration
 from portal.operators.models import PlaceFeedback
 from portal.places.models import Place

@@ -14,11 +14,11 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 
 from portal import db
 from portal.core import files
 from portal.core.files import StoredFile
+from portal.i18n import gettext as _
 from portal.operators import feedback, notify, services
 from portal.operators import place_help_bp as bp
 from portal.operators.forms import FeedbackForm

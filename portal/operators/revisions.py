@@ -9,12 +9,12 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import db
 from portal.core.actions import decide
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.operators import bp, notify, services, workflow
 from portal.operators.access import operator_required
 from portal.operators.forms import FIELD_LABELS, AnswerForm

@@ -10,7 +10,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import db
@@ -18,6 +17,7 @@ from portal.accounts import mail
 from portal.accounts.models import User
 from portal.accounts.services import AccountError, normalise_email
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.operators import bp, notify, registration, services
 from portal.operators.forms import SignupForm
 

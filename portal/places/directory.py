@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from portal.core import params
 from portal.core.params import BadParameter
+from portal.i18n import lazy_gettext as _l
 from portal.places import near, ranking
 from portal.places.models import TYPES
 from portal.search import services as search

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from flask import url_for
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core import labels
 from portal.core.content_files import parse_yaml
+from portal.core.urls import DetailLinks
 from portal.i18n import localized
 from portal.places import taxonomy
 from portal.places.freshness import is_fresh
@@ -118,6 +118,7 @@ def _document(db: Session, place_id: str, regions: Regions) -> IndexDoc | None:
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    link = DetailLinks("places.detail", "place_id")
     places = places_by_ids(db, [h.id for h in hits])
     out = {}
     for hit in hits:
@@ -127,7 +128,7 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
                 id=pl.id,
                 type=pl.type,
                 title=localized(pl, "name"),
-                url=url_for("places.detail", place_id=pl.id),
+                url=link(pl.id),
                 obj=pl,
                 distance_km=hit.distance_km,
                 snippet=cut(hit, lambda pl=pl: prepare_parts(pl.description, pl.description_en), text),

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.core.params import BadParameter
 from portal.core.textmatch import contains
+from portal.i18n import lazy_gettext as _l
 from portal.places import gazetteer
 from portal.places.models import Place
 from portal.regions.models import Region

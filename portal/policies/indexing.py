@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core import labels
+from portal.core.urls import DetailLinks
 from portal.i18n import localized
 from portal.policies.models import STATUSES, Category, Policy
 from portal.policies.services import list_rows_by_ids
@@ -102,6 +102,7 @@ def _document(db: Session, policy_id: str, regions: Regions) -> IndexDoc | None:
 
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
+    link = DetailLinks("policies.detail", "policy_id")
     by_id = {h.id: h for h in hits}
     out = {}
     for p in list_rows_by_ids(db, list(by_id)).values():
@@ -109,7 +110,7 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
             id=p.id,
             type="policy",
             title=localized(p, "title"),
-            url=url_for("policies.detail", policy_id=p.id),
+            url=link(p.id),
             obj=p,
             snippet=cut(by_id[p.id], lambda p=p: _parts(p), text),
         )

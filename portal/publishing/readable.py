@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from portal.core import labels
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.policies.fields import GUIDE_FIELDS
 from portal.publishing.diff import ADDED, EQUAL, REMOVED, shorten, word_diff
 

@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.content_checks import Problems, Record
 from portal.core.content_files import parse_yaml
+from portal.core.versioncache import per_version
 from portal.search.models import Synonym, SynonymChange
 from portal.search.plan import analyse_synonyms
 
@@ -94,7 +95,13 @@ _STAMP = select(func.count(), func.max(Synonym.updated_at))  # built once: it ru
 
 
 def synonym_map(db: Session) -> dict:
-    """The list analysed for queries, cached until a row changes (one small query per search)."""
+    """The list analysed for queries, kept per content version (synonyms are published content, so
+    a change moves the version): no statement per search."""
+    return per_version(db, "synonym_map", None, lambda: _synonym_map(db))
+
+
+def _synonym_map(db: Session) -> dict:
+    """The list analysed for queries, analysed again only when a row changed (one small query)."""
     stamp = db.execute(_STAMP).one()
     key = (db.get_bind().url.render_as_string(), tuple(stamp))
     cached = _cache.get("map")

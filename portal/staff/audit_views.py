@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import gettext as _
 
 from portal import db
 from portal.accounts.auth import role_required
 from portal.core import params
+from portal.i18n import gettext as _
 from portal.staff import bp, services
 from portal.staff.forms import AuditFilterForm
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -19,6 +17,8 @@ from portal.core.audit import AuditEntry
 from portal.eligibility import revisions, services
 from portal.eligibility.models import FEEDBACK_STATES, Benefit, BenefitRevision, ResultFeedback
 from portal.eligibility.wizard import problem_message
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.staff import bp
 
 TEMPLATE = """id: new-benefit-id

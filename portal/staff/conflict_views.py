@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from portal.accounts.auth import role_required
 from portal.content import conflicts
 from portal.content.models import ContentConflict
 from portal.core import params
+from portal.i18n import gettext as _
 from portal.staff import bp
 
 

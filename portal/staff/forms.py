@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -20,6 +19,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from portal.core import labels, lengths
 from portal.core.forms import MultiCheckboxField
+from portal.i18n import lazy_gettext as _l
 from portal.policies.models import LEVELS, STATUSES, Policy, PolicyGuide
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,79}$"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +13,8 @@ from portal.core import files
 from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.operators import feedback, notify, queue, services, workflow
 from portal.operators.forms import FIELD_LABELS, ReasonForm
 from portal.operators.models import OperatorProfile, PlaceClaim, PlaceFeedback, PlaceRevision

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from portal.core.actions import decide
 from portal.core.files import StoredFile
 from portal.core.messages import message
 from portal.core.textmatch import contains
+from portal.i18n import gettext as _
 from portal.i18n import localized
 from portal.policies.fields import DATE_FIELDS, FORM_FIELDS, GUIDE_TEXTS, OPTIONAL_TEXTS
 from portal.policies.models import PUBLICATION_STATES, Category, Policy

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +10,8 @@ from portal import db
 from portal.accounts.auth import role_required
 from portal.core.actions import decide
 from portal.core.localtime import from_display
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import localized
 from portal.policies.fields import REVISION_FIELDS
 from portal.policies.models import Category, Policy

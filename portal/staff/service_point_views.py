@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,6 +13,8 @@ from portal import db
 from portal.accounts.auth import role_required
 from portal.core.actions import decide
 from portal.core.audit import AuditEntry
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.publishing import workflow
 from portal.service_points import revisions, services
 from portal.service_points.models import ServicePoint, ServicePointRevision

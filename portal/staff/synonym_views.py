@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal import db
 from portal.accounts.auth import role_required
+from portal.i18n import lazy_gettext as _l
 from portal.search import synonyms
 from portal.search.models import Synonym, SynonymChange
 from portal.staff import bp

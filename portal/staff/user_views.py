@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from portal.accounts.auth import role_required
 from portal.accounts.forms import RoleForm, UserForm
 from portal.accounts.models import ROLES, User
 from portal.core.urls import absolute_url
+from portal.i18n import gettext as _
 from portal.publishing import services as publishing
 from portal.staff import bp
 
