@@ -129,9 +129,15 @@ def test_detail_links_equal_url_for(content_app, policy_id):
         )
 
 
-TEMPLATE = """{{ _("Search") }}|{{ _("%(n)s km away", n=markup) }}|{{ _("Page %(page)s of %(pages)s", page=1, pages="<b>") }}
-{{ ngettext("%(num)s result", "%(num)s results", 1) }}|{{ ngettext("%(num)s result", "%(num)s results", 3) }}
-{% trans trimmed q="<i>" %}Search results for “{{ q }}”{% endtrans %}|{{ _("100%") if false }}{{ gettext("Home") }}"""
+TEMPLATE = "\n".join(
+    [
+        '{{ _("Search") }}|{{ _("%(n)s km away", n=markup) }}|{{ gettext("Home") }}',
+        '{{ _("Page %(page)s of %(pages)s", page=1, pages="<b>") }}',
+        '{{ ngettext("%(num)s result", "%(num)s results", 1) }}',
+        '{{ ngettext("%(num)s result", "%(num)s results", 3) }}',
+        '{% trans trimmed q="<i>" %}Search results for “{{ q }}”{% endtrans %}',
+    ]
+)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
