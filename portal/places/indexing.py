@@ -18,7 +18,7 @@ from portal.i18n import localized
 from portal.places import taxonomy
 from portal.places.freshness import is_fresh
 from portal.places.models import TYPES, Place
-from portal.places.services import distance_km, places_by_ids
+from portal.places.services import distance_km, list_rows_by_ids
 from portal.regions.services import ancestry
 from portal.search.backend import IndexDoc
 from portal.search.registry import Facet, Regions, Row, Source, cut
@@ -119,7 +119,7 @@ def _document(db: Session, place_id: str, regions: Regions) -> IndexDoc | None:
 
 def _rows(db: Session, hits, text: str) -> dict[str, Row]:
     link = DetailLinks("places.detail", "place_id")
-    places = places_by_ids(db, [h.id for h in hits])
+    places = list_rows_by_ids(db, [h.id for h in hits])
     out = {}
     for hit in hits:
         pl = places.get(hit.id)

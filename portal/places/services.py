@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, exists, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from portal.core.versioncache import per_version
 from portal.places.models import Place
@@ -57,6 +57,35 @@ def places_by_ids(db: Session, ids: list[str]) -> dict[str, Place]:
     if not ids:
         return {}
     return {p.id: p for p in db.scalars(_BY_IDS, {"ids": list(ids)})}
+
+
+# What a list row shows (title, the meta line, the snippet when the index holds none): a directory
+# page reads 20 to 50 places, and their JSON columns and source texts cost more than the rest.
+_LIST_ROW = _BY_IDS.options(
+    load_only(
+        Place.id,
+        Place.type,
+        Place.name,
+        Place.name_en,
+        Place.region_id,
+        Place.level,
+        Place.recognition,
+        Place.description,
+        Place.description_en,
+        Place.lat,
+        Place.lon,
+        Place.geo_precision,
+        Place.status,
+        Place.last_confirmed_on,
+    )
+)
+
+
+def list_rows_by_ids(db: Session, ids: list[str]) -> dict[str, Place]:
+    """Places for list rows, with only the columns a row shows (any other is read when first used)."""
+    if not ids:
+        return {}
+    return {p.id: p for p in db.scalars(_LIST_ROW, {"ids": list(ids)})}
 
 
 def mentioning_policy_ids(place: Place) -> list[str]:
