@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
 from portal.dashboard.models import SearchQueryCount, UsageCount
+from portal.regions.services import chain_of
 from portal.search.signals import searched
 
 MAX_QUERY = 200
@@ -124,10 +125,8 @@ def init_app(app: Flask) -> None:
             and request.args.get("view") != "print"
         ):
             region = request.args.get("region", "")[:80] if metric == "wizard_completed" else ""
-            from portal.regions.models import Region
-
             session = db.session()
-            if region and session.get(Region, region) is None:
+            if region and not chain_of(session, region):  # regions known per content version: no query
                 region = ""
             count(session, metric, region)
         return response
