@@ -50,7 +50,7 @@ def directory(session, *, default_open: bool = True) -> Directory:
     # The order the visitor chose stays chosen in the form, even when the list cannot have it.
     asked = query.sort if request.args.get("sort") else None
     state = Directory(query, params.query_text("near"))
-    state.found = near.resolve(session, state.near_text, current_app.config["MAP_DATA_DIR"])
+    state.found = near.resolve_kept(session, state.near_text, current_app.config["MAP_DATA_DIR"])
     point = state.point
     if point is not None:
         query.near = (point.lat, point.lon)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal.core import labels
 from portal.core.content_files import parse_yaml
 from portal.core.urls import DetailLinks
+from portal.core.versioncache import per_version
 from portal.i18n import localized
 from portal.places import taxonomy
 from portal.places.freshness import is_fresh
@@ -138,15 +139,21 @@ def _rows(db: Session, hits, text: str) -> dict[str, Row]:
 
 def _locate(db: Session, ids: list[str], near: tuple[float, float]) -> dict[str, tuple[float | None, str]]:
     """Distance from `near` (None without coordinates) and name of each place."""
+    known = per_version(db, "place_coordinates", None, lambda: _coordinates(db))
     found = {}
-    for chunk in range(0, len(ids), 500):
-        stmt = select(Place.id, Place.name, Place.lat, Place.lon).where(
-            Place.id.in_(ids[chunk : chunk + 500])
-        )
-        for row in db.execute(stmt):
-            km = distance_km(near[0], near[1], row.lat, row.lon) if row.lat is not None else None
-            found[row.id] = (km, row.name)
+    for place_id in ids:
+        if place_id in known:
+            name, lat, lon = known[place_id]
+            found[place_id] = (distance_km(near[0], near[1], lat, lon) if lat is not None else None, name)
     return found
+
+
+def _coordinates(db: Session) -> dict[str, tuple[str, float | None, float | None]]:
+    """Name and coordinates of every place, read once per content version (not per "near" search)."""
+    return {
+        row.id: (row.name, row.lat, row.lon)
+        for row in db.execute(select(Place.id, Place.name, Place.lat, Place.lon))
+    }
 
 
 def _taxonomy_facet(names) -> Facet:

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from portal.core.params import BadParameter
 from portal.core.textmatch import contains
+from portal.core.versioncache import per_version
+from portal.i18n import current_language
 from portal.i18n import lazy_gettext as _l
 from portal.places import gazetteer
 from portal.places.models import Place
@@ -44,6 +46,13 @@ class Ambiguous:
 
     text: str
     choices: list[tuple[str, str]] = field(default_factory=list)  # (label, text to search for)
+
+
+def resolve_kept(db: Session, text: str, map_dir: Path | None = None) -> Point | Ambiguous | None:
+    """`resolve`, remembered per content version: parsing an address and looking it up in the
+    gazetteer costs milliseconds, and the same few places are asked again and again."""
+    key = (text, str(map_dir), current_language())
+    return per_version(db, "near", key, lambda: resolve(db, text, map_dir))
 
 
 def resolve(db: Session, text: str, map_dir: Path | None = None) -> Point | Ambiguous | None:
