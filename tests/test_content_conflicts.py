@@ -18,7 +18,7 @@ from portal.policies.services import policy_data
 from portal.publishing import services as publishing
 from tests.conftest import CONTENT, make_app
 from tests.pages import check_page
-from tests.staffing import client_for, make_user
+from tests.staffing import client_for
 
 POLICY = "caishui-2018-54"
 BENEFIT = "rd-expense-super-deduction"
@@ -26,13 +26,13 @@ BENEFIT = "rd-expense-super-deduction"
 
 @pytest.fixture
 def loaded(tmp_path):
-    """An app whose content folder is a copy we can edit, loaded once, with an editor and a reviewer."""
+    """An app whose content folder is a copy we can edit, loaded from it, with an editor and a
+    reviewer (the loaded test database: content/ and its staff accounts)."""
     folder = tmp_path / "content"
     shutil.copytree(CONTENT, folder)
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, CONTENT_DIR=folder, MAIL_OUTBOX=tmp_path / "outbox")
-    make_user(app, "editor@example.gov.cn", "editor")
-    make_user(app, "reviewer@example.gov.cn", "reviewer")
-    assert _load(app).exit_code == 0
+    app = make_app(
+        tmp_path, loaded=True, WTF_CSRF_ENABLED=False, CONTENT_DIR=folder, MAIL_OUTBOX=tmp_path / "outbox"
+    )
     return app, folder
 
 
