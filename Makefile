@@ -82,7 +82,7 @@ bench-postgres: translations
 
 # Refresh the message catalogs after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ --no-location --sort-output \
 		-o translations/messages.pot .
 	$(BIN)/python scripts/update_catalogs.py
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, g, has_app_context, request
+from flask_babel import Babel, force_locale, get_locale
 
 LANGUAGES = {"zh": "zh_Hans_CN", "en": "en"}  # our short code -> Babel catalog folder
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
@@ -34,6 +34,15 @@ def localized(obj, name: str) -> str:
         if value:
             return value
     return getattr(obj, name) or ""
+
+
+def in_language(label, language: str) -> str:
+    """A translatable label in `language` (zh or en), whatever the request's: search documents
+    hold a label in both."""
+    if not has_app_context():  # outside the app, gettext would answer the English msgid silently
+        raise RuntimeError("in_language needs an app context")
+    with force_locale(LANGUAGES[language]):
+        return str(label)
 
 
 def init_app(app: Flask) -> None:
