@@ -60,6 +60,9 @@ lint: install
 
 # The whole suite on the embedded default (SQLite), then every database test again on a throw-away
 # PostgreSQL cluster (installed from Debian's packages when missing; see scripts/with_postgres.sh).
+# Python may keep compiled modules for the test run (git ignores __pycache__): otherwise every test
+# process compiles the portal and its tests again, seconds each, where PYTHONDONTWRITEBYTECODE is set.
+test: export PYTHONDONTWRITEBYTECODE =
 test: translations browser-deps lint basemap
 	$(BIN)/pytest -q $(PYTEST_PARALLEL)
 	SEARCH_BACKEND=$(PG_SEARCH_BACKEND) scripts/with_postgres.sh $(BIN)/pytest -q $(PYTEST_PARALLEL) -m "db and not browser"
@@ -82,7 +85,7 @@ bench-postgres: translations
 
 # Refresh the message catalogs after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ --no-location --sort-output \
 		-o translations/messages.pot .
 	$(BIN)/python scripts/update_catalogs.py
 

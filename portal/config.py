@@ -39,6 +39,10 @@ def load_config(instance_path: Path) -> dict:
         # SQLAlchemy URL of the database that holds all content (the source of truth).
         # Default: the embedded SQLite file under instance/.
         "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),
+        # How hard SQLite makes each commit durable: FULL (the default: a committed change survives a
+        # power cut), NORMAL (in WAL mode the last commits may be lost on a power cut, never
+        # corrupted) or OFF (no syncing at all: only for throw-away databases such as the tests').
+        "SQLITE_SYNCHRONOUS": _env("SQLITE_SYNCHRONOUS", "FULL").upper(),
         # Directory of the derived Whoosh index (rebuilt by `flask --app portal search rebuild`).
         "SEARCH_DIR": Path(_env("SEARCH_DIR", str(instance_path / "search"))),
         # Which search engine serves queries: "whoosh" (embedded, files under SEARCH_DIR) or

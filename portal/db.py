@@ -78,8 +78,15 @@ def schema_objects(dialect: str):
     return include
 
 
-def make_engine(url: str) -> Engine:
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "OFF")
+
+
+def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, durable commits and a busy timeout."""
+    if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(
+            f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {sqlite_synchronous!r}"
+        )
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
         _keep_to_own_process(engine)
@@ -89,8 +96,8 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            # FULL: a committed change survives a power cut (NORMAL may lose the last commits).
-            cur.execute("PRAGMA synchronous=FULL")
+            # FULL by default: a committed change survives a power cut (SQLITE_SYNCHRONOUS).
+            cur.execute(f"PRAGMA synchronous={sqlite_synchronous}")
             cur.close()
 
         return engine
@@ -147,7 +154,7 @@ def _check_alive(dbapi_conn, _record, _proxy) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the engine and a session factory, and apply the transaction rule to every request."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQLITE_SYNCHRONOUS", "FULL"))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
 

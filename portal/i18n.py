@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, request
-from flask_babel import Babel, get_locale, get_translations
+from flask import Flask, current_app, g, has_app_context, request
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
 LANGUAGES = {"zh": "zh_Hans_CN", "en": "en"}  # our short code -> Babel catalog folder
@@ -70,6 +70,17 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+def pgettext(context: str, string: str, **variables) -> str:
+    """`gettext` of `string` in `context` (one English word with two meanings)."""
+    s = catalog().upgettext(context, string)
+    return s % variables if variables else s
+
+
+def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
+    """`pgettext` when the value is used."""
+    return LazyString(pgettext, context, string, **variables)
+
+
 def localized(obj, name: str) -> str:
     """An object's field in the interface language, falling back to Chinese."""
     if current_language() == "en":
@@ -77,6 +88,15 @@ def localized(obj, name: str) -> str:
         if value:
             return value
     return getattr(obj, name) or ""
+
+
+def in_language(label, language: str) -> str:
+    """A translatable label in `language` (zh or en), whatever the request's: search documents
+    hold a label in both."""
+    if not has_app_context():  # outside the app, gettext would answer the English msgid silently
+        raise RuntimeError("in_language needs an app context")
+    with force_locale(LANGUAGES[language]):
+        return str(label)
 
 
 def init_app(app: Flask) -> None:

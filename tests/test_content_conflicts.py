@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.accounts.models import User
+from portal.content import conflicts
 from portal.content.models import ContentConflict
 from portal.core.audit import AuditEntry
 from portal.eligibility import revisions, services
@@ -18,7 +19,7 @@ from portal.policies.services import policy_data
 from portal.publishing import services as publishing
 from tests.conftest import CONTENT, make_app
 from tests.pages import check_page
-from tests.staffing import client_for, make_user
+from tests.staffing import client_for
 
 POLICY = "caishui-2018-54"
 BENEFIT = "rd-expense-super-deduction"
@@ -26,13 +27,13 @@ BENEFIT = "rd-expense-super-deduction"
 
 @pytest.fixture
 def loaded(tmp_path):
-    """An app whose content folder is a copy we can edit, loaded once, with an editor and a reviewer."""
+    """An app whose content folder is a copy we can edit, loaded from it, with an editor and a
+    reviewer (the loaded test database: content/ and its staff accounts)."""
     folder = tmp_path / "content"
     shutil.copytree(CONTENT, folder)
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, CONTENT_DIR=folder, MAIL_OUTBOX=tmp_path / "outbox")
-    make_user(app, "editor@example.gov.cn", "editor")
-    make_user(app, "reviewer@example.gov.cn", "reviewer")
-    assert _load(app).exit_code == 0
+    app = make_app(
+        tmp_path, loaded=True, WTF_CSRF_ENABLED=False, CONTENT_DIR=folder, MAIL_OUTBOX=tmp_path / "outbox"
+    )
     return app, folder
 
 
@@ -168,3 +169,29 @@ def test_file_changes_to_untouched_items_still_load(loaded):
     assert "1 updated" in _load(app).output
     title, _, found = _state(app)
     assert title.startswith("文件里的新标题") and found == []
+
+
+def test_two_reviewers_deciding_one_conflict_at_once_make_one_decision(loaded):
+    """Both see the conflict open; the first decision commits and the second is refused, not
+    written over it: the file is taken once and audited once."""
+    app, folder = loaded
+    _publish_policy_title(app, "员工改过的标题")
+    _edit_file(folder / "policies" / f"{POLICY}.md", "title: 财政部", "title: 文件里的新标题 财政部")
+    assert _load(app).exit_code == 0
+    with app.app_context():
+        maker = app.extensions["db_sessionmaker"]
+        first, second = maker(), maker()
+        row_one = first.scalars(select(ContentConflict)).one()
+        row_two = second.get(ContentConflict, row_one.id)
+        assert row_two.state == "open"
+        conflicts.decide(first, _user(first, "reviewer@example.gov.cn"), row_one, "take_file")
+        first.commit()
+        with pytest.raises(conflicts.DecisionError):
+            conflicts.decide(second, _user(second, "reviewer2@example.gov.cn"), row_two, "keep_db")
+        second.rollback()
+        first.close(), second.close()
+    title, _name, found = _state(app)
+    assert title.startswith("文件里的新标题") and [c.state for c in found] == ["took_file"]
+    with app.app_context():
+        actions = list(db.session().scalars(select(AuditEntry.action).where(AuditEntry.entity_id == POLICY)))
+    assert actions.count("conflict_take_file") == 1 and "conflict_keep_db" not in actions

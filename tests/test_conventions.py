@@ -8,6 +8,7 @@ architecture picture: a package may import the packages before it, never those a
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -46,9 +47,16 @@ def _area(parts: list[str]) -> str:
     return parts[1]
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """The parsed module (each test reads every module: parsed once for all of them)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _imports(path: Path) -> list[list[str]]:
     """Module paths imported by `path`, skipping type-checking-only imports."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     skipped = {
         id(n)
         for node in ast.walk(tree)
@@ -135,7 +143,7 @@ def test_blueprints_are_defined_in_package_inits():
     for path, parts in _modules():
         if path.name == "__init__.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             called = getattr(node, "func", None)
             if getattr(called, "id", getattr(called, "attr", "")) == "Blueprint":
                 wrong.append(f"{'.'.join(parts)} line {node.lineno}")
@@ -149,7 +157,7 @@ def test_yaml_is_parsed_in_one_place():
     for path, parts in _modules():
         if parts[-2:] == ["core", "content_files"]:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             called = getattr(node, "func", None)
             if (
                 getattr(called, "attr", "") in {"safe_load", "load", "full_load", "unsafe_load"}

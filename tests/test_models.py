@@ -62,3 +62,25 @@ def test_every_code_has_a_translated_label():
     assert set(labels.BENEFIT_KINDS) == set(KINDS)
     assert set(labels.REVISION_STATES) == set(REVISION_STATES)
     assert set(MODERATION_STATES) <= set(labels.MODERATION_STATES)
+
+
+def test_sqlite_commits_are_durable_unless_configured_otherwise(tmp_path):
+    """FULL by default (a commit survives a power cut); SQLITE_SYNCHRONOUS names another level,
+    and a value outside the list stops the start with a message naming the option."""
+    import pytest
+    from sqlalchemy import text
+
+    from portal.db import make_engine
+
+    levels = {"FULL": 2, "NORMAL": 1, "OFF": 0}
+    for name, number in levels.items():
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db", name)
+        with engine.connect() as conn:
+            assert conn.scalar(text("PRAGMA synchronous")) == number
+        engine.dispose()
+    engine = make_engine(f"sqlite:///{tmp_path / 'default'}.db")
+    with engine.connect() as conn:
+        assert conn.scalar(text("PRAGMA synchronous")) == levels["FULL"]
+    engine.dispose()
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        make_engine(f"sqlite:///{tmp_path / 'bad'}.db", "SOMETIMES")

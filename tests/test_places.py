@@ -199,3 +199,21 @@ def test_geojson_follows_changes_to_a_place(tmp_path):
     names = {f["properties"]["id"]: f["properties"]["name"] for f in after["features"]}
     assert names["nanshan-chaihuo-makerspace"] == "柴火创客空间"
     assert "haidian-garage-cafe" not in names
+
+
+def test_kinds_of_place_have_one_list_with_labels_in_both_languages(content_app):
+    """The code list is the one source: every stored place has a kind from it, labelled in zh and
+    en, and a place's search words carry both labels (and the pinyin)."""
+    from portal.core.labels import PLACE_TYPES
+    from portal.places.indexing import type_words
+    from portal.places.models import TYPES
+
+    assert tuple(PLACE_TYPES) == TYPES
+    with content_app.app_context():
+        stored = set(db.session().scalars(select(Place.type).distinct()))
+        assert stored and stored <= set(TYPES)
+        words = type_words("makerspace")
+    assert "众创空间" in words and "Maker space" in words and "zhongchuangkongjian" in words
+    client = content_app.test_client()
+    assert "众创空间" in client.get("/places?type=makerspace").get_data(as_text=True)
+    assert "Maker space" in client.get("/places?type=makerspace&lang=en").get_data(as_text=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
+from sqlalchemy import func, select
+
 from portal import create_app, db
-from portal.core.outbox import enqueue
+from portal.core.outbox import SearchOutbox, enqueue
 from portal.policies.models import Policy
 from portal.search import indexer
 from portal.search.backend import IndexDoc, SearchQuery
@@ -140,3 +143,20 @@ def test_a_killed_rebuild_is_cleaned_up_without_touching_the_good_index(tmp_path
     assert os.path.exists(good), "the index before the new one is kept for open readers"
     assert not os.path.exists(previous)
     assert backend.search(SearchQuery(text="众创空间")).total == 1
+
+
+def test_changes_before_the_first_build_wait_quietly_in_the_outbox(app, make_policy, caplog):
+    """A new portal's first commits come before any index exists: that is no error, and the
+    changes stay in the outbox until the first build, which covers them."""
+    if not isinstance(app.extensions["search"], WhooshBackend):
+        pytest.skip("Whoosh only: a backend kept in the database is written in the transaction")
+    make_policy("p1", title="众创空间首建", body="正文")
+    session = db.session()
+    enqueue(session, "policy", "p1")
+    with caplog.at_level("INFO", logger=app.logger.name):
+        session.commit()
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert any("no search index yet" in r.getMessage() for r in caplog.records)
+    assert session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
+    indexer.rebuild(session, app.extensions["search"])
+    assert _titles(app.extensions["search"], "众创空间首建") == ["p1"]

@@ -108,3 +108,34 @@ def test_zero_result_searches_link_to_adding_a_synonym(staff_app):
     html = page.get_data(as_text=True)
     check_page(html)
     assert 'value="zzqqxx"' in html
+
+
+def test_two_reviewers_deciding_at_once_make_one_decision(staff_app):
+    """Both read the proposal while it is open; the first decision commits, the second is refused
+    (not written over it) even though its session still sees the proposal open."""
+    import pytest
+
+    from portal.accounts.models import User
+    from portal.search import synonyms
+
+    editor = _client(staff_app, "editor@example.gov.cn")
+    editor.post("/staff/synonyms", data=PROPOSAL)
+    with staff_app.app_context():
+        maker = staff_app.extensions["db_sessionmaker"]
+        first, second = maker(), maker()
+        change_id = first.scalars(select(SynonymChange)).one().id
+        seen = second.get(SynonymChange, change_id)
+        assert seen.state == "proposed"
+        one = first.scalars(select(User).where(User.email == "reviewer@example.gov.cn")).one()
+        two = second.scalars(select(User).where(User.email == "reviewer2@example.gov.cn")).one()
+        synonyms.decide(first, one, change_id, approve=True)
+        first.commit()
+        with pytest.raises(synonyms.SynonymError) as refused:
+            synonyms.decide(second, two, change_id, approve=False)
+        assert refused.value.code == "decided"
+        second.rollback()
+        first.close(), second.close()
+        session = db.session()
+        assert session.get(SynonymChange, change_id).state == "approved"
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "synonym")).all()
+        assert actions.count("approve_synonym") == 1 and "reject_synonym" not in actions

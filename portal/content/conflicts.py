@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.content.models import ContentConflict
 from portal.core.audit import audit
 from portal.core.clock import utcnow
+from portal.core.locks import claim_state
 from portal.core.outbox import enqueue
 from portal.eligibility.models import Benefit, BenefitRevision
 from portal.policies.models import Category, Policy
@@ -165,6 +166,8 @@ def decide(db: Session, user: User, conflict: ContentConflict, choice: str) -> N
         item = db.get(Benefit, conflict.entity_id)
     if item is None:
         raise DecisionError("the item no longer exists")
+    if not claim_state(db, conflict, "open", "took_file" if choice == "take_file" else "kept_db"):
+        raise DecisionError("already decided")  # by another reviewer a moment ago
     if choice == "take_file":
         if conflict.entity_type == "policy":
             apply_policy_file(db, from_json(conflict.file_data))
@@ -172,7 +175,6 @@ def decide(db: Session, user: User, conflict: ContentConflict, choice: str) -> N
             apply_benefit_file(db, conflict.file_data, conflict.file_hash)
         enqueue(db, conflict.entity_type, conflict.entity_id)
     item.file_hash = conflict.file_hash
-    conflict.state = "took_file" if choice == "take_file" else "kept_db"
     conflict.decided_at, conflict.decided_by = utcnow(), user.id
     audit(
         db,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.i18n import lazy_gettext as _l
+from portal.i18n import lazy_pgettext
 
 LEVELS = {
     "national": _l("National"),
@@ -157,4 +158,19 @@ MODERATION_ACTIONS = {
 FEEDBACK_KINDS = {
     "correction": _l("Correction suggested"),
     "problem": _l("Problem reported"),
+}
+
+# Kinds of place: the one list (the places table's CHECK constraint, the content files' checks, facets
+# and every label come from it). A context of their own: "Fund" or "Event" elsewhere name sections.
+PLACE_TYPES = {
+    "makerspace": lazy_pgettext("place type", "Maker space"),
+    "incubator": lazy_pgettext("place type", "Incubator"),
+    "accelerator": lazy_pgettext("place type", "Accelerator"),
+    "park": lazy_pgettext("place type", "Industrial park"),
+    "science_park": lazy_pgettext("place type", "University science park or innovation centre"),
+    "fund": lazy_pgettext("place type", "Fund"),
+    "investor": lazy_pgettext("place type", "Investor"),
+    "platform": lazy_pgettext("place type", "Public service platform"),
+    "event": lazy_pgettext("place type", "Event"),
+    "service_point": lazy_pgettext("place type", "Government service point"),
 }

@@ -1,4 +1,4 @@
-"""Work that only one host may do at a time, coordinated through the database."""
+"""Work that only one host (or one person) may do at a time, coordinated through the database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 
@@ -49,3 +49,19 @@ def run_lock(db: Session, name: str) -> Iterator[bool]:
             if held:
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
                 conn.commit()
+
+
+def claim_state(db: Session, row, expected: str, new: str, column: str = "state") -> bool:
+    """Move `row` from `expected` to `new` in one conditional UPDATE and say whether this
+    transaction did: of two people deciding at once, the second one's UPDATE finds the row moved
+    (PostgreSQL re-reads it once the first commits; SQLite writes one transaction at a time)."""
+    model = type(row)
+    moved = db.execute(
+        update(model)
+        .where(model.id == row.id, getattr(model, column) == expected)
+        .values({column: new})
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved == 1:
+        setattr(row, column, new)
+    return moved == 1

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.core.labels import PLACE_TYPES
 from portal.i18n import lazy_gettext as _l
 
 # References into the seed plans ("S3 L12; S1 L87") are editorial notes.
@@ -275,10 +276,7 @@ PLACE_FIELDS = (
     Field(
         "type",
         "code",
-        _l(
-            "makerspace, incubator, accelerator, park, science_park, fund, investor, platform, "
-            "event or service_point."
-        ),
+        _l("One of %(codes)s.", codes=", ".join(PLACE_TYPES)),
         lambda p: p.type,
     ),
     Field("name", "string", _l("Name in Chinese."), lambda p: p.name),

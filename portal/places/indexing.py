@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core import labels
-from portal.core.content_files import parse_yaml
 from portal.core.urls import DetailLinks
 from portal.core.versioncache import per_version
-from portal.i18n import localized
+from portal.i18n import in_language, localized
 from portal.places import taxonomy
 from portal.places.freshness import is_fresh
 from portal.places.models import TYPES, Place
@@ -42,27 +40,14 @@ def region_words(regions: Regions, ids) -> str:
     return " ".join(w for w in words if w)
 
 
-@lru_cache(maxsize=4)
-def _taxonomy(path: Path) -> dict:
-    return parse_yaml(path.read_text(encoding="utf-8")) or {}
-
-
-def type_words(type_id: str, content_dir: Path | None = None) -> str:
+@lru_cache(maxsize=32)
+def type_words(type_id: str) -> str:
     """A place type's labels in Chinese, English and pinyin (众创空间 Maker space zhongchuangkongjian)."""
-    from portal.config import ROOT
-
-    data = _taxonomy((content_dir or ROOT / "content") / "taxonomies.yaml")
-    for item in data.get("place_types", []):
-        if item["id"] == type_id:
-            return " ".join(
-                [
-                    item["name"],
-                    item.get("name_en") or "",
-                    type_id.replace("_", " "),
-                    pinyin_forms(item["name"]),
-                ]
-            )
-    return type_id
+    label = labels.PLACE_TYPES.get(type_id)
+    if label is None:
+        return type_id
+    name, name_en = in_language(label, "zh"), in_language(label, "en")
+    return " ".join([name, name_en, type_id.replace("_", " "), pinyin_forms(name)])
 
 
 def place_document(place: Place, regions: Regions) -> IndexDoc:

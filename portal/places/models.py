@@ -13,18 +13,7 @@ from portal.core.contentversion import PublicContent
 from portal.db import Base, QueryableJSON, UtcDateTime, one_of
 from portal.regions.models import LEVELS, Region
 
-TYPES = (
-    "makerspace",
-    "incubator",
-    "accelerator",
-    "park",
-    "science_park",
-    "fund",
-    "investor",
-    "platform",
-    "event",
-    "service_point",
-)
+TYPES = tuple(labels.PLACE_TYPES)
 GEO_PRECISIONS = tuple(labels.GEO_PRECISION)
 STATUSES = tuple(labels.PLACE_STATUSES)
 FUND_TYPES = tuple(labels.FUND_TYPES)

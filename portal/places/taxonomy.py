@@ -1,4 +1,5 @@
-"""Place vocabularies (types, industries, services) from content/taxonomies.yaml, localised."""
+"""Place vocabularies, localised: types from portal/core/labels.py, industries and services from
+content/taxonomies.yaml."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _names_in(content_dir: str, vocabulary: str, language: str) -> dict[str, str
 
 
 def type_labels() -> dict[str, str]:
-    return _names("place_types")
+    return {value: str(label) for value, label in labels.PLACE_TYPES.items()}
 
 
 def industries() -> dict[str, str]:
@@ -47,6 +48,5 @@ def services() -> dict[str, str]:
 
 def type_label(value: str) -> str:
     """Display name of a search result type: policy, benefit or a kind of place."""
-    if value in labels.TYPES:
-        return str(labels.TYPES[value])
-    return _shared_names("place_types").get(value, value)
+    label = labels.TYPES.get(value) or labels.PLACE_TYPES.get(value)
+    return str(label) if label is not None else value

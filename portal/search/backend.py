@@ -85,6 +85,10 @@ class SearchResult:
     relaxed: bool = False  # no entity had every word; these match some of them
 
 
+class IndexNotBuilt(RuntimeError):
+    """There is no index to write changes into yet: they wait in the outbox for `search rebuild`."""
+
+
 class SearchBackend(Protocol):
     """What a search engine must offer the portal."""
 

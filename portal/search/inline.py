@@ -12,11 +12,14 @@ from portal import db
 
 def drain_now(app: Flask) -> None:
     """Bring the index up to date; errors are logged, never shown to the user."""
+    from portal.search.backend import IndexNotBuilt
     from portal.search.indexer import drain_all
 
     try:
         with app.extensions["db_sessionmaker"]() as session:
             drain_all(session, app.extensions["search"])
+    except IndexNotBuilt:  # a new portal before its first build: nothing went wrong
+        app.logger.info("no search index yet: changes wait in the outbox for `flask search rebuild`")
     except Exception:  # the outbox keeps the rows; the next drain or `search worker` retries
         app.logger.exception("search outbox drain failed; will retry")
 

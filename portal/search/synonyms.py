@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.core.content_checks import Problems, Record
 from portal.core.content_files import parse_yaml
+from portal.core.locks import claim_state
 from portal.core.versioncache import per_version
 from portal.search.models import Synonym, SynonymChange
 from portal.search.plan import analyse_synonyms
@@ -194,7 +195,8 @@ def decide(db: Session, user: User, change_id: int, approve: bool) -> SynonymCha
         raise SynonymError("decided")
     if change.proposed_by == user.id:
         raise SynonymError("own")  # four eyes: the proposer cannot approve their own change
-    change.state = "approved" if approve else "rejected"
+    if not claim_state(db, change, "proposed", "approved" if approve else "rejected"):
+        raise SynonymError("decided")  # another reviewer decided it a moment ago
     change.decided_by = user.id
     change.decided_at = utcnow()
     if approve:

@@ -21,7 +21,7 @@ from whoosh.matching.wrappers import MultiMatcher
 
 from portal.search import plan, ranking
 from portal.search.analysis import ANALYZER_VERSION, index_analyzer
-from portal.search.backend import Hit, IndexDoc, SearchQuery, SearchResult, doc_version
+from portal.search.backend import Hit, IndexDoc, IndexNotBuilt, SearchQuery, SearchResult, doc_version
 from portal.search.text import exact_form
 
 _FIELD_FOR_FACET = {
@@ -127,7 +127,7 @@ class _Borrowed:
         return None
 
 
-class IndexMissing(RuntimeError):
+class IndexMissing(IndexNotBuilt):
     """No built index is present yet."""
 
 
@@ -693,7 +693,10 @@ class WhooshBackend:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None:
-        ix = index.open_dir(os.path.realpath(self.current), schema=self.schema)
+        target = os.path.realpath(self.current)
+        if not index.exists_in(target):
+            raise IndexMissing(f"no search index in {self.current}")
+        ix = index.open_dir(target, schema=self.schema)
         with ix.writer(timeout=self.WRITER_TIMEOUT) as writer:
             for doc in docs:
                 writer.update_document(**self._fields(doc))
