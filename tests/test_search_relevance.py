@@ -102,19 +102,21 @@ def test_a_synonym_change_applies_without_a_rebuild(app, make_policy):
     session = db.session()
     session.commit()
     app.extensions["search"].rebuild(all_documents(session))
-    with app.test_request_context("/"):
+    with app.app_context(), app.test_request_context("/"):  # a request of its own, as a visitor's
         assert services.run(SearchQuery(text="房租", facets=())).total == 0
-        session.add(
-            Synonym(
-                id="fangzu",
-                word="房租",
-                terms=["租金"],
-                reason="test",
-                test_query="房租",
-                test_expect="policy:rent",
-            )
+    session.add(
+        Synonym(
+            id="fangzu",
+            word="房租",
+            terms=["租金"],
+            reason="test",
+            test_query="房租",
+            test_expect="policy:rent",
         )
-        session.commit()
+    )
+    session.commit()
+    # The next request reads the content version the commit moved, so the list it uses is new.
+    with app.app_context(), app.test_request_context("/"):
         assert [h.id for h in services.run(SearchQuery(text="房租", facets=())).hits] == ["rent"]
 
 
